@@ -1,0 +1,329 @@
+//! Citizens who choose to sign in: registration, login, logout and the session behind them.
+//!
+//! An account is optional: a report can be filed and followed with its access code alone. A
+//! signed-in citizen also gets the list of their own reports. Passwords are hashed with
+//! argon2id (on a blocking thread, it is slow on purpose); sessions are server-side rows
+//! managed by `tower-sessions`, so logging out really ends them.
+
+use serde::{Deserialize, Serialize};
+
+/// Who is looking at a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub account: Option<AccountSummary>,
+}
+
+/// The signed-in account, as pages may show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// The registration form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// The login form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+pub const MIN_PASSWORD: usize = 10;
+
+/// Checks an email address the way a form should: present, one `@`, a dot in the domain.
+pub fn email_is_plausible(email: &str) -> bool {
+    let email = email.trim();
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && email.len() <= 254
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+/// Checks a phone number: digits with optional `+`, spaces and dashes, 8 to 15 digits.
+pub fn phone_is_plausible(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (8..=15).contains(&digits)
+        && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-'))
+}
+
+#[cfg(feature = "ssr")]
+pub use store::*;
+
+#[cfg(feature = "ssr")]
+mod store {
+    use super::*;
+    use crate::db::{Db, is_unique_violation};
+    use crate::error::{AppError, AppResult, FieldError};
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    use argon2::Argon2;
+    use rand::RngCore;
+    use sqlx::Row;
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store;
+    use tower_sessions::{Session, SessionStore};
+
+    const ACCOUNT_KEY: &str = "account_id";
+
+    /// Validates and stores a new citizen account; returns its id.
+    pub async fn register(db: &Db, input: &RegisterInput, now: i64) -> AppResult<i64> {
+        let mut errors = Vec::new();
+        let name = input.name.trim();
+        let email = input.email.trim().to_lowercase();
+        let phone = input.phone.trim();
+        if name.chars().count() < 2 || name.chars().count() > 100 {
+            errors.push(FieldError::new("name", "err.name"));
+        }
+        if !email_is_plausible(&email) {
+            errors.push(FieldError::new("email", "err.email"));
+        }
+        if !phone.is_empty() && !phone_is_plausible(phone) {
+            errors.push(FieldError::new("phone", "err.phone"));
+        }
+        if input.password.chars().count() < MIN_PASSWORD || input.password.len() > 1024 {
+            errors.push(FieldError::new("password", "err.password_short"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let hash = hash_password(input.password.clone()).await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "insert into accounts (email, password_hash, name, phone, created_at) \
+             values ($1, $2, $3, $4, $5) returning id",
+        )
+        .bind(&email)
+        .bind(&hash)
+        .bind(name)
+        .bind(phone)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await;
+        match inserted {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(AppError::invalid("email", "err.email_taken")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Returns the account whose email and password match, or [`AppError::WrongCredentials`]
+    /// without saying which of the two was wrong.
+    pub async fn authenticate(db: &Db, input: &LoginInput) -> AppResult<i64> {
+        let email = input.email.trim().to_lowercase();
+        let row = sqlx::query("select id, password_hash from accounts where email = $1")
+            .bind(&email)
+            .fetch_optional(&db.pool)
+            .await?;
+        let (id, hash) = match row {
+            Some(r) => (Some(r.try_get::<i64, _>("id")?), r.try_get::<String, _>("password_hash")?),
+            None => (None, String::new()),
+        };
+        let ok = verify_password(input.password.clone(), hash).await?;
+        match (id, ok) {
+            (Some(id), true) => Ok(id),
+            _ => Err(AppError::WrongCredentials),
+        }
+    }
+
+    /// A hash of a random password, verified against when the email is unknown, so that an
+    /// unknown email costs as much time as a wrong password.
+    fn dummy_hash() -> &'static str {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        DUMMY.get_or_init(|| {
+            let salt = SaltString::encode_b64(b"lapor-dummy-salt").unwrap_or_else(|_| unreachable!());
+            Argon2::default()
+                .hash_password(b"no account has this password", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        })
+    }
+
+    async fn hash_password(password: String) -> AppResult<String> {
+        tokio::task::spawn_blocking(move || {
+            let mut salt = [0u8; 16];
+            rand::thread_rng().fill_bytes(&mut salt);
+            let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::internal("salt", e))?;
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| AppError::internal("hash password", e))
+        })
+        .await
+        .map_err(|e| AppError::internal("hash task", e))?
+    }
+
+    async fn verify_password(password: String, hash: String) -> AppResult<bool> {
+        tokio::task::spawn_blocking(move || {
+            let hash = if hash.is_empty() { dummy_hash() } else { hash.as_str() };
+            let Ok(parsed) = PasswordHash::new(hash) else { return false };
+            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        })
+        .await
+        .map_err(|e| AppError::internal("verify task", e))
+    }
+
+    /// Signs `account_id` into `session`, with a fresh session id so that an id planted
+    /// before login is worthless after it.
+    pub async fn sign_in(session: &Session, account_id: i64) -> AppResult<()> {
+        session.cycle_id().await?;
+        session.insert(ACCOUNT_KEY, account_id).await?;
+        Ok(())
+    }
+
+    /// Ends the session on the server, not only in the browser.
+    pub async fn sign_out(session: &Session) -> AppResult<()> {
+        session.flush().await?;
+        Ok(())
+    }
+
+    /// The viewer behind a session; a broken session or a deleted account is a visitor.
+    pub async fn viewer(db: &Db, session: &Session) -> Viewer {
+        let Ok(Some(id)) = session.get::<i64>(ACCOUNT_KEY).await else {
+            return Viewer::default();
+        };
+        match account_summary(db, id).await {
+            Ok(account) => Viewer { account },
+            Err(e) => {
+                tracing::error!(error = %e, "load viewer");
+                Viewer::default()
+            }
+        }
+    }
+
+    pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>, sqlx::Error> {
+        let row = sqlx::query("select id, name, email, phone from accounts where id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+        row.map(|r| {
+            Ok(AccountSummary {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                phone: r.try_get("phone")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Sessions stored in the application database, on either engine.
+    #[derive(Debug, Clone)]
+    pub struct DbSessionStore {
+        pub db: Db,
+    }
+
+    fn backend(e: impl std::fmt::Display) -> session_store::Error {
+        session_store::Error::Backend(e.to_string())
+    }
+
+    #[async_trait::async_trait]
+    impl SessionStore for DbSessionStore {
+        async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+            loop {
+                let data = serde_json::to_string(&record.data)
+                    .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+                let done = sqlx::query(
+                    "insert into sessions (id, data, expires_at) values ($1, $2, $3) \
+                     on conflict (id) do nothing",
+                )
+                .bind(record.id.to_string())
+                .bind(data)
+                .bind(record.expiry_date.unix_timestamp())
+                .execute(&self.db.pool)
+                .await
+                .map_err(backend)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                record.id = Id::default();
+            }
+        }
+
+        async fn save(&self, record: &Record) -> session_store::Result<()> {
+            let data = serde_json::to_string(&record.data)
+                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            sqlx::query(
+                "insert into sessions (id, data, expires_at) values ($1, $2, $3) \
+                 on conflict (id) do update set data = excluded.data, expires_at = excluded.expires_at",
+            )
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+            Ok(())
+        }
+
+        async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+            let row = sqlx::query("select data, expires_at from sessions where id = $1 and expires_at > $2")
+                .bind(id.to_string())
+                .bind(crate::db::now())
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(backend)?;
+            let Some(row) = row else { return Ok(None) };
+            let data: String = row.try_get("data").map_err(backend)?;
+            let expires: i64 = row.try_get("expires_at").map_err(backend)?;
+            Ok(Some(Record {
+                id: *id,
+                data: serde_json::from_str(&data)
+                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+                expiry_date: time::OffsetDateTime::from_unix_timestamp(expires)
+                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            }))
+        }
+
+        async fn delete(&self, id: &Id) -> session_store::Result<()> {
+            sqlx::query("delete from sessions where id = $1")
+                .bind(id.to_string())
+                .execute(&self.db.pool)
+                .await
+                .map_err(backend)?;
+            Ok(())
+        }
+    }
+
+    /// Removes expired sessions; run now and then.
+    pub async fn delete_expired_sessions(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("delete from sessions where expires_at <= $1")
+            .bind(now)
+            .execute(&db.pool)
+            .await?
+            .rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_phones() {
+        assert!(email_is_plausible("warga@example.id"));
+        assert!(!email_is_plausible("warga@localhost"));
+        assert!(!email_is_plausible("warga example@x.id"));
+        assert!(!email_is_plausible("@x.id"));
+        assert!(phone_is_plausible("+62 812-3456-7890"));
+        assert!(!phone_is_plausible("0812"));
+        assert!(!phone_is_plausible("0812 3456 abc"));
+    }
+}

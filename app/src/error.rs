@@ -1,0 +1,153 @@
+//! The one error type.
+//!
+//! Every variant is something a user can be told. Internal failures (a database that went
+//! away, a bug) are logged with their full text on the server by the `From` conversions below
+//! and reach the browser only as [`AppError::Internal`], which carries nothing. A bare `?` from
+//! `sqlx::Error` into `ServerFnError` would ship the SQL error text to the client; this type
+//! exists so that never happens.
+
+use crate::i18n::Locale;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// A problem with one field of a form, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field's name, e.g. `title`.
+    pub field: String,
+    /// Translation key of the message, e.g. `err.required`.
+    pub key: String,
+    /// The message in the user's language; filled in by [`AppError::localize`].
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, key: &str) -> Self {
+        FieldError { field: field.to_owned(), key: key.to_owned(), message: String::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The input broke one or more rules; nothing was stored.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// No such thing, or the viewer may not know it exists.
+    #[error("not found")]
+    NotFound,
+    /// Signed-in users only.
+    #[error("sign in required")]
+    Unauthorized,
+    /// Email and password did not match an account (never says which one was wrong).
+    #[error("wrong credentials")]
+    WrongCredentials,
+    /// Too many attempts in a short time.
+    #[error("too many attempts")]
+    TooManyAttempts,
+    /// Something failed on our side; its details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached us or the answer never came back (browser side).
+    #[error("network: {0}")]
+    Network(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, key: &str) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, key)])
+    }
+
+    /// Fills in the field messages in the user's language.
+    pub fn localize(mut self, locale: Locale) -> Self {
+        if let AppError::Invalid(errors) = &mut self {
+            for e in errors {
+                e.message = crate::tr!(locale, &e.key);
+            }
+        }
+        self
+    }
+
+    /// A sentence for the user about the whole failure.
+    pub fn user_message(&self, locale: Locale) -> String {
+        let key = match self {
+            AppError::Invalid(_) => "err.invalid",
+            AppError::NotFound => "err.not_found",
+            AppError::Unauthorized => "err.unauthorized",
+            AppError::WrongCredentials => "err.wrong_credentials",
+            AppError::TooManyAttempts => "err.too_many",
+            AppError::Internal => "err.internal",
+            AppError::Network(_) => "err.network",
+        };
+        crate::tr!(locale, key)
+    }
+
+    /// The message attached to `field`, if any.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+            }
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized | AppError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Network(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// Logs an internal failure and returns the variant that hides it.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
+                AppError::Network(detail)
+            }
+            // Deserialisation problems of *our* arguments mean a malformed request: on the
+            // server we log them, the browser only learns that something went wrong.
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::warn!(error = %other, "server function failed before our code ran");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::internal("database", error)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        AppError::internal("session", error)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,33 @@
+//! lapor: the shared half of the application.
+//!
+//! Everything a page shows and every server function lives here, compiled twice: with `ssr`
+//! into the server, with `hydrate` into the browser bundle. The app is built from *islands*:
+//! pages are plain server-rendered HTML that work without JavaScript, and only the few parts
+//! that gain from running in the browser (the report form) are shipped as WebAssembly. That is
+//! what keeps the citizen's first load small on a cheap phone and a weak network.
+//!
+//! One module per domain concept: [`reports`] (filing, reading, listing), [`threads`] (the
+//! conversation under a report), [`accounts`] (citizens who sign in), [`orgs`] (the government
+//! tree and categories). [`pages`] holds the components, [`error`] the one error type, [`i18n`]
+//! the two languages.
+
+rust_i18n::i18n!("locales", fallback = "id");
+
+pub mod accounts;
+pub mod error;
+pub mod i18n;
+pub mod orgs;
+pub mod pages;
+pub mod reports;
+pub mod threads;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use pages::{App, shell};

@@ -1,0 +1,205 @@
+//! Pages and the frame around them.
+//!
+//! Every page is rendered completely on the server (`SsrMode::Async`), so it works with
+//! JavaScript off and gets a real status code. Forms are plain HTML forms posting to the page's
+//! own URL; the server re-renders the page with the typed values and the errors when something
+//! is wrong ([`FormEcho`]). Only the report form is an island that upgrades itself once its
+//! WebAssembly has loaded.
+
+mod account;
+mod file_report;
+mod home;
+mod listing;
+mod report;
+mod track;
+
+pub use account::{LoginPage, MyReportsPage, RegisterPage};
+pub use file_report::{FileReportPage, ReportForm, ReportFormText};
+pub use home::HomePage;
+pub use listing::ListingPage;
+pub use report::ReportPage;
+pub use track::TrackPage;
+
+use crate::accounts::Viewer;
+use crate::error::AppError;
+use crate::i18n::{Locale, TimeZone};
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{FlatRoutes, Route, Router},
+    path,
+};
+
+/// Whether the page being rendered contains an island and so needs the WebAssembly bundle.
+/// Pages without one ship no script at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedsWasm(pub bool);
+
+/// Paths whose pages contain islands.
+pub fn path_needs_wasm(path: &str) -> bool {
+    path == "/lapor"
+}
+
+/// A form that came back with errors: what the user typed and what was wrong, provided by the
+/// server when it re-renders a page after a plain (no JavaScript) form post.
+#[derive(Debug, Clone)]
+pub struct FormEcho<T> {
+    pub input: T,
+    pub error: AppError,
+}
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = use_locale();
+    let needs_wasm = use_context::<NeedsWasm>().is_some_and(|n| n.0);
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#b3161b" />
+                <link rel="stylesheet" href="/pkg/lapor.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                {needs_wasm.then(|| view! { <HydrationScripts options islands=true /> })}
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The router: one route per page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Frame>
+                <FlatRoutes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/lapor") view=FileReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/laporan") view=ListingPage ssr=SsrMode::Async />
+                    <Route path=path!("/laporan/:id") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/lacak") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/masuk") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/daftar") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/laporan-saya") view=MyReportsPage ssr=SsrMode::Async />
+                </FlatRoutes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// Header, navigation and footer.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
+    let loc = use_locale();
+    let viewer = use_context::<Viewer>().unwrap_or_default();
+    let here = leptos_router::hooks::use_location();
+    let back = format!("{}{}", here.pathname.get_untracked(), here.search.get_untracked().as_str().strip_prefix('?').map(|q| format!("?{q}")).unwrap_or_default());
+    let switch = format!("/bahasa/{}?ke={}", loc.other().code(), url_encode(&back));
+    view! {
+        <a class="skip" href="#isi">{tr!(loc, "nav.skip")}</a>
+        <header class="top">
+            <a class="brand" href="/">
+                <strong>{tr!(loc, "app.name")}</strong>
+                <span>{tr!(loc, "app.tagline")}</span>
+            </a>
+            <nav aria-label=tr!(loc, "nav.main")>
+                <a href="/lapor">{tr!(loc, "nav.file")}</a>
+                <a href="/laporan">{tr!(loc, "nav.list")}</a>
+                <a href="/lacak">{tr!(loc, "nav.track")}</a>
+                {match viewer.account {
+                    Some(_) => view! {
+                        <a href="/laporan-saya">{tr!(loc, "nav.mine")}</a>
+                        <form method="post" action="/keluar" class="inline">
+                            <button type="submit" class="link">{tr!(loc, "nav.logout")}</button>
+                        </form>
+                    }.into_any(),
+                    None => view! { <a href="/masuk">{tr!(loc, "nav.login")}</a> }.into_any(),
+                }}
+                <a href=switch lang=loc.other().code() hreflang=loc.other().code()>{tr!(loc, "nav.language")}</a>
+            </nav>
+        </header>
+        <main id="isi">{children()}</main>
+        <footer class="foot">
+            <p>"SP4N-LAPOR! · lapor"</p>
+        </footer>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let loc = use_locale();
+    set_status(404);
+    view! {
+        <Title text=tr!(loc, "err.not_found") />
+        <h1>{tr!(loc, "err.not_found")}</h1>
+        <p><a href="/">{tr!(loc, "app.name")}</a></p>
+    }
+}
+
+/// The language of this request (Indonesian unless the `lang` cookie says otherwise).
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// The time zone this deployment shows times in.
+pub fn use_time_zone() -> TimeZone {
+    use_context::<TimeZone>().unwrap_or_default()
+}
+
+/// Sets the HTTP status of the page being rendered on the server.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// Sets the status that matches an error.
+pub fn set_error_status(error: &AppError) {
+    set_status(match error {
+        AppError::Invalid(_) => 422,
+        AppError::NotFound => 404,
+        AppError::Unauthorized | AppError::WrongCredentials => 401,
+        AppError::TooManyAttempts => 429,
+        AppError::Internal => 500,
+        AppError::Network(_) => 502,
+    });
+}
+
+/// A page-level error message.
+#[component]
+pub fn ErrorNotice(message: String) -> impl IntoView {
+    view! { <p class="notice error" role="alert">{message}</p> }
+}
+
+/// The message under a form field, if the field has one. The id lets the field point at it
+/// with `aria-describedby`.
+#[component]
+pub fn FieldMessage(field: &'static str, #[prop(into)] message: Option<String>) -> impl IntoView {
+    message.map(|m| view! { <p class="field-error" id=format!("err-{field}")>{m}</p> })
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,210 @@
+//! `/laporan/:id`: one report, its status and its thread. With the access code (`?kode=`) or
+//! as the signed-in reporter, the citizen also sees their contact details and can reply.
+
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use crate::i18n::{Locale, TimeZone};
+use crate::reports::{ReportView, Status, get_report};
+use crate::threads::{EventKind, MessageInput, ThreadEntry};
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let loc = use_locale();
+    let tz = use_time_zone();
+    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    let query = use_query_map().read_untracked().clone();
+    let code = query.get("kode").filter(|c| !c.trim().is_empty());
+    let is_new = query.get("baru").is_some();
+    let sent = query.get("terkirim").is_some();
+    let echo = use_context::<FormEcho<MessageInput>>();
+    let report = OnceResource::new(get_report(id, code.clone()));
+    view! {
+        // The private link carries a secret: keep it out of search engines.
+        <Meta name="robots" content="noindex" />
+        <Suspense fallback=|| ()>
+            {move || {
+                let code = code.clone();
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match report.await {
+                        Ok(r) => view! { <ReportBody r code is_new sent echo loc tz /> }.into_any(),
+                        Err(e) => {
+                            set_error_status(&e);
+                            let message = if e == crate::error::AppError::NotFound {
+                                tr!(loc, "report.not_found")
+                            } else {
+                                e.user_message(loc)
+                            };
+                            view! {
+                                <Title text=message.clone() />
+                                <h1>{tr!(loc, "nav.track")}</h1>
+                                <ErrorNotice message />
+                                <p><a href="/lacak">{tr!(loc, "track.title")}</a></p>
+                            }
+                            .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportBody(
+    r: ReportView,
+    code: Option<String>,
+    is_new: bool,
+    sent: bool,
+    echo: Option<FormEcho<MessageInput>>,
+    loc: Locale,
+    tz: TimeZone,
+) -> impl IntoView {
+    if let Some(e) = &echo {
+        set_error_status(&e.error);
+    }
+    let category = match loc {
+        Locale::Id => r.category_name_id.clone(),
+        Locale::En => r.category_name_en.clone(),
+    };
+    let privacy = match (r.anonymous, r.confidential) {
+        (false, false) => vec![tr!(loc, "report.public")],
+        (a, c) => {
+            let mut v = Vec::new();
+            if a {
+                v.push(tr!(loc, "report.anonymous"));
+            }
+            if c {
+                v.push(tr!(loc, "report.confidential"));
+            }
+            v
+        }
+    };
+    let receipt = (is_new && r.is_reporter).then(|| {
+        let code = code.clone().unwrap_or_default();
+        let link = format!("/laporan/{}?kode={}", r.tracking_id, code);
+        view! {
+            <section class="receipt" aria-labelledby="receipt-title">
+                <h2 id="receipt-title">{tr!(loc, "receipt.title")}</h2>
+                <p>{tr!(loc, "receipt.save")}</p>
+                <dl>
+                    <dt>{tr!(loc, "receipt.tracking")}</dt>
+                    <dd class="code" data-testid="tracking-id">{r.tracking_id.clone()}</dd>
+                    <dt>{tr!(loc, "receipt.code")}</dt>
+                    <dd class="code" data-testid="access-code">{code}</dd>
+                    <dt>{tr!(loc, "receipt.link")}</dt>
+                    <dd><a href=link.clone() data-testid="private-link">{link.clone()}</a></dd>
+                </dl>
+            </section>
+        }
+    });
+    let accepts = r.status.accepts_messages();
+    let reply = r.is_reporter.then(|| {
+        let (typed, error) = match &echo {
+            Some(FormEcho { input, error }) => (input.body.clone(), Some(error.clone())),
+            None => (String::new(), None),
+        };
+        let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
+        let general = error.as_ref().filter(|_| field_msg.is_none()).map(|e| e.user_message(loc));
+        let action = format!("/laporan/{}/pesan", r.tracking_id);
+        if accepts {
+            view! {
+                <form method="post" action=action class="reply">
+                    {general.map(|m| view! { <ErrorNotice message=m /> })}
+                    <input type="hidden" name="kode" value=code.clone().unwrap_or_default() />
+                    <label for="reply-body">{tr!(loc, "report.reply")}</label>
+                    <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
+                        aria-invalid=field_msg.is_some().then_some("true")
+                        aria-describedby=field_msg.is_some().then_some("err-body")>{typed}</textarea>
+                    <FieldMessage field="body" message=field_msg />
+                    <button type="submit" class="primary">{tr!(loc, "report.send")}</button>
+                </form>
+            }
+            .into_any()
+        } else {
+            view! { <p class="notice">{tr!(loc, "report.closed")}</p> }.into_any()
+        }
+    });
+    view! {
+        <Title text=r.title.clone() />
+        {receipt}
+        {sent.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "report.sent")}</p> })}
+        <article class="report">
+            <p class="meta">
+                <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
+                " · "{tr!(loc, r.kind.label_key())}
+                " · "{privacy.join(", ")}
+            </p>
+            <h1>{r.title.clone()}</h1>
+            <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                {tr!(loc, r.status.label_key())}
+            </p>
+            <dl class="facts">
+                <dt>{tr!(loc, "report.received")}</dt>
+                <dd>{loc.datetime(r.received_at, tz)}</dd>
+                <dt>{tr!(loc, "report.category")}</dt>
+                <dd>{category}</dd>
+                {r.incident_date.clone().map(|d| view! {
+                    <dt>{tr!(loc, "report.incident_date")}</dt>
+                    <dd>{loc.date(&d)}</dd>
+                })}
+                {(!r.location.is_empty()).then(|| view! {
+                    <dt>{tr!(loc, "report.location")}</dt>
+                    <dd>{r.location.clone()}</dd>
+                })}
+                <dt>{tr!(loc, "report.agency")}</dt>
+                <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
+            </dl>
+            <div class="body">{r.body.clone()}</div>
+            {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
+            {r.reporter.clone().map(|p| view! {
+                <section class="contact-box">
+                    <h2>{tr!(loc, "report.contact")}</h2>
+                    <p>{p.name}</p>
+                    <p>{p.email}</p>
+                    <p>{p.phone}</p>
+                </section>
+            })}
+        </article>
+        <section class="thread" aria-labelledby="thread-title">
+            <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
+            <ol>
+                {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
+            </ol>
+            {reply}
+        </section>
+    }
+}
+
+#[component]
+fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
+    let when = loc.datetime(e.at, tz);
+    match e.kind {
+        EventKind::Status => {
+            let text = match (e.from_status, e.to_status) {
+                (None, Some(Status::Submitted)) => tr!(loc, "thread.received"),
+                (_, Some(to)) => format!("{} {}", tr!(loc, "thread.status_to"), tr!(loc, to.label_key())),
+                _ => String::new(),
+            };
+            view! {
+                <li class="event status-change">
+                    <span>{text}</span>
+                    {(!e.body.is_empty()).then(|| view! { <p>{e.body.clone()}</p> })}
+                    <time>{when}</time>
+                </li>
+            }
+            .into_any()
+        }
+        EventKind::Message => view! {
+            <li class=format!("event message from-{}", if e.author == crate::threads::AuthorRole::Citizen { "citizen" } else { "official" })>
+                <strong>{tr!(loc, e.author.label_key())}</strong>
+                <p>{e.body.clone()}</p>
+                <time>{when}</time>
+            </li>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,78 @@
+//! The report server functions: thin wrappers that authorise, call the plain functions in
+//! `store`, and translate errors for the user.
+
+use super::*;
+use crate::accounts::AccountSummary;
+use crate::error::AppError;
+use crate::orgs::{Agency, Category};
+use leptos::prelude::*;
+
+/// What the report form needs to draw itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormOptions {
+    pub categories: Vec<Category>,
+    pub agencies: Vec<Agency>,
+    /// A fresh one-time key for this form.
+    pub submission_key: String,
+    /// The signed-in citizen, whose contact details prefill the form.
+    pub account: Option<AccountSummary>,
+}
+
+#[server(prefix = "/api", endpoint = "report_form_options")]
+pub async fn report_form_options() -> Result<FormOptions, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    Ok(FormOptions {
+        categories: crate::orgs::categories(&state.db).await?,
+        agencies: crate::orgs::agencies(&state.db).await?,
+        submission_key: crate::secrets::new_submission_key(),
+        account: ctx.viewer.account,
+    })
+}
+
+/// Files a report; see [`store::file_report`].
+#[server(prefix = "/api", endpoint = "submit_report")]
+pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let now = crate::db::now();
+    let today = state.config.time_zone.date_at(now);
+    let account = ctx.viewer.account.as_ref().map(|a| a.id);
+    file_report(&state.db, &state.config.server_secret, &input, account, now, &today)
+        .await
+        .map_err(|e| e.localize(ctx.locale))
+}
+
+/// Opens a report: publicly, with its access code, or as the signed-in reporter.
+#[server(prefix = "/api", endpoint = "get_report")]
+pub async fn get_report(tracking_id: String, code: Option<String>) -> Result<ReportView, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let claim = Claim { code: code.as_deref(), account_id: ctx.viewer.account.as_ref().map(|a| a.id) };
+    find_report(&state.db, &tracking_id, claim).await
+}
+
+/// A page of the public listing.
+#[server(prefix = "/api", endpoint = "public_reports")]
+pub async fn public_reports(filter: ListFilter) -> Result<PublicPage, AppError> {
+    let (state, _) = crate::state::server_ctx();
+    list_public(&state.db, &filter).await
+}
+
+/// The signed-in citizen's own reports.
+#[server(prefix = "/api", endpoint = "my_reports")]
+pub async fn my_reports() -> Result<Vec<ReportSummary>, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let account = ctx.viewer.account.ok_or(AppError::Unauthorized)?;
+    list_for_account(&state.db, account.id).await
+}
+
+/// The message form under a report, for the reporter.
+#[server(prefix = "/api", endpoint = "post_message")]
+pub async fn post_message(tracking_id: String, input: crate::threads::MessageInput) -> Result<i64, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let claim = Claim {
+        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    };
+    crate::threads::add_citizen_message(&state.db, &tracking_id, claim, &input.body, crate::db::now())
+        .await
+        .map_err(|e| e.localize(ctx.locale))
+}

@@ -1,0 +1,338 @@
+//! Reports in the database. Plain functions over [`Db`]: the server functions call them, and
+//! so do the integration tests, on both engines.
+
+use super::*;
+use crate::db::{Db, is_unique_violation};
+use crate::error::{AppError, AppResult};
+use crate::secrets;
+use crate::threads::{self, EventKind};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Who is asking to see a report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Claim<'a> {
+    /// The access code from the private link or typed by the citizen.
+    pub code: Option<&'a str>,
+    /// The signed-in citizen's account.
+    pub account_id: Option<i64>,
+}
+
+/// Files a report. A second call with the same submission key returns the first report
+/// (with the same access code) instead of creating another one.
+pub async fn file_report(
+    db: &Db,
+    server_secret: &str,
+    input: &ReportInput,
+    account_id: Option<i64>,
+    now: i64,
+    today: &str,
+) -> AppResult<FiledReport> {
+    let key = input.submission_key.trim();
+    if !secrets::is_submission_key(key) {
+        // Not something a user typed: the form was tampered with or is too old.
+        return Err(AppError::invalid("form", "err.form_expired"));
+    }
+    if let Some(filed) = already_filed(db, server_secret, key).await? {
+        return Ok(filed);
+    }
+    let valid = validate(input, today).map_err(AppError::Invalid)?;
+    let mut errors = Vec::new();
+    if !crate::orgs::category_exists(db, valid.category_id).await? {
+        errors.push(crate::error::FieldError::new("category_id", "err.category"));
+    }
+    if let Some(org) = valid.target_org_id
+        && !crate::orgs::agency_exists(db, org).await?
+    {
+        errors.push(crate::error::FieldError::new("target_org_id", "err.agency"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let code = secrets::access_code(server_secret, key);
+    for _ in 0..5 {
+        let tracking_id = secrets::new_tracking_id();
+        match insert(db, &valid, key, &tracking_id, &code, account_id, now).await {
+            Ok(()) => return Ok(FiledReport { tracking_id, access_code: code }),
+            Err(e) if is_unique_violation(&e) => {
+                // Either the same submission arrived twice at once, or a tracking ID collided.
+                if let Some(filed) = already_filed(db, server_secret, key).await? {
+                    return Ok(filed);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::internal("file report", "no free tracking id after 5 tries"))
+}
+
+async fn already_filed(db: &Db, secret: &str, key: &str) -> AppResult<Option<FiledReport>> {
+    let tracking: Option<String> =
+        sqlx::query_scalar("select tracking_id from reports where submission_key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(tracking.map(|tracking_id| FiledReport { tracking_id, access_code: secrets::access_code(secret, key) }))
+}
+
+async fn insert(
+    db: &Db,
+    v: &ValidReport,
+    key: &str,
+    tracking_id: &str,
+    code: &str,
+    account_id: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
+         category_id, incident_date, location, target_org_id, anonymous, confidential, channel, \
+         status, received_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'web', 'submitted', $13, $13, $13) \
+         returning id",
+    )
+    .bind(tracking_id)
+    .bind(secrets::hash_code(code))
+    .bind(key)
+    .bind(v.kind.code())
+    .bind(&v.title)
+    .bind(&v.body)
+    .bind(v.category_id)
+    .bind(v.incident_date.as_deref())
+    .bind(&v.location)
+    .bind(v.target_org_id)
+    .bind(v.anonymous)
+    .bind(v.confidential)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("insert into reporters (report_id, account_id, name, email, phone) values ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(account_id)
+        .bind(&v.name)
+        .bind(&v.email)
+        .bind(&v.phone)
+        .execute(&mut *tx)
+        .await?;
+    threads::record(
+        &mut tx,
+        threads::NewEvent {
+            report_id: id,
+            at: now,
+            kind: EventKind::Status,
+            author_role: "pelapor",
+            author_account_id: account_id,
+            from_status: None,
+            to_status: Some(Status::Submitted),
+            body: "",
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A report row with what it takes to decide who may see it.
+struct Found {
+    id: i64,
+    view: ReportView,
+    access_hash: String,
+    owner_account: Option<i64>,
+}
+
+/// Opens a report for a viewer. A confidential report is only shown to its reporter; to
+/// anyone else it does not exist. A claim that fails (a wrong access code) is refused even
+/// for a public report, so that a citizen who mistyped is told so instead of silently
+/// getting the public view.
+pub async fn find_report(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppResult<ReportView> {
+    let tracking_id = secrets::normalize_code(tracking_id);
+    let Some(found) = load(db, &tracking_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let by_code = match claim.code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) if secrets::code_matches(code, &found.access_hash) => true,
+        Some(_) => return Err(AppError::NotFound),
+        None => false,
+    };
+    let by_account = claim.account_id.is_some() && claim.account_id == found.owner_account;
+    let is_reporter = by_code || by_account;
+    if found.view.confidential && !is_reporter {
+        return Err(AppError::NotFound);
+    }
+    let mut view = found.view;
+    view.is_reporter = is_reporter;
+    if is_reporter && !view.anonymous {
+        view.reporter = reporter(db, found.id).await?;
+    }
+    view.thread = threads::public_thread(db, found.id).await?;
+    Ok(view)
+}
+
+/// The id of a report whose reporter `claim` proves to be; the gate for citizen actions.
+pub async fn reporter_report_id(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppResult<(i64, Status)> {
+    let tracking_id = secrets::normalize_code(tracking_id);
+    let Some(found) = load(db, &tracking_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let by_code = claim.code.is_some_and(|c| secrets::code_matches(c, &found.access_hash));
+    let by_account = claim.account_id.is_some() && claim.account_id == found.owner_account;
+    if by_code || by_account { Ok((found.id, found.view.status)) } else { Err(AppError::NotFound) }
+}
+
+const SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, r.title, substr(r.body, 1, 400) as body, \
+     c.name_id as category_name_id, c.name_en as category_name_en, o.name as agency_name, \
+     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential";
+
+const SUMMARY_JOINS: &str = "from reports r join categories c on c.id = r.category_id \
+     left join organizations o on o.id = r.target_org_id \
+     left join organizations p on p.id = o.parent_id";
+
+fn agency_label(row: &AnyRow) -> Result<Option<String>, sqlx::Error> {
+    let name: Option<String> = row.try_get("agency_name")?;
+    let kind: Option<String> = row.try_get("agency_kind")?;
+    let parent: Option<String> = row.try_get("agency_parent")?;
+    Ok(name.map(|name| match (kind.as_deref(), parent) {
+        (Some("opd"), Some(parent)) => format!("{name} — {parent}"),
+        _ => name,
+    }))
+}
+
+fn decode_kind(code: &str) -> Result<ReportKind, sqlx::Error> {
+    ReportKind::from_code(code).ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {code}").into()))
+}
+
+fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
+    Status::from_code(code).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
+}
+
+fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
+    let body: String = row.try_get("body")?;
+    Ok(ReportSummary {
+        tracking_id: row.try_get("tracking_id")?,
+        kind: decode_kind(&row.try_get::<String, _>("kind")?)?,
+        title: row.try_get("title")?,
+        excerpt: excerpt(&body, 180),
+        category_name_id: row.try_get("category_name_id")?,
+        category_name_en: row.try_get("category_name_en")?,
+        agency: agency_label(row)?,
+        status: decode_status(&row.try_get::<String, _>("status")?)?,
+        received_at: row.try_get("received_at")?,
+        confidential: row.try_get("confidential")?,
+    })
+}
+
+async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
+    let sql = format!(
+        "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
+         r.anonymous, r.access_hash, rp.account_id as owner_account \
+         {SUMMARY_JOINS} left join reporters rp on rp.report_id = r.id \
+         where r.tracking_id = $1"
+    );
+    let Some(row) = sqlx::query(&sql).bind(tracking_id).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    let s = summary(&row)?;
+    Ok(Some(Found {
+        id: row.try_get("id")?,
+        access_hash: row.try_get("access_hash")?,
+        owner_account: row.try_get("owner_account")?,
+        view: ReportView {
+            tracking_id: s.tracking_id,
+            kind: s.kind,
+            title: s.title,
+            body: row.try_get("full_body")?,
+            category_name_id: s.category_name_id,
+            category_name_en: s.category_name_en,
+            incident_date: row.try_get("incident_date")?,
+            location: row.try_get("location")?,
+            agency: s.agency,
+            anonymous: row.try_get("anonymous")?,
+            confidential: s.confidential,
+            status: s.status,
+            received_at: s.received_at,
+            is_reporter: false,
+            reporter: None,
+            thread: Vec::new(),
+        },
+    }))
+}
+
+async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>> {
+    let row = sqlx::query("select name, email, phone from reporters where report_id = $1")
+        .bind(report_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row
+        .map(|r| -> Result<ReporterView, sqlx::Error> {
+            Ok(ReporterView { name: r.try_get("name")?, email: r.try_get("email")?, phone: r.try_get("phone")? })
+        })
+        .transpose()?)
+}
+
+/// One value bound to a dynamically built query.
+enum Bind {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+}
+
+/// The public listing: never a confidential report; newest first; filtered and paginated.
+pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> {
+    let mut conditions = vec!["r.confidential = $1".to_owned()];
+    let mut binds = vec![Bind::Bool(false)];
+    if let Some(status) = Status::from_code(filter.status.trim()) {
+        binds.push(Bind::Text(status.code().to_owned()));
+        conditions.push(format!("r.status = ${}", binds.len()));
+    }
+    if let Ok(category) = filter.kategori.trim().parse::<i64>() {
+        binds.push(Bind::Int(category));
+        conditions.push(format!("r.category_id = ${}", binds.len()));
+    }
+    if let Ok(agency) = filter.instansi.trim().parse::<i64>() {
+        // An agency's own reports and those of the OPDs directly below it.
+        binds.push(Bind::Int(agency));
+        let n = binds.len();
+        conditions.push(format!("(r.target_org_id = ${n} or o.parent_id = ${n})"));
+    }
+    let filter_sql = conditions.join(" and ");
+    let count_sql = format!(
+        "select count(*) from reports r left join organizations o on o.id = r.target_org_id where {filter_sql}"
+    );
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for b in &binds {
+        count = match b {
+            Bind::Bool(v) => count.bind(*v),
+            Bind::Int(v) => count.bind(*v),
+            Bind::Text(v) => count.bind(v.clone()),
+        };
+    }
+    let total = count.fetch_one(&db.pool).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter.page().min(pages);
+    let list_sql = format!(
+        "select {SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
+         order by r.received_at desc, r.id desc limit {PAGE_SIZE} offset {}",
+        (page - 1) * PAGE_SIZE
+    );
+    let mut list = sqlx::query(&list_sql);
+    for b in &binds {
+        list = match b {
+            Bind::Bool(v) => list.bind(*v),
+            Bind::Int(v) => list.bind(*v),
+            Bind::Text(v) => list.bind(v.clone()),
+        };
+    }
+    let rows = list.fetch_all(&db.pool).await?;
+    let items = rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+    Ok(PublicPage { items, page, pages, total })
+}
+
+/// A signed-in citizen's own reports, confidential ones included, newest first.
+pub async fn list_for_account(db: &Db, account_id: i64) -> AppResult<Vec<ReportSummary>> {
+    let sql = format!(
+        "select {SUMMARY_COLUMNS} {SUMMARY_JOINS} join reporters rp on rp.report_id = r.id \
+         where rp.account_id = $1 order by r.received_at desc, r.id desc limit 200"
+    );
+    let rows = sqlx::query(&sql).bind(account_id).fetch_all(&db.pool).await?;
+    Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
+}

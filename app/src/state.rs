@@ -1,0 +1,66 @@
+//! What the server hands to every page and server function.
+
+use crate::accounts::{self, Viewer};
+use crate::db::Db;
+use crate::i18n::{Locale, TimeZone};
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Settings read once at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Derives access codes; generated and stored in the database on first start.
+    pub server_secret: String,
+    /// The time zone pages show times in.
+    pub time_zone: TimeZone,
+    /// Whether cookies carry `Secure` (on whenever the public URL is https).
+    pub secure_cookies: bool,
+}
+
+/// The application state: one per process, cheap to clone.
+#[derive(Debug, Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// Facts about the current request that pages and server functions need.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    pub locale: Locale,
+    pub viewer: Viewer,
+    pub session: tower_sessions::Session,
+}
+
+impl RequestCtx {
+    /// Reads the language cookie and the signed-in account, if any.
+    pub async fn from_parts(parts: &http::request::Parts, state: &AppState) -> RequestCtx {
+        let locale = Locale::from_cookie_header(
+            parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()),
+        );
+        let session = parts
+            .extensions
+            .get::<tower_sessions::Session>()
+            .cloned()
+            .unwrap_or_else(|| unreachable!("the session layer wraps every route"));
+        let viewer = accounts::viewer(&state.db, &session).await;
+        RequestCtx { locale, viewer, session }
+    }
+
+    /// Puts the state and this request into the reactive context.
+    pub fn provide(self, state: AppState) {
+        provide_context(state.db.clone());
+        provide_context(state.config.clone());
+        provide_context(state);
+        provide_context(self.locale);
+        provide_context(self.viewer.clone());
+        provide_context(self);
+    }
+}
+
+/// The state and request context, from inside a server function.
+pub fn server_ctx() -> (AppState, RequestCtx) {
+    (expect_context::<AppState>(), expect_context::<RequestCtx>())
+}

@@ -1,0 +1,144 @@
+//! Plain HTML form posts: the path every form takes without JavaScript.
+//!
+//! Each handler calls the same plain function as the matching server function. Success is a
+//! `303 See Other` to the next page (so a reload does not post again); failure renders the same
+//! page again with what the user typed and the errors next to the fields.
+
+use crate::render_page;
+use app::accounts::{self, LoginInput, RegisterInput};
+use app::db::now;
+use app::error::AppError;
+use app::i18n::{LANG_COOKIE, Locale};
+use app::pages::FormEcho;
+use app::reports::{self, Claim, ReportInput};
+use app::state::{AppState, RequestCtx};
+use app::threads::{self, MessageInput};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, Request, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+
+/// Splits a request into its context and its url-encoded form, keeping the request head to
+/// render the page again.
+async fn read_form<T: serde::de::DeserializeOwned + Default>(
+    state: &AppState,
+    req: Request<Body>,
+) -> (RequestCtx, T, Request<Body>) {
+    let (parts, body) = req.into_parts();
+    let ctx = RequestCtx::from_parts(&parts, state).await;
+    // 1 MB is far more than any form of ours; bigger bodies are not read.
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    // A form that cannot be parsed at all becomes an empty one, which validation then refuses
+    // field by field.
+    let input = serde_urlencoded::from_bytes::<T>(&bytes).unwrap_or_default();
+    (ctx, input, Request::from_parts(parts, Body::empty()))
+}
+
+async fn show_again<T: Clone + Send + Sync + 'static>(
+    state: AppState,
+    head: Request<Body>,
+    input: T,
+    error: AppError,
+    locale: Locale,
+) -> Response {
+    let echo = FormEcho { input, error: error.localize(locale) };
+    render_page(state, head, move || provide_context(echo.clone())).await
+}
+
+/// `POST /lapor`.
+pub async fn file_report(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<ReportInput>(&state, req).await;
+    let at = now();
+    let today = state.config.time_zone.date_at(at);
+    let account = ctx.viewer.account.as_ref().map(|a| a.id);
+    match reports::file_report(&state.db, &state.config.server_secret, &input, account, at, &today).await {
+        Ok(filed) => Redirect::to(&format!("{}&baru=1", filed.private_link())).into_response(),
+        Err(error) => show_again(state, head, input, error, ctx.locale).await,
+    }
+}
+
+/// `POST /laporan/{id}/pesan`.
+pub async fn post_message(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<MessageInput>(&state, req).await;
+    let code = Some(input.kode.trim()).filter(|c| !c.is_empty());
+    let claim = Claim { code, account_id: ctx.viewer.account.as_ref().map(|a| a.id) };
+    let tracking = app::secrets::normalize_code(&id);
+    let page = match code {
+        Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
+        None => format!("/laporan/{tracking}"),
+    };
+    match threads::add_citizen_message(&state.db, &id, claim, &input.body, now()).await {
+        Ok(_) => {
+            let sep = if page.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{page}{sep}terkirim=1#thread-title")).into_response()
+        }
+        Err(error) => {
+            let (mut parts, body) = head.into_parts();
+            parts.uri = page.parse().unwrap_or_else(|_| parts.uri.clone());
+            show_again(state, Request::from_parts(parts, body), input, error, ctx.locale).await
+        }
+    }
+}
+
+/// `POST /masuk`.
+pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<LoginInput>(&state, req).await;
+    match accounts::authenticate(&state.db, &input).await {
+        Ok(id) => match accounts::sign_in(&ctx.session, id).await {
+            Ok(()) => Redirect::to("/laporan-saya").into_response(),
+            Err(error) => show_again(state, head, LoginInput { password: String::new(), ..input }, error, ctx.locale).await,
+        },
+        Err(error) => {
+            let input = LoginInput { password: String::new(), ..input };
+            show_again(state, head, input, error, ctx.locale).await
+        }
+    }
+}
+
+/// `POST /daftar`.
+pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<RegisterInput>(&state, req).await;
+    let result = match accounts::register(&state.db, &input, now()).await {
+        Ok(id) => accounts::sign_in(&ctx.session, id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to("/laporan-saya").into_response(),
+        Err(error) => {
+            let input = RegisterInput { password: String::new(), ..input };
+            show_again(state, head, input, error, ctx.locale).await
+        }
+    }
+}
+
+/// `POST /keluar`.
+pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (parts, _) = req.into_parts();
+    let ctx = RequestCtx::from_parts(&parts, &state).await;
+    // A session that cannot be deleted is logged; the browser is sent home either way.
+    let _ = accounts::sign_out(&ctx.session).await;
+    Redirect::to("/").into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Back {
+    ke: Option<String>,
+}
+
+/// `GET /bahasa/{code}?ke=/path`: remembers the language in a cookie and goes back.
+pub async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) -> Response {
+    let locale = Locale::from_code(&code).unwrap_or_default();
+    // Only paths on this site: `//host` or `https://…` would make this an open redirect.
+    let target = back
+        .ke
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let mut response = Redirect::to(&target).into_response();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}

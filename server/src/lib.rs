@@ -1,0 +1,121 @@
+//! The server half: configuration, the axum router and the handlers of plain form posts.
+//!
+//! [`router`] is what `main` serves and what the HTTP tests drive with `oneshot`.
+
+pub mod forms;
+pub mod http_layers;
+
+use anyhow::Context;
+use app::accounts::DbSessionStore;
+use app::db::Db;
+use app::i18n::TimeZone;
+use app::pages::{NeedsWasm, path_needs_wasm};
+use app::state::{AppState, Config, RequestCtx};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use std::sync::Arc;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+
+/// How the server is started.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub time_zone: TimeZone,
+    /// Public URL of the site; `https://` turns on `Secure` cookies.
+    pub public_url: String,
+}
+
+/// Connects to the database, applies migrations and loads the state every request shares.
+pub async fn build_state(settings: &Settings, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database_url)
+        .await
+        .with_context(|| format!("open database {}", settings.database_url))?;
+    app::demo::ensure_default_categories(&db).await?;
+    let server_secret = app::db::server_secret(&db).await.context("load server secret")?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(Config {
+            server_secret,
+            time_zone: settings.time_zone,
+            secure_cookies: settings.public_url.starts_with("https://"),
+        }),
+    })
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore { db: state.db.clone() })
+        .with_name("lapor_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)));
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/lapor", post(forms::file_report))
+        .route("/laporan/{id}/pesan", post(forms::post_message))
+        .route("/masuk", post(forms::login))
+        .route("/daftar", post(forms::register))
+        .route("/keluar", post(forms::logout))
+        .route("/bahasa/{code}", get(forms::set_language))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_handler(routes, get(page_handler))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(http_layers::security_headers())
+        .layer(http_layers::compression())
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    let (parts, body) = req.into_parts();
+    let ctx = RequestCtx::from_parts(&parts, &state).await;
+    let req = Request::from_parts(parts, body);
+    handle_server_fns_with_context(
+        move || {
+            ctx.clone().provide(state.clone());
+            provide_context(state.config.time_zone);
+        },
+        req,
+    )
+    .await
+}
+
+async fn page_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    render_page(state, req, || ()).await
+}
+
+/// Renders the page at the request's path, with `extra` context (e.g. a form to show again).
+pub async fn render_page(
+    state: AppState,
+    req: Request<Body>,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    // A form post that comes back with errors is rendered like a visit to the page.
+    parts.method = http::Method::GET;
+    let ctx = RequestCtx::from_parts(&parts, &state).await;
+    let needs_wasm = path_needs_wasm(parts.uri.path());
+    let req = Request::from_parts(parts, body);
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            ctx.clone().provide(state.clone());
+            provide_context(state.config.time_zone);
+            provide_context(NeedsWasm(needs_wasm));
+            http_layers::provide_csp();
+            extra();
+        },
+        move || shell(options.clone()),
+    );
+    handler(req).await.into_response()
+}

@@ -1,0 +1,62 @@
+//! `lapor`: serves the application.
+//!
+//! `lapor --demo` loads the demo organisations and a demo citizen on first start (never use it
+//! in production); `DATABASE_URL` chooses SQLite (default `sqlite://lapor.db`) or PostgreSQL.
+
+use anyhow::Context;
+use app::i18n::TimeZone;
+use clap::Parser;
+use server::{Settings, build_state, router};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "lapor", about = "SP4N-LAPOR! public complaint service")]
+struct Cli {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://lapor.db")]
+    database_url: String,
+    /// Address to listen on (default: the site address in Cargo.toml, 127.0.0.1:3000).
+    #[arg(long, env = "LAPOR_ADDR")]
+    addr: Option<std::net::SocketAddr>,
+    /// Load the demo organisations, categories, a demo citizen and sample reports.
+    #[arg(long)]
+    demo: bool,
+    /// Time zone pages show times in: WIB, WITA or WIT.
+    #[arg(long, env = "LAPOR_TIME_ZONE", default_value = "WIB")]
+    time_zone: String,
+    /// Public URL of the site; https turns on Secure cookies.
+    #[arg(long, env = "LAPOR_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    public_url: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    let time_zone = TimeZone::from_label(&cli.time_zone)
+        .with_context(|| format!("unknown time zone {} (use WIB, WITA or WIT)", cli.time_zone))?;
+    let config_file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
+    let mut leptos_options = leptos::config::get_configuration(config_file)
+        .context("read the Leptos configuration")?
+        .leptos_options;
+    if let Some(addr) = cli.addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+    let settings = Settings { database_url: cli.database_url.clone(), time_zone, public_url: cli.public_url.clone() };
+    let state = build_state(&settings, leptos_options).await?;
+    if cli.demo {
+        let now = app::db::now();
+        let loaded = app::demo::load(&state.db, &state.config.server_secret, now, &time_zone.date_at(now)).await?;
+        if loaded {
+            tracing::info!(email = app::demo::DEMO_EMAIL, password = app::demo::DEMO_PASSWORD, "demo data loaded; demo citizen");
+        }
+    }
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
+    tracing::info!("lapor listening on http://{addr}");
+    axum::serve(listener, app).await.context("serve")?;
+    Ok(())
+}
