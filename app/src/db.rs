@@ -77,6 +77,13 @@ impl Db {
         Ok(db)
     }
 
+    /// A single plain connection pool without migrations, for administrative statements such
+    /// as creating a database.
+    pub async fn connect_unmigrated(url: &str) -> Result<AnyPool, sqlx::Error> {
+        install_default_drivers();
+        AnyPoolOptions::new().max_connections(1).connect(url).await
+    }
+
     async fn migrate(&self) -> Result<(), sqlx::Error> {
         let migrator = match self.engine {
             Engine::Sqlite => &SQLITE_MIGRATIONS,

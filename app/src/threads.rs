@@ -121,7 +121,7 @@ mod store {
         .bind(e.from_status.map(Status::code))
         .bind(e.to_status.map(Status::code))
         .bind(e.body)
-        .bind(false)
+        .bind(0_i64)
         .fetch_one(&mut **tx)
         .await
     }
@@ -133,7 +133,7 @@ mod store {
              where report_id = $1 and internal = $2 order by id",
         )
         .bind(report_id)
-        .bind(false)
+        .bind(0_i64)
         .fetch_all(&db.pool)
         .await?;
         rows.iter()

@@ -45,8 +45,8 @@ create table reports (
     incident_date text,
     location text not null default '',
     target_org_id integer references organizations(id),
-    anonymous boolean not null default false,
-    confidential boolean not null default false,
+    anonymous bigint not null default 0,
+    confidential bigint not null default 0,
     channel text not null default 'web',
     status text not null default 'submitted',
     received_at bigint not null,
@@ -67,6 +67,7 @@ create table reporters (
 );
 create index reporters_account on reporters(account_id);
 
+-- Flags are 0/1 integers: sqlx's Any driver reads no SQLite boolean.
 -- The thread under a report: messages and status changes, oldest first.
 create table report_events (
     id integer primary key,
@@ -78,7 +79,7 @@ create table report_events (
     from_status text,
     to_status text,
     body text not null default '',
-    internal boolean not null default false
+    internal bigint not null default 0
 );
 create index report_events_report on report_events(report_id, id);
 

@@ -102,8 +102,8 @@ async fn insert(
     .bind(v.incident_date.as_deref())
     .bind(&v.location)
     .bind(v.target_org_id)
-    .bind(v.anonymous)
-    .bind(v.confidential)
+    .bind(i64::from(v.anonymous))
+    .bind(i64::from(v.confidential))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -217,7 +217,7 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
         agency: agency_label(row)?,
         status: decode_status(&row.try_get::<String, _>("status")?)?,
         received_at: row.try_get("received_at")?,
-        confidential: row.try_get("confidential")?,
+        confidential: row.try_get::<i64, _>("confidential")? != 0,
     })
 }
 
@@ -246,7 +246,7 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             incident_date: row.try_get("incident_date")?,
             location: row.try_get("location")?,
             agency: s.agency,
-            anonymous: row.try_get("anonymous")?,
+            anonymous: row.try_get::<i64, _>("anonymous")? != 0,
             confidential: s.confidential,
             status: s.status,
             received_at: s.received_at,
@@ -271,7 +271,6 @@ async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>> {
 
 /// One value bound to a dynamically built query.
 enum Bind {
-    Bool(bool),
     Int(i64),
     Text(String),
 }
@@ -279,7 +278,7 @@ enum Bind {
 /// The public listing: never a confidential report; newest first; filtered and paginated.
 pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> {
     let mut conditions = vec!["r.confidential = $1".to_owned()];
-    let mut binds = vec![Bind::Bool(false)];
+    let mut binds = vec![Bind::Int(0)];
     if let Some(status) = Status::from_code(filter.status.trim()) {
         binds.push(Bind::Text(status.code().to_owned()));
         conditions.push(format!("r.status = ${}", binds.len()));
@@ -301,7 +300,6 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count = match b {
-            Bind::Bool(v) => count.bind(*v),
             Bind::Int(v) => count.bind(*v),
             Bind::Text(v) => count.bind(v.clone()),
         };
@@ -317,7 +315,6 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     let mut list = sqlx::query(&list_sql);
     for b in &binds {
         list = match b {
-            Bind::Bool(v) => list.bind(*v),
             Bind::Int(v) => list.bind(*v),
             Bind::Text(v) => list.bind(v.clone()),
         };

@@ -1,0 +1,14 @@
+//! Integration tests: the plain domain functions against every database engine, and the HTTP
+//! surface (pages, form posts, server functions) driven through the router with `oneshot`.
+//!
+//! SQLite always runs. PostgreSQL runs when `LAPOR_TEST_POSTGRES` names a server
+//! (e.g. `postgres://postgres@127.0.0.1:5432`); each test gets a fresh database there. In CI
+//! the variable is required, so a missing PostgreSQL fails the run instead of skipping half of it.
+
+mod integration {
+    pub mod accounts;
+    pub mod http;
+    pub mod reports;
+    pub mod support;
+    pub mod threads;
+}

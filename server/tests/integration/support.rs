@@ -1,0 +1,134 @@
+//! Databases and fixtures for the integration tests.
+
+use app::db::Db;
+use app::orgs::{OrgKind, create_org};
+use app::reports::ReportInput;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// The secret the tests derive access codes with.
+pub const SECRET: &str = "test-server-secret";
+/// A fixed "now": Monday 23 November 2026, 09.00 WITA.
+pub const NOW: i64 = 1_795_395_600;
+pub const TODAY: &str = "2026-11-23";
+
+/// A database for one test, removed again by [`TestDb::finish`].
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Option<(String, String)>,
+    path: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    pub async fn finish(self) {
+        self.db.pool.close().await;
+        if let Some((admin_url, name)) = self.cleanup {
+            let admin = Db::connect_unmigrated(&admin_url).await.expect("admin connection");
+            sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await.expect("drop test database");
+            admin.close().await;
+        }
+        if let Some(path) = self.path {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// A fresh SQLite file in the temp directory.
+pub async fn sqlite() -> TestDb {
+    // Internal errors are only logged: show the log of a failing test.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
+    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+    seed(&db).await;
+    TestDb { db, cleanup: None, path: Some(path) }
+}
+
+/// A fresh PostgreSQL database, if a server is configured.
+pub async fn postgres() -> Option<TestDb> {
+    let base = match std::env::var("LAPOR_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "CI must set LAPOR_TEST_POSTGRES: the suite runs on both engines");
+            return None;
+        }
+    };
+    let base = base.trim_end_matches('/').to_owned();
+    let name = unique("lapor_test");
+    let admin_url = format!("{base}/postgres");
+    let admin = Db::connect_unmigrated(&admin_url).await.expect("postgres admin connection");
+    sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create test database");
+    admin.close().await;
+    let db = Db::connect(&format!("{base}/{name}")).await.expect("postgres");
+    seed(&db).await;
+    Some(TestDb { db, cleanup: Some((admin_url, name)), path: None })
+}
+
+/// Every engine this run tests.
+pub async fn engines() -> Vec<TestDb> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
+}
+
+/// Ids of the fixture organisations.
+pub struct Orgs {
+    pub banjarmasin: i64,
+    pub pupr: i64,
+    pub dinkes: i64,
+    pub samarinda: i64,
+}
+
+async fn seed(db: &Db) {
+    app::demo::ensure_default_categories(db).await.expect("categories");
+    let national = create_org(db, None, OrgKind::National, "id", "Nasional").await.expect("org");
+    let kalsel = create_org(db, Some(national), OrgKind::Province, "kalsel", "Provinsi Kalimantan Selatan").await.expect("org");
+    let bjm = create_org(db, Some(kalsel), OrgKind::City, "banjarmasin", "Kota Banjarmasin").await.expect("org");
+    create_org(db, Some(bjm), OrgKind::Opd, "bjm-pupr", "Dinas PUPR").await.expect("org");
+    create_org(db, Some(bjm), OrgKind::Opd, "bjm-dinkes", "Dinas Kesehatan").await.expect("org");
+    let kaltim = create_org(db, Some(national), OrgKind::Province, "kaltim", "Provinsi Kalimantan Timur").await.expect("org");
+    create_org(db, Some(kaltim), OrgKind::City, "samarinda", "Kota Samarinda").await.expect("org");
+}
+
+pub async fn orgs(db: &Db) -> Orgs {
+    let id = |code: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select id from organizations where code = $1")
+                .bind(code)
+                .fetch_one(&db.pool)
+                .await
+                .expect("fixture org")
+        }
+    };
+    Orgs { banjarmasin: id("banjarmasin").await, pupr: id("bjm-pupr").await, dinkes: id("bjm-dinkes").await, samarinda: id("samarinda").await }
+}
+
+/// A valid, named, public report form with a fresh submission key.
+pub fn report(title: &str) -> ReportInput {
+    ReportInput {
+        submission_key: app::secrets::new_submission_key(),
+        kind: "pengaduan".into(),
+        title: title.into(),
+        body: "Sudah tiga minggu jalan ini berlubang dan membahayakan pengendara motor pada malam hari.".into(),
+        category_id: "3".into(),
+        incident_date: "2026-11-20".into(),
+        location: "Jl. Ahmad Yani km 5".into(),
+        target_org_id: String::new(),
+        anonymous: None,
+        confidential: None,
+        name: "Siti Rahmah".into(),
+        email: "siti.rahmah@example.id".into(),
+        phone: "0812 3456 7890".into(),
+    }
+}
+
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(&db.pool).await.expect("count")
+}
