@@ -25,7 +25,7 @@ use crate::error::AppError;
 use crate::i18n::{Locale, TimeZone};
 use crate::tr;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{FlatRoutes, Route, Router},
@@ -61,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b3161b" />
-                <link rel="stylesheet" href="/pkg/lapor.css" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {needs_wasm.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />

@@ -46,3 +46,17 @@ pub fn provide_csp() {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+/// Files under `/pkg/` are named by their content hash, so a browser may keep them for a year
+/// and never ask again: the cheapest request on a rural network is the one not made.
+pub async fn cache_static(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    // `lapor.<hash>.wasm`: only hashed names are safe to keep; a dev build's plain names are not.
+    let path = req.uri().path();
+    let immutable = path.starts_with("/pkg/") && path.rsplit('/').next().is_some_and(|f| f.matches('.').count() >= 2);
+    let mut res = next.run(req).await;
+    if immutable && res.status().is_success() {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    }
+    res
+}

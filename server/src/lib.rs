@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(http_layers::cache_static))
         .layer(http_layers::security_headers())
         .layer(http_layers::compression())
         .with_state(state)

@@ -37,10 +37,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let time_zone = TimeZone::from_label(&cli.time_zone)
         .with_context(|| format!("unknown time zone {} (use WIB, WITA or WIT)", cli.time_zone))?;
-    let config_file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
-    let mut leptos_options = leptos::config::get_configuration(config_file)
+    // cargo-leptos compiles the output name in; site root and address come from LEPTOS_* or
+    // their defaults (target/site, 127.0.0.1:3000).
+    let mut leptos_options = leptos::config::get_configuration(None)
         .context("read the Leptos configuration")?
         .leptos_options;
+    // A release build by cargo-leptos names its files by content hash and records the hashes
+    // beside the binary; use them whenever they are there.
+    let hashes = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")));
+    if hashes.is_some_and(|h| h.exists()) {
+        leptos_options.hash_files = true;
+    }
     if let Some(addr) = cli.addr {
         leptos_options.site_addr = addr;
     }

@@ -254,6 +254,13 @@ pub fn ReportForm(
         });
     };
 
+    // Marks the form once its WebAssembly runs, for the browser tests and for styling.
+    Effect::new(move |_| {
+        if let Some(form) = form_ref.get() {
+            let _ = form.set_attribute("data-hydrated", "true");
+        }
+    });
+
     let t = text.get_value();
     let value = |v: &str| v.to_owned();
     view! {

@@ -1,0 +1,41 @@
+# lapor — one command to run, one command to test.
+#   make run    build (release) and serve http://127.0.0.1:3000 with demo data (SQLite)
+#   make test   every test: unit, integration on SQLite and PostgreSQL, browser, a11y, budget
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export LAPOR_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+DATABASE_URL ?= sqlite://lapor.db
+
+.PHONY: run test tools build unit integration e2e budget lint fmt
+
+run: tools build
+	DATABASE_URL=$(DATABASE_URL) ./target/release/lapor --demo
+
+tools:
+	@.ci/tools
+
+build:
+	cargo leptos build --release --precompress
+
+test: tools lint unit integration build e2e budget
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+
+unit:
+	cargo test -p app --features ssr --lib
+
+integration:
+	.ci/postgres
+	cargo test -p server
+
+e2e: build
+	cd end2end && npx playwright test
+
+budget: build
+	.ci/budget
+
+fmt:
+	cargo fmt --all

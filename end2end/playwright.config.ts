@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+// Every scenario runs twice: with the WebAssembly islands hydrated, and with JavaScript off,
+// where every form must still work as a plain HTML form.
+const port = Number(process.env.LAPOR_E2E_PORT ?? 3100);
+const db = `/tmp/lapor-e2e-${port}.db`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 360, height: 640 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'id-ID',
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'hydrated', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -f ${db} ${db}-wal ${db}-shm && ./target/release/lapor --demo --database-url sqlite://${db} --addr 127.0.0.1:${port}`,
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

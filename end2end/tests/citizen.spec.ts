@@ -1,0 +1,153 @@
+import { test, expect, Page, Browser } from '@playwright/test';
+
+const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
+
+/** A second person: a fresh browser context with no cookies, same JavaScript setting. */
+async function otherPerson(browser: Browser, page: Page) {
+  const context = await browser.newContext({
+    baseURL, javaScriptEnabled: hydrated(page), viewport: { width: 360, height: 640 }, isMobile: true,
+  });
+  return context.newPage();
+}
+
+const hydrated = (page: Page) => test.info().project.name === 'hydrated';
+
+/** Opens the report form; when JavaScript is on, waits until the island has hydrated. */
+async function openForm(page: Page) {
+  await page.goto('/lapor');
+  if (hydrated(page)) {
+    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  }
+}
+
+async function fillReport(page: Page, title: string) {
+  await page.getByLabel('Aspirasi').check();
+  await page.getByLabel('Judul laporan *').fill(title);
+  await page.getByLabel('Isi laporan *').fill(
+    'Sudah tiga minggu lampu penerangan jalan mati sehingga warga takut melintas pada malam hari.');
+  await page.getByLabel('Kategori *').selectOption({ label: 'Fasilitas Umum' });
+  await page.getByLabel('Lokasi kejadian').fill('Jl. Pramuka, Banjarmasin Timur');
+}
+
+function unique(prefix: string) {
+  return `${prefix} ${test.info().project.name} ${Date.now()}`;
+}
+
+test('an anonymous confidential report stays private and its reporter can write back', async ({ page, browser }) => {
+  const title = unique('Lampu jalan mati rahasia');
+  await openForm(page);
+  await fillReport(page, title);
+  await page.getByLabel(/^Anonim/).check();
+  await page.getByLabel(/^Rahasia/).check();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  const tracking = (await page.getByTestId('tracking-id').textContent())!.trim();
+  const code = (await page.getByTestId('access-code').textContent())!.trim();
+  const link = (await page.getByTestId('private-link').getAttribute('href'))!;
+  expect(tracking).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  await expect(page.getByTestId('status')).toHaveText('Belum Terverifikasi');
+
+  // Someone else, without the code: the report does not exist for them.
+  const stranger = await otherPerson(browser, page);
+  const res = await stranger.goto(`/laporan/${tracking}`);
+  expect(res!.status()).toBe(404);
+  await expect(stranger.getByText(title)).toHaveCount(0);
+  const listing = await stranger.goto('/laporan');
+  expect(listing!.status()).toBe(200);
+  await expect(stranger.getByText(title)).toHaveCount(0);
+  await stranger.close();
+
+  // The reporter comes back later with the private link and writes in the thread.
+  const back = await otherPerson(browser, page);
+  await back.goto(link);
+  await expect(back.getByRole('heading', { name: title })).toBeVisible();
+  await back.getByLabel('Tulis balasan').fill('Lampunya mati lagi sejak kemarin malam.');
+  await back.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(back.getByText('Pesan Anda terkirim.')).toBeVisible();
+  await expect(back.locator('.from-citizen').last()).toContainText('Lampunya mati lagi sejak kemarin malam.');
+  await back.close();
+
+  // Also by typing the tracking ID and code on the tracking page.
+  await page.goto('/lacak');
+  await page.getByLabel('ID pelacakan').fill(tracking.toLowerCase());
+  await page.getByLabel('Kode akses').fill(code);
+  await page.getByRole('button', { name: 'Buka laporan' }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+});
+
+test('a public named report never shows its reporter\'s contact details publicly', async ({ page, browser }) => {
+  const title = unique('Trotoar rusak di depan sekolah');
+  await openForm(page);
+  await fillReport(page, title);
+  await page.getByLabel('Nama *').fill('Rahmat Hidayat');
+  await page.getByLabel('Email').fill('rahmat.hidayat@example.id');
+  await page.getByLabel('Nomor telepon').fill('0812 7777 8888');
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await expect(page.getByText('rahmat.hidayat@example.id')).toBeVisible();
+  const tracking = (await page.getByTestId('tracking-id').textContent())!.trim();
+
+  const visitor = await otherPerson(browser, page);
+  await visitor.goto('/laporan');
+  await visitor.getByRole('link', { name: title }).click();
+  await expect(visitor.getByRole('heading', { name: title })).toBeVisible();
+  await expect(visitor).toHaveURL(new RegExp(`/laporan/${tracking}$`));
+  const html = await visitor.content();
+  for (const secret of ['Rahmat Hidayat', 'rahmat.hidayat@example.id', '0812 7777 8888', 'kode=']) {
+    expect(html).not.toContain(secret);
+  }
+  await visitor.close();
+});
+
+test('mistakes are shown next to the fields and nothing typed is lost', async ({ page }) => {
+  await openForm(page);
+  await page.getByLabel('Judul laporan *').fill('Pendek');
+  await page.getByLabel('Isi laporan *').fill('Terlalu singkat.');
+  await page.getByLabel('Lokasi kejadian').fill('Kelurahan Kuin Utara');
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+
+  await expect(page.locator('#err-title')).toHaveText('Judul terlalu pendek (minimal 10 karakter).');
+  await expect(page.locator('#err-body')).toContainText('minimal 30 karakter');
+  await expect(page.locator('#err-category_id')).toHaveText('Pilih kategori.');
+  await expect(page.getByLabel('Judul laporan *')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Judul laporan *')).toHaveValue('Pendek');
+  await expect(page.getByLabel('Isi laporan *')).toHaveValue('Terlalu singkat.');
+  await expect(page.getByLabel('Lokasi kejadian')).toHaveValue('Kelurahan Kuin Utara');
+
+  // Fixing the mistakes files exactly one report.
+  const title = unique('Perbaikan setelah kesalahan');
+  await fillReport(page, title);
+  await page.getByLabel('Nama *').fill('Nur');
+  await page.getByLabel('Nomor telepon').fill('081355556666');
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await page.goto('/laporan');
+  await expect(page.getByRole('link', { name: title })).toHaveCount(1);
+});
+
+test('the interface switches to English and back', async ({ page }) => {
+  await page.goto('/lapor');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page).toHaveURL(/\/lapor$/);
+  await expect(page.getByRole('heading', { name: 'File a report', level: 1 })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('link', { name: 'Bahasa Indonesia' }).click();
+  await expect(page.getByRole('heading', { name: 'Buat Laporan', level: 1 })).toBeVisible();
+});
+
+test('a citizen with an account sees their own reports', async ({ page }) => {
+  await page.goto('/masuk');
+  await page.getByLabel('Email').fill('warga@demo.lapor.id');
+  await page.getByLabel('Kata sandi').fill('salah-sandi');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Email atau kata sandi salah.');
+  await expect(page.getByLabel('Email')).toHaveValue('warga@demo.lapor.id');
+  await page.getByLabel('Kata sandi').fill('demo-lapor-2026');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Saya' })).toBeVisible();
+  await expect(page.getByText('Antrian puskesmas terlalu panjang tanpa nomor urut')).toBeVisible();
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(page.getByRole('link', { name: 'Masuk' })).toBeVisible();
+});
