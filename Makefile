@@ -23,6 +23,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p app --features ssr --lib

@@ -49,7 +49,9 @@ pub const MIN_PASSWORD: usize = 10;
 /// Checks an email address the way a form should: present, one `@`, a dot in the domain.
 pub fn email_is_plausible(email: &str) -> bool {
     let email = email.trim();
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && email.len() <= 254
         && !domain.contains('@')
@@ -63,7 +65,9 @@ pub fn email_is_plausible(email: &str) -> bool {
 pub fn phone_is_plausible(phone: &str) -> bool {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     (8..=15).contains(&digits)
-        && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-'))
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-'))
 }
 
 #[cfg(feature = "ssr")]
@@ -74,8 +78,8 @@ mod store {
     use super::*;
     use crate::db::{Db, is_unique_violation};
     use crate::error::{AppError, AppResult, FieldError};
-    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::Argon2;
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use rand::RngCore;
     use sqlx::Row;
     use tower_sessions::session::{Id, Record};
@@ -133,7 +137,10 @@ mod store {
             .fetch_optional(&db.pool)
             .await?;
         let (id, hash) = match row {
-            Some(r) => (Some(r.try_get::<i64, _>("id")?), r.try_get::<String, _>("password_hash")?),
+            Some(r) => (
+                Some(r.try_get::<i64, _>("id")?),
+                r.try_get::<String, _>("password_hash")?,
+            ),
             None => (None, String::new()),
         };
         let ok = verify_password(input.password.clone(), hash).await?;
@@ -148,7 +155,8 @@ mod store {
     fn dummy_hash() -> &'static str {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         DUMMY.get_or_init(|| {
-            let salt = SaltString::encode_b64(b"lapor-dummy-salt").unwrap_or_else(|_| unreachable!());
+            let salt =
+                SaltString::encode_b64(b"lapor-dummy-salt").unwrap_or_else(|_| unreachable!());
             Argon2::default()
                 .hash_password(b"no account has this password", &salt)
                 .map(|h| h.to_string())
@@ -172,9 +180,17 @@ mod store {
 
     async fn verify_password(password: String, hash: String) -> AppResult<bool> {
         tokio::task::spawn_blocking(move || {
-            let hash = if hash.is_empty() { dummy_hash() } else { hash.as_str() };
-            let Ok(parsed) = PasswordHash::new(hash) else { return false };
-            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+            let hash = if hash.is_empty() {
+                dummy_hash()
+            } else {
+                hash.as_str()
+            };
+            let Ok(parsed) = PasswordHash::new(hash) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
         })
         .await
         .map_err(|e| AppError::internal("verify task", e))
@@ -274,12 +290,14 @@ mod store {
         }
 
         async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-            let row = sqlx::query("select data, expires_at from sessions where id = $1 and expires_at > $2")
-                .bind(id.to_string())
-                .bind(crate::db::now())
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(backend)?;
+            let row = sqlx::query(
+                "select data, expires_at from sessions where id = $1 and expires_at > $2",
+            )
+            .bind(id.to_string())
+            .bind(crate::db::now())
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(backend)?;
             let Some(row) = row else { return Ok(None) };
             let data: String = row.try_get("data").map_err(backend)?;
             let expires: i64 = row.try_get("expires_at").map_err(backend)?;

@@ -45,7 +45,11 @@ impl Db {
         };
         let pool = match engine {
             Engine::Sqlite => {
-                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
@@ -89,7 +93,10 @@ impl Db {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
     }
 }
 
@@ -100,7 +107,9 @@ pub async fn server_secret(db: &Db) -> Result<String, sqlx::Error> {
         .bind(crate::secrets::new_server_secret())
         .execute(&db.pool)
         .await?;
-    sqlx::query_scalar("select value from settings where key = 'server_secret'").fetch_one(&db.pool).await
+    sqlx::query_scalar("select value from settings where key = 'server_secret'")
+        .fetch_one(&db.pool)
+        .await
 }
 
 /// Whether `error` is a unique-constraint violation, which callers turn into a domain answer.

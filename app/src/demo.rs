@@ -16,16 +16,24 @@ pub const DEFAULT_CATEGORIES: [(&str, &str, &str); 9] = [
     ("pendidikan", "Pendidikan", "Education"),
     ("kesehatan", "Kesehatan", "Health"),
     ("kependudukan", "Kependudukan", "Civil registration"),
-    ("kinerja_asn", "Kinerja ASN / Pelayanan Publik", "Civil servants / public service"),
+    (
+        "kinerja_asn",
+        "Kinerja ASN / Pelayanan Publik",
+        "Civil servants / public service",
+    ),
     ("lainnya", "Lainnya", "Other"),
 ];
 
 /// Adds the default categories when there are none yet.
 pub async fn ensure_default_categories(db: &Db) -> anyhow::Result<()> {
-    let n: i64 = sqlx::query_scalar("select count(*) from categories").fetch_one(&db.pool).await?;
+    let n: i64 = sqlx::query_scalar("select count(*) from categories")
+        .fetch_one(&db.pool)
+        .await?;
     if n == 0 {
         for (code, id, en) in DEFAULT_CATEGORIES {
-            crate::orgs::create_category(db, code, id, en).await.context("create category")?;
+            crate::orgs::create_category(db, code, id, en)
+                .await
+                .context("create category")?;
         }
     }
     Ok(())
@@ -41,7 +49,10 @@ const OPDS: [(&str, &str); 7] = [
     ("diskominfo", "Dinas Komunikasi dan Informatika"),
 ];
 
-const REGIONS: [(&str, &str, &[(&str, OrgKind, &str)]); 2] = [
+/// A province: code, name and its regencies and cities.
+type Province = (&'static str, &'static str, &'static [(&'static str, OrgKind, &'static str)]);
+
+const REGIONS: [Province; 2] = [
     (
         "kalsel",
         "Provinsi Kalimantan Selatan",
@@ -81,13 +92,25 @@ pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow
     let mut first_opd = None;
     for (code, name, regions) in REGIONS {
         let province = create_org(db, Some(national), OrgKind::Province, code, name).await?;
-        create_org(db, Some(province), OrgKind::Opd, &format!("{code}-diskominfo"), &format!("Diskominfo {}", &name[9..]))
-            .await?;
+        create_org(
+            db,
+            Some(province),
+            OrgKind::Opd,
+            &format!("{code}-diskominfo"),
+            &format!("Diskominfo {}", &name[9..]),
+        )
+        .await?;
         for (region_code, kind, region_name) in regions {
             let region = create_org(db, Some(province), *kind, region_code, region_name).await?;
             for (opd_code, opd_name) in OPDS {
-                let id = create_org(db, Some(region), OrgKind::Opd, &format!("{region_code}-{opd_code}"), opd_name)
-                    .await?;
+                let id = create_org(
+                    db,
+                    Some(region),
+                    OrgKind::Opd,
+                    &format!("{region_code}-{opd_code}"),
+                    opd_name,
+                )
+                .await?;
                 first_opd.get_or_insert(id);
             }
         }
@@ -105,10 +128,34 @@ pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow
     .await
     .map_err(|e| anyhow::anyhow!("demo account: {e}"))?;
     let samples = [
-        ("pengaduan", 3, "Jalan berlubang di Jl. Ahmad Yani km 5", "Lubang besar di lajur kiri sejak tiga minggu, sudah dua pengendara motor jatuh pada malam hari. Mohon segera ditambal.", false),
-        ("aspirasi", 1, "Usulan taman bermain di Kelurahan Sungai Miai", "Warga berharap lahan kosong di samping kantor kelurahan dijadikan taman bermain anak yang aman dan teduh.", false),
-        ("permintaan_informasi", 5, "Jadwal penerimaan peserta didik baru SMP negeri", "Mohon informasi jadwal dan syarat penerimaan peserta didik baru SMP negeri tahun ajaran 2027/2028.", false),
-        ("pengaduan", 6, "Antrian puskesmas terlalu panjang tanpa nomor urut", "Pasien lansia menunggu berjam-jam karena tidak ada sistem nomor antrian di puskesmas kecamatan.", true),
+        (
+            "pengaduan",
+            3,
+            "Jalan berlubang di Jl. Ahmad Yani km 5",
+            "Lubang besar di lajur kiri sejak tiga minggu, sudah dua pengendara motor jatuh pada malam hari. Mohon segera ditambal.",
+            false,
+        ),
+        (
+            "aspirasi",
+            1,
+            "Usulan taman bermain di Kelurahan Sungai Miai",
+            "Warga berharap lahan kosong di samping kantor kelurahan dijadikan taman bermain anak yang aman dan teduh.",
+            false,
+        ),
+        (
+            "permintaan_informasi",
+            5,
+            "Jadwal penerimaan peserta didik baru SMP negeri",
+            "Mohon informasi jadwal dan syarat penerimaan peserta didik baru SMP negeri tahun ajaran 2027/2028.",
+            false,
+        ),
+        (
+            "pengaduan",
+            6,
+            "Antrian puskesmas terlalu panjang tanpa nomor urut",
+            "Pasien lansia menunggu berjam-jam karena tidak ada sistem nomor antrian di puskesmas kecamatan.",
+            true,
+        ),
     ];
     for (i, (kind, category, title, body, confidential)) in samples.into_iter().enumerate() {
         let input = ReportInput {

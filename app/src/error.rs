@@ -26,7 +26,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, key: &str) -> Self {
-        FieldError { field: field.to_owned(), key: key.to_owned(), message: String::new() }
+        FieldError {
+            field: field.to_owned(),
+            key: key.to_owned(),
+            message: String::new(),
+        }
     }
 }
 
@@ -87,9 +91,10 @@ impl AppError {
     /// The message attached to `field`, if any.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
             _ => None,
         }
     }

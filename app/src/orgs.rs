@@ -102,7 +102,11 @@ mod store {
         rows.iter()
             .map(|r| {
                 let parent_name: String = r.try_get("parent_name")?;
-                Ok(Agency { id: r.try_get("id")?, name: r.try_get("name")?, parent_name })
+                Ok(Agency {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    parent_name,
+                })
             })
             .collect()
     }

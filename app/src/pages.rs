@@ -101,7 +101,16 @@ fn Frame(children: Children) -> impl IntoView {
     let loc = use_locale();
     let viewer = use_context::<Viewer>().unwrap_or_default();
     let here = leptos_router::hooks::use_location();
-    let back = format!("{}{}", here.pathname.get_untracked(), here.search.get_untracked().as_str().strip_prefix('?').map(|q| format!("?{q}")).unwrap_or_default());
+    let back = format!(
+        "{}{}",
+        here.pathname.get_untracked(),
+        here.search
+            .get_untracked()
+            .as_str()
+            .strip_prefix('?')
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default()
+    );
     let switch = format!("/bahasa/{}?ke={}", loc.other().code(), url_encode(&back));
     view! {
         <a class="skip" href="#isi">{tr!(loc, "nav.skip")}</a>
@@ -157,9 +166,10 @@ pub fn use_time_zone() -> TimeZone {
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
-    {
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
         response.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]

@@ -20,8 +20,11 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 3] =
-        [ReportKind::Pengaduan, ReportKind::Aspirasi, ReportKind::PermintaanInformasi];
+    pub const ALL: [ReportKind; 3] = [
+        ReportKind::Pengaduan,
+        ReportKind::Aspirasi,
+        ReportKind::PermintaanInformasi,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -326,13 +329,21 @@ pub struct ListFilter {
 
 impl ListFilter {
     pub fn page(&self) -> i64 {
-        self.hal.trim().parse::<i64>().unwrap_or(1).clamp(1, 100_000)
+        self.hal
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 100_000)
     }
 
     /// The query string of this filter on page `page`.
     pub fn query_for_page(&self, page: i64) -> String {
         let mut parts = Vec::new();
-        for (key, value) in [("status", &self.status), ("kategori", &self.kategori), ("instansi", &self.instansi)] {
+        for (key, value) in [
+            ("status", &self.status),
+            ("kategori", &self.kategori),
+            ("instansi", &self.instansi),
+        ] {
             if !value.is_empty() {
                 parts.push(format!("{key}={}", encode_query_value(value)));
             }
@@ -340,7 +351,11 @@ impl ListFilter {
         if page > 1 {
             parts.push(format!("hal={page}"));
         }
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -348,7 +363,9 @@ fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -371,7 +388,10 @@ pub fn excerpt(body: &str, max_chars: usize) -> String {
         return body.to_owned();
     }
     let cut: String = body.chars().take(max_chars).collect();
-    let cut = cut.rsplit_once(char::is_whitespace).map(|(head, _)| head).unwrap_or(&cut);
+    let cut = cut
+        .rsplit_once(char::is_whitespace)
+        .map(|(head, _)| head)
+        .unwrap_or(&cut);
     format!("{}…", cut.trim_end())
 }
 
@@ -392,7 +412,8 @@ mod tests {
             submission_key: "k".into(),
             kind: "pengaduan".into(),
             title: "Jalan berlubang di Jl. A. Yani".into(),
-            body: "Sejak dua minggu lubang besar di depan pasar membahayakan pengendara motor.".into(),
+            body: "Sejak dua minggu lubang besar di depan pasar membahayakan pengendara motor."
+                .into(),
             category_id: "3".into(),
             incident_date: "2026-11-20".into(),
             location: "Banjarmasin".into(),
@@ -406,7 +427,10 @@ mod tests {
     }
 
     fn fields(errors: &[FieldError]) -> Vec<(&str, &str)> {
-        errors.iter().map(|e| (e.field.as_str(), e.key.as_str())).collect()
+        errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.key.as_str()))
+            .collect()
     }
 
     #[test]
@@ -457,35 +481,65 @@ mod tests {
         };
         let v = validate(&input, "2026-11-23").expect("valid");
         assert!(v.anonymous);
-        assert_eq!((v.name.as_str(), v.email.as_str(), v.phone.as_str()), ("", "", ""));
+        assert_eq!(
+            (v.name.as_str(), v.email.as_str(), v.phone.as_str()),
+            ("", "", "")
+        );
     }
 
     #[test]
     fn anonymous_reports_need_no_contact_details() {
-        let input = ReportInput { anonymous: Some("on".into()), name: "".into(), email: "".into(), ..good() };
+        let input = ReportInput {
+            anonymous: Some("on".into()),
+            name: "".into(),
+            email: "".into(),
+            ..good()
+        };
         assert!(validate(&input, "2026-11-23").is_ok());
     }
 
     #[test]
     fn a_named_report_needs_a_way_to_reach_the_reporter() {
-        let input = ReportInput { email: "".into(), phone: "0812 3456 7890".into(), ..good() };
+        let input = ReportInput {
+            email: "".into(),
+            phone: "0812 3456 7890".into(),
+            ..good()
+        };
         assert!(validate(&input, "2026-11-23").is_ok());
-        let input = ReportInput { email: "bukan-email".into(), ..good() };
-        assert_eq!(fields(&validate(&input, "2026-11-23").expect_err("bad email")), vec![("email", "err.email")]);
+        let input = ReportInput {
+            email: "bukan-email".into(),
+            ..good()
+        };
+        assert_eq!(
+            fields(&validate(&input, "2026-11-23").expect_err("bad email")),
+            vec![("email", "err.email")]
+        );
     }
 
     #[test]
     fn lengths_are_counted_in_characters_not_bytes() {
         // Ten characters of which several are multi-byte.
-        let input = ReportInput { title: "Jalan ré…é".into(), ..good() };
+        let input = ReportInput {
+            title: "Jalan ré…é".into(),
+            ..good()
+        };
         assert!(validate(&input, "2026-11-23").is_ok());
-        let input = ReportInput { title: "x".repeat(TITLE_MAX + 1), ..good() };
-        assert_eq!(fields(&validate(&input, "2026-11-23").expect_err("long")), vec![("title", "err.title_long")]);
+        let input = ReportInput {
+            title: "x".repeat(TITLE_MAX + 1),
+            ..good()
+        };
+        assert_eq!(
+            fields(&validate(&input, "2026-11-23").expect_err("long")),
+            vec![("title", "err.title_long")]
+        );
     }
 
     #[test]
     fn impossible_incident_dates_are_refused() {
-        let input = ReportInput { incident_date: "2026-02-30".into(), ..good() };
+        let input = ReportInput {
+            incident_date: "2026-02-30".into(),
+            ..good()
+        };
         assert_eq!(
             fields(&validate(&input, "2026-11-23").expect_err("bad date")),
             vec![("incident_date", "err.date_invalid")]
@@ -500,9 +554,20 @@ mod tests {
 
     #[test]
     fn listing_links_keep_their_filters() {
-        let f = ListFilter { status: "submitted".into(), kategori: "2".into(), ..Default::default() };
+        let f = ListFilter {
+            status: "submitted".into(),
+            kategori: "2".into(),
+            ..Default::default()
+        };
         assert_eq!(f.query_for_page(2), "?status=submitted&kategori=2&hal=2");
         assert_eq!(ListFilter::default().query_for_page(1), "");
-        assert_eq!(ListFilter { hal: "-4".into(), ..Default::default() }.page(), 1);
+        assert_eq!(
+            ListFilter {
+                hal: "-4".into(),
+                ..Default::default()
+            }
+            .page(),
+            1
+        );
     }
 }

@@ -13,7 +13,10 @@ use sha2::{Digest, Sha256};
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 fn pick(bytes: impl Iterator<Item = u8>, len: usize) -> String {
-    bytes.take(len).map(|b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()])).collect()
+    bytes
+        .take(len)
+        .map(|b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()]))
+        .collect()
 }
 
 fn group(raw: &str) -> String {
@@ -83,7 +86,11 @@ pub fn hash_code(code: &str) -> String {
 pub fn code_matches(typed: &str, stored_hash: &str) -> bool {
     let typed = hash_code(typed);
     typed.len() == stored_hash.len()
-        && typed.bytes().zip(stored_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        && typed
+            .bytes()
+            .zip(stored_hash.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 #[cfg(test)]

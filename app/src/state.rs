@@ -38,7 +38,10 @@ impl RequestCtx {
     /// Reads the language cookie and the signed-in account, if any.
     pub async fn from_parts(parts: &http::request::Parts, state: &AppState) -> RequestCtx {
         let locale = Locale::from_cookie_header(
-            parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()),
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok()),
         );
         let session = parts
             .extensions
@@ -46,7 +49,11 @@ impl RequestCtx {
             .cloned()
             .unwrap_or_else(|| unreachable!("the session layer wraps every route"));
         let viewer = accounts::viewer(&state.db, &session).await;
-        RequestCtx { locale, viewer, session }
+        RequestCtx {
+            locale,
+            viewer,
+            session,
+        }
     }
 
     /// Puts the state and this request into the reactive context.

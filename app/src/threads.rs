@@ -107,7 +107,10 @@ mod store {
 
     /// Adds an entry inside the caller's transaction, so that a status change and its record
     /// are stored together or not at all.
-    pub async fn record(tx: &mut Transaction<'_, Any>, e: NewEvent<'_>) -> Result<i64, sqlx::Error> {
+    pub async fn record(
+        tx: &mut Transaction<'_, Any>,
+        e: NewEvent<'_>,
+    ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "insert into report_events (report_id, at, kind, author_role, author_account_id, \
              from_status, to_status, body, internal) \
@@ -144,7 +147,11 @@ mod store {
                 Ok(ThreadEntry {
                     id: r.try_get("id")?,
                     at: r.try_get("at")?,
-                    kind: if kind == "status" { EventKind::Status } else { EventKind::Message },
+                    kind: if kind == "status" {
+                        EventKind::Status
+                    } else {
+                        EventKind::Message
+                    },
                     author: AuthorRole::from_code(&r.try_get::<String, _>("author_role")?),
                     from_status: from.as_deref().and_then(Status::from_code),
                     to_status: to.as_deref().and_then(Status::from_code),
@@ -200,8 +207,14 @@ mod tests {
     #[test]
     fn messages_are_trimmed_and_bounded() {
         assert_eq!(validate_message("  halo  ").as_deref(), Ok("halo"));
-        assert_eq!(validate_message("   ").map_err(|e| e.key), Err("err.required".to_owned()));
+        assert_eq!(
+            validate_message("   ").map_err(|e| e.key),
+            Err("err.required".to_owned())
+        );
         let long = "a".repeat(MESSAGE_MAX + 1);
-        assert_eq!(validate_message(&long).map_err(|e| e.key), Err("err.message_long".to_owned()));
+        assert_eq!(
+            validate_message(&long).map_err(|e| e.key),
+            Err("err.message_long".to_owned())
+        );
     }
 }

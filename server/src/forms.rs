@@ -29,7 +29,9 @@ async fn read_form<T: serde::de::DeserializeOwned + Default>(
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(&parts, state).await;
     // 1 MB is far more than any form of ours; bigger bodies are not read.
-    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     // A form that cannot be parsed at all becomes an empty one, which validation then refuses
     // field by field.
     let input = serde_urlencoded::from_bytes::<T>(&bytes).unwrap_or_default();
@@ -43,7 +45,10 @@ async fn show_again<T: Clone + Send + Sync + 'static>(
     error: AppError,
     locale: Locale,
 ) -> Response {
-    let echo = FormEcho { input, error: error.localize(locale) };
+    let echo = FormEcho {
+        input,
+        error: error.localize(locale),
+    };
     render_page(state, head, move || provide_context(echo.clone())).await
 }
 
@@ -53,17 +58,33 @@ pub async fn file_report(State(state): State<AppState>, req: Request<Body>) -> R
     let at = now();
     let today = state.config.time_zone.date_at(at);
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
-    match reports::file_report(&state.db, &state.config.server_secret, &input, account, at, &today).await {
+    match reports::file_report(
+        &state.db,
+        &state.config.server_secret,
+        &input,
+        account,
+        at,
+        &today,
+    )
+    .await
+    {
         Ok(filed) => Redirect::to(&format!("{}&baru=1", filed.private_link())).into_response(),
         Err(error) => show_again(state, head, input, error, ctx.locale).await,
     }
 }
 
 /// `POST /laporan/{id}/pesan`.
-pub async fn post_message(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+pub async fn post_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let (ctx, input, head) = read_form::<MessageInput>(&state, req).await;
     let code = Some(input.kode.trim()).filter(|c| !c.is_empty());
-    let claim = Claim { code, account_id: ctx.viewer.account.as_ref().map(|a| a.id) };
+    let claim = Claim {
+        code,
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    };
     let tracking = app::secrets::normalize_code(&id);
     let page = match code {
         Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
@@ -77,7 +98,14 @@ pub async fn post_message(State(state): State<AppState>, Path(id): Path<String>,
         Err(error) => {
             let (mut parts, body) = head.into_parts();
             parts.uri = page.parse().unwrap_or_else(|_| parts.uri.clone());
-            show_again(state, Request::from_parts(parts, body), input, error, ctx.locale).await
+            show_again(
+                state,
+                Request::from_parts(parts, body),
+                input,
+                error,
+                ctx.locale,
+            )
+            .await
         }
     }
 }
@@ -88,10 +116,25 @@ pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Respons
     match accounts::authenticate(&state.db, &input).await {
         Ok(id) => match accounts::sign_in(&ctx.session, id).await {
             Ok(()) => Redirect::to("/laporan-saya").into_response(),
-            Err(error) => show_again(state, head, LoginInput { password: String::new(), ..input }, error, ctx.locale).await,
+            Err(error) => {
+                show_again(
+                    state,
+                    head,
+                    LoginInput {
+                        password: String::new(),
+                        ..input
+                    },
+                    error,
+                    ctx.locale,
+                )
+                .await
+            }
         },
         Err(error) => {
-            let input = LoginInput { password: String::new(), ..input };
+            let input = LoginInput {
+                password: String::new(),
+                ..input
+            };
             show_again(state, head, input, error, ctx.locale).await
         }
     }
@@ -107,7 +150,10 @@ pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Resp
     match result {
         Ok(()) => Redirect::to("/laporan-saya").into_response(),
         Err(error) => {
-            let input = RegisterInput { password: String::new(), ..input };
+            let input = RegisterInput {
+                password: String::new(),
+                ..input
+            };
             show_again(state, head, input, error, ctx.locale).await
         }
     }
@@ -136,7 +182,10 @@ pub async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) ->
         .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
         .unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&target).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -20,17 +20,28 @@ const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
 type H = SetResponseHeaderLayer<HeaderValue>;
 
 /// Headers every response carries unless a handler set them itself.
-#[expect(clippy::type_complexity, reason = "the stack type is what ServiceBuilder builds")]
+#[expect(
+    clippy::type_complexity,
+    reason = "the stack type is what ServiceBuilder builds"
+)]
 pub fn security_headers() -> Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>>> {
-    let set = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let set = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
     ServiceBuilder::new()
         .layer(set(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // Private links carry an access code: never leak them to another site.
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(self)"))
-        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(set(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(self)",
+        ))
+        .layer(set(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
         .into_inner()
 }
 
@@ -38,10 +49,16 @@ pub fn security_headers() -> Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Stack<
 /// script (the island loader) besides our files.
 pub fn provide_csp() {
     leptos::nonce::provide_nonce();
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
         return;
     };
-    let policy = DEFAULT_CSP.replace("script-src 'self'", &format!("script-src 'self' 'nonce-{nonce}'"));
+    let policy = DEFAULT_CSP.replace(
+        "script-src 'self'",
+        &format!("script-src 'self' 'nonce-{nonce}'"),
+    );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -49,14 +66,23 @@ pub fn provide_csp() {
 
 /// Files under `/pkg/` are named by their content hash, so a browser may keep them for a year
 /// and never ask again: the cheapest request on a rural network is the one not made.
-pub async fn cache_static(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub async fn cache_static(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     // `lapor.<hash>.wasm`: only hashed names are safe to keep; a dev build's plain names are not.
     let path = req.uri().path();
-    let immutable = path.starts_with("/pkg/") && path.rsplit('/').next().is_some_and(|f| f.matches('.').count() >= 2);
+    let immutable = path.starts_with("/pkg/")
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|f| f.matches('.').count() >= 2);
     let mut res = next.run(req).await;
     if immutable && res.status().is_success() {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
     }
     res
 }

@@ -33,12 +33,17 @@ pub struct Settings {
 }
 
 /// Connects to the database, applies migrations and loads the state every request shares.
-pub async fn build_state(settings: &Settings, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    settings: &Settings,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings.database_url)
         .await
         .with_context(|| format!("open database {}", settings.database_url))?;
     app::demo::ensure_default_categories(&db).await?;
-    let server_secret = app::db::server_secret(&db).await.context("load server secret")?;
+    let server_secret = app::db::server_secret(&db)
+        .await
+        .context("load server secret")?;
     Ok(AppState {
         leptos_options,
         db,
@@ -53,14 +58,21 @@ pub async fn build_state(settings: &Settings, leptos_options: LeptosOptions) -> 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(DbSessionStore { db: state.db.clone() })
-        .with_name("lapor_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)));
+    let sessions = SessionManagerLayer::new(DbSessionStore {
+        db: state.db.clone(),
+    })
+    .with_name("lapor_session")
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_secure(state.config.secure_cookies)
+    .with_expiry(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::days(30),
+    ));
     Router::new()
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .route("/lapor", post(forms::file_report))
         .route("/laporan/{id}/pesan", post(forms::post_message))
         .route("/masuk", post(forms::login))

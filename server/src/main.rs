@@ -25,14 +25,20 @@ struct Cli {
     #[arg(long, env = "LAPOR_TIME_ZONE", default_value = "WIB")]
     time_zone: String,
     /// Public URL of the site; https turns on Secure cookies.
-    #[arg(long, env = "LAPOR_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "LAPOR_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
     public_url: String,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let cli = Cli::parse();
     let time_zone = TimeZone::from_label(&cli.time_zone)
@@ -44,7 +50,9 @@ async fn main() -> anyhow::Result<()> {
         .leptos_options;
     // A release build by cargo-leptos names its files by content hash and records the hashes
     // beside the binary; use them whenever they are there.
-    let hashes = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")));
+    let hashes = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")));
     if hashes.is_some_and(|h| h.exists()) {
         leptos_options.hash_files = true;
     }
@@ -52,17 +60,33 @@ async fn main() -> anyhow::Result<()> {
         leptos_options.site_addr = addr;
     }
     let addr = leptos_options.site_addr;
-    let settings = Settings { database_url: cli.database_url.clone(), time_zone, public_url: cli.public_url.clone() };
+    let settings = Settings {
+        database_url: cli.database_url.clone(),
+        time_zone,
+        public_url: cli.public_url.clone(),
+    };
     let state = build_state(&settings, leptos_options).await?;
     if cli.demo {
         let now = app::db::now();
-        let loaded = app::demo::load(&state.db, &state.config.server_secret, now, &time_zone.date_at(now)).await?;
+        let loaded = app::demo::load(
+            &state.db,
+            &state.config.server_secret,
+            now,
+            &time_zone.date_at(now),
+        )
+        .await?;
         if loaded {
-            tracing::info!(email = app::demo::DEMO_EMAIL, password = app::demo::DEMO_PASSWORD, "demo data loaded; demo citizen");
+            tracing::info!(
+                email = app::demo::DEMO_EMAIL,
+                password = app::demo::DEMO_PASSWORD,
+                "demo data loaded; demo citizen"
+            );
         }
     }
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listen on {addr}"))?;
     tracing::info!("lapor listening on http://{addr}");
     axum::serve(listener, app).await.context("serve")?;
     Ok(())

@@ -17,7 +17,10 @@ pub fn LoginPage() -> impl IntoView {
     if let Some(e) = &echo {
         set_error_status(&e.error);
     }
-    let email = echo.as_ref().map(|e| e.input.email.clone()).unwrap_or_default();
+    let email = echo
+        .as_ref()
+        .map(|e| e.input.email.clone())
+        .unwrap_or_default();
     let error = echo.map(|e| e.error.user_message(loc));
     view! {
         <Title text=tr!(loc, "account.login_title") />
@@ -47,7 +50,10 @@ pub fn RegisterPage() -> impl IntoView {
         let error = error.clone();
         move |name: &str| error.as_ref().and_then(|e| e.field_message(name))
     };
-    let general = error.as_ref().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.user_message(loc));
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
     view! {
         <Title text=tr!(loc, "account.register_title") />
         <h1>{tr!(loc, "account.register_title")}</h1>

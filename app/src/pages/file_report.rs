@@ -53,7 +53,10 @@ impl ReportFormText {
     pub fn new(loc: Locale) -> Self {
         ReportFormText {
             kind: tr!(loc, "form.kind"),
-            kinds: ReportKind::ALL.iter().map(|k| (k.code().to_owned(), tr!(loc, k.label_key()))).collect(),
+            kinds: ReportKind::ALL
+                .iter()
+                .map(|k| (k.code().to_owned(), tr!(loc, k.label_key())))
+                .collect(),
             title: tr!(loc, "form.report_title"),
             title_hint: tr!(loc, "form.report_title_hint"),
             body: tr!(loc, "form.body"),
@@ -142,7 +145,10 @@ pub fn FileReportPage() -> impl IntoView {
 
 /// A fresh form, with the signed-in citizen's contact details filled in.
 fn prefilled(options: &FormOptions) -> ReportInput {
-    let mut input = ReportInput { kind: ReportKind::Pengaduan.code().to_owned(), ..Default::default() };
+    let mut input = ReportInput {
+        kind: ReportKind::Pengaduan.code().to_owned(),
+        ..Default::default()
+    };
     if let Some(account) = &options.account {
         input.name = account.name.clone();
         input.email = account.email.clone();
@@ -155,7 +161,11 @@ fn prefilled(options: &FormOptions) -> ReportInput {
 fn agency_groups(agencies: &[Agency]) -> Vec<(String, Vec<(i64, String)>)> {
     let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
     for a in agencies {
-        let group = if a.parent_name.is_empty() { a.name.clone() } else { a.parent_name.clone() };
+        let group = if a.parent_name.is_empty() {
+            a.name.clone()
+        } else {
+            a.parent_name.clone()
+        };
         match groups.last_mut() {
             Some((name, items)) if *name == group => items.push((a.id, a.name.clone())),
             _ => groups.push((group, vec![(a.id, a.name.clone())])),
@@ -192,7 +202,13 @@ pub fn ReportForm(
             })
         }
     };
-    let invalid = move |field: &'static str| move || errors.with(|l| l.iter().any(|e| e.field == field)).then_some("true");
+    let invalid = move |field: &'static str| {
+        move || {
+            errors
+                .with(|l| l.iter().any(|e| e.field == field))
+                .then_some("true")
+        }
+    };
     let described = move |field: &'static str, hint: bool| {
         move || {
             let has_error = errors.with(|l| l.iter().any(|e| e.field == field));
@@ -212,8 +228,12 @@ pub fn ReportForm(
         if pending.get_untracked() {
             return;
         }
-        let Some(form) = form_ref.get_untracked() else { return };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
         let field = |name: &str| data.get(name).as_string().unwrap_or_default();
         let flag = |name: &str| data.get(name).as_string();
         let input = ReportInput {

@@ -14,7 +14,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ReportPage() -> impl IntoView {
     let loc = use_locale();
     let tz = use_time_zone();
-    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
     let query = use_query_map().read_untracked().clone();
     let code = query.get("kode").filter(|c| !c.trim().is_empty());
     let is_new = query.get("baru").is_some();

@@ -12,12 +12,19 @@ pub fn TrackPage() -> impl IntoView {
     let loc = use_locale();
     let q = use_query_map().read_untracked().clone();
     // `/lacak?id=…&kode=…` (what the form sends) goes straight to the report.
-    if let Some(id) = q.get("id").map(|i| crate::pages::url_encode(&i.trim().to_uppercase())).filter(|i| !i.is_empty()) {
+    if let Some(id) = q
+        .get("id")
+        .map(|i| crate::pages::url_encode(&i.trim().to_uppercase()))
+        .filter(|i| !i.is_empty())
+    {
         let kode = q.get("kode").unwrap_or_default();
         let target = if kode.trim().is_empty() {
             format!("/laporan/{id}")
         } else {
-            format!("/laporan/{id}?kode={}", crate::pages::url_encode(kode.trim()))
+            format!(
+                "/laporan/{id}?kode={}",
+                crate::pages::url_encode(kode.trim())
+            )
         };
         #[cfg(feature = "ssr")]
         leptos_axum::redirect(&target);

@@ -36,16 +36,26 @@ pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> 
     let now = crate::db::now();
     let today = state.config.time_zone.date_at(now);
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
-    file_report(&state.db, &state.config.server_secret, &input, account, now, &today)
-        .await
-        .map_err(|e| e.localize(ctx.locale))
+    file_report(
+        &state.db,
+        &state.config.server_secret,
+        &input,
+        account,
+        now,
+        &today,
+    )
+    .await
+    .map_err(|e| e.localize(ctx.locale))
 }
 
 /// Opens a report: publicly, with its access code, or as the signed-in reporter.
 #[server(prefix = "/api", endpoint = "get_report")]
 pub async fn get_report(tracking_id: String, code: Option<String>) -> Result<ReportView, AppError> {
     let (state, ctx) = crate::state::server_ctx();
-    let claim = Claim { code: code.as_deref(), account_id: ctx.viewer.account.as_ref().map(|a| a.id) };
+    let claim = Claim {
+        code: code.as_deref(),
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    };
     find_report(&state.db, &tracking_id, claim).await
 }
 
@@ -66,13 +76,22 @@ pub async fn my_reports() -> Result<Vec<ReportSummary>, AppError> {
 
 /// The message form under a report, for the reporter.
 #[server(prefix = "/api", endpoint = "post_message")]
-pub async fn post_message(tracking_id: String, input: crate::threads::MessageInput) -> Result<i64, AppError> {
+pub async fn post_message(
+    tracking_id: String,
+    input: crate::threads::MessageInput,
+) -> Result<i64, AppError> {
     let (state, ctx) = crate::state::server_ctx();
     let claim = Claim {
         code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
         account_id: ctx.viewer.account.as_ref().map(|a| a.id),
     };
-    crate::threads::add_citizen_message(&state.db, &tracking_id, claim, &input.body, crate::db::now())
-        .await
-        .map_err(|e| e.localize(ctx.locale))
+    crate::threads::add_citizen_message(
+        &state.db,
+        &tracking_id,
+        claim,
+        &input.body,
+        crate::db::now(),
+    )
+    .await
+    .map_err(|e| e.localize(ctx.locale))
 }

@@ -53,7 +53,12 @@ pub async fn file_report(
     for _ in 0..5 {
         let tracking_id = secrets::new_tracking_id();
         match insert(db, &valid, key, &tracking_id, &code, account_id, now).await {
-            Ok(()) => return Ok(FiledReport { tracking_id, access_code: code }),
+            Ok(()) => {
+                return Ok(FiledReport {
+                    tracking_id,
+                    access_code: code,
+                });
+            }
             Err(e) if is_unique_violation(&e) => {
                 // Either the same submission arrived twice at once, or a tracking ID collided.
                 if let Some(filed) = already_filed(db, server_secret, key).await? {
@@ -63,7 +68,10 @@ pub async fn file_report(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(AppError::internal("file report", "no free tracking id after 5 tries"))
+    Err(AppError::internal(
+        "file report",
+        "no free tracking id after 5 tries",
+    ))
 }
 
 async fn already_filed(db: &Db, secret: &str, key: &str) -> AppResult<Option<FiledReport>> {
@@ -72,7 +80,10 @@ async fn already_filed(db: &Db, secret: &str, key: &str) -> AppResult<Option<Fil
             .bind(key)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(tracking.map(|tracking_id| FiledReport { tracking_id, access_code: secrets::access_code(secret, key) }))
+    Ok(tracking.map(|tracking_id| FiledReport {
+        tracking_id,
+        access_code: secrets::access_code(secret, key),
+    }))
 }
 
 async fn insert(
@@ -169,14 +180,24 @@ pub async fn find_report(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppRes
 }
 
 /// The id of a report whose reporter `claim` proves to be; the gate for citizen actions.
-pub async fn reporter_report_id(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppResult<(i64, Status)> {
+pub async fn reporter_report_id(
+    db: &Db,
+    tracking_id: &str,
+    claim: Claim<'_>,
+) -> AppResult<(i64, Status)> {
     let tracking_id = secrets::normalize_code(tracking_id);
     let Some(found) = load(db, &tracking_id).await? else {
         return Err(AppError::NotFound);
     };
-    let by_code = claim.code.is_some_and(|c| secrets::code_matches(c, &found.access_hash));
+    let by_code = claim
+        .code
+        .is_some_and(|c| secrets::code_matches(c, &found.access_hash));
     let by_account = claim.account_id.is_some() && claim.account_id == found.owner_account;
-    if by_code || by_account { Ok((found.id, found.view.status)) } else { Err(AppError::NotFound) }
+    if by_code || by_account {
+        Ok((found.id, found.view.status))
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 const SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, r.title, substr(r.body, 1, 400) as body, \
@@ -198,11 +219,13 @@ fn agency_label(row: &AnyRow) -> Result<Option<String>, sqlx::Error> {
 }
 
 fn decode_kind(code: &str) -> Result<ReportKind, sqlx::Error> {
-    ReportKind::from_code(code).ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {code}").into()))
+    ReportKind::from_code(code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {code}").into()))
 }
 
 fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
-    Status::from_code(code).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
+    Status::from_code(code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
 }
 
 fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
@@ -228,7 +251,11 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
          {SUMMARY_JOINS} left join reporters rp on rp.report_id = r.id \
          where r.tracking_id = $1"
     );
-    let Some(row) = sqlx::query(&sql).bind(tracking_id).fetch_optional(&db.pool).await? else {
+    let Some(row) = sqlx::query(&sql)
+        .bind(tracking_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
         return Ok(None);
     };
     let s = summary(&row)?;
@@ -264,7 +291,11 @@ async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>> {
         .await?;
     Ok(row
         .map(|r| -> Result<ReporterView, sqlx::Error> {
-            Ok(ReporterView { name: r.try_get("name")?, email: r.try_get("email")?, phone: r.try_get("phone")? })
+            Ok(ReporterView {
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                phone: r.try_get("phone")?,
+            })
         })
         .transpose()?)
 }
@@ -321,7 +352,12 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     }
     let rows = list.fetch_all(&db.pool).await?;
     let items = rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
-    Ok(PublicPage { items, page, pages, total })
+    Ok(PublicPage {
+        items,
+        page,
+        pages,
+        total,
+    })
 }
 
 /// A signed-in citizen's own reports, confidential ones included, newest first.
@@ -330,6 +366,9 @@ pub async fn list_for_account(db: &Db, account_id: i64) -> AppResult<Vec<ReportS
         "select {SUMMARY_COLUMNS} {SUMMARY_JOINS} join reporters rp on rp.report_id = r.id \
          where rp.account_id = $1 order by r.received_at desc, r.id desc limit 200"
     );
-    let rows = sqlx::query(&sql).bind(account_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(account_id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
 }

@@ -24,8 +24,13 @@ impl TestDb {
     pub async fn finish(self) {
         self.db.pool.close().await;
         if let Some((admin_url, name)) = self.cleanup {
-            let admin = Db::connect_unmigrated(&admin_url).await.expect("admin connection");
-            sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await.expect("drop test database");
+            let admin = Db::connect_unmigrated(&admin_url)
+                .await
+                .expect("admin connection");
+            sqlx::query(&format!("drop database if exists {name} with (force)"))
+                .execute(&admin)
+                .await
+                .expect("drop test database");
             admin.close().await;
         }
         if let Some(path) = self.path {
@@ -37,17 +42,30 @@ impl TestDb {
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// A fresh SQLite file in the temp directory.
 pub async fn sqlite() -> TestDb {
     // Internal errors are only logged: show the log of a failing test.
-    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn")
+        .try_init();
     let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
-    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite");
     seed(&db).await;
-    TestDb { db, cleanup: None, path: Some(path) }
+    TestDb {
+        db,
+        cleanup: None,
+        path: Some(path),
+    }
 }
 
 /// A fresh PostgreSQL database, if a server is configured.
@@ -55,19 +73,33 @@ pub async fn postgres() -> Option<TestDb> {
     let base = match std::env::var("LAPOR_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => url,
         _ => {
-            assert!(std::env::var_os("CI").is_none(), "CI must set LAPOR_TEST_POSTGRES: the suite runs on both engines");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must set LAPOR_TEST_POSTGRES: the suite runs on both engines"
+            );
             return None;
         }
     };
     let base = base.trim_end_matches('/').to_owned();
     let name = unique("lapor_test");
     let admin_url = format!("{base}/postgres");
-    let admin = Db::connect_unmigrated(&admin_url).await.expect("postgres admin connection");
-    sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create test database");
+    let admin = Db::connect_unmigrated(&admin_url)
+        .await
+        .expect("postgres admin connection");
+    sqlx::query(&format!("create database {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
     admin.close().await;
-    let db = Db::connect(&format!("{base}/{name}")).await.expect("postgres");
+    let db = Db::connect(&format!("{base}/{name}"))
+        .await
+        .expect("postgres");
     seed(&db).await;
-    Some(TestDb { db, cleanup: Some((admin_url, name)), path: None })
+    Some(TestDb {
+        db,
+        cleanup: Some((admin_url, name)),
+        path: None,
+    })
 }
 
 /// Every engine this run tests.
@@ -86,14 +118,54 @@ pub struct Orgs {
 }
 
 async fn seed(db: &Db) {
-    app::demo::ensure_default_categories(db).await.expect("categories");
-    let national = create_org(db, None, OrgKind::National, "id", "Nasional").await.expect("org");
-    let kalsel = create_org(db, Some(national), OrgKind::Province, "kalsel", "Provinsi Kalimantan Selatan").await.expect("org");
-    let bjm = create_org(db, Some(kalsel), OrgKind::City, "banjarmasin", "Kota Banjarmasin").await.expect("org");
-    create_org(db, Some(bjm), OrgKind::Opd, "bjm-pupr", "Dinas PUPR").await.expect("org");
-    create_org(db, Some(bjm), OrgKind::Opd, "bjm-dinkes", "Dinas Kesehatan").await.expect("org");
-    let kaltim = create_org(db, Some(national), OrgKind::Province, "kaltim", "Provinsi Kalimantan Timur").await.expect("org");
-    create_org(db, Some(kaltim), OrgKind::City, "samarinda", "Kota Samarinda").await.expect("org");
+    app::demo::ensure_default_categories(db)
+        .await
+        .expect("categories");
+    let national = create_org(db, None, OrgKind::National, "id", "Nasional")
+        .await
+        .expect("org");
+    let kalsel = create_org(
+        db,
+        Some(national),
+        OrgKind::Province,
+        "kalsel",
+        "Provinsi Kalimantan Selatan",
+    )
+    .await
+    .expect("org");
+    let bjm = create_org(
+        db,
+        Some(kalsel),
+        OrgKind::City,
+        "banjarmasin",
+        "Kota Banjarmasin",
+    )
+    .await
+    .expect("org");
+    create_org(db, Some(bjm), OrgKind::Opd, "bjm-pupr", "Dinas PUPR")
+        .await
+        .expect("org");
+    create_org(db, Some(bjm), OrgKind::Opd, "bjm-dinkes", "Dinas Kesehatan")
+        .await
+        .expect("org");
+    let kaltim = create_org(
+        db,
+        Some(national),
+        OrgKind::Province,
+        "kaltim",
+        "Provinsi Kalimantan Timur",
+    )
+    .await
+    .expect("org");
+    create_org(
+        db,
+        Some(kaltim),
+        OrgKind::City,
+        "samarinda",
+        "Kota Samarinda",
+    )
+    .await
+    .expect("org");
 }
 
 pub async fn orgs(db: &Db) -> Orgs {
@@ -107,7 +179,12 @@ pub async fn orgs(db: &Db) -> Orgs {
                 .expect("fixture org")
         }
     };
-    Orgs { banjarmasin: id("banjarmasin").await, pupr: id("bjm-pupr").await, dinkes: id("bjm-dinkes").await, samarinda: id("samarinda").await }
+    Orgs {
+        banjarmasin: id("banjarmasin").await,
+        pupr: id("bjm-pupr").await,
+        dinkes: id("bjm-dinkes").await,
+        samarinda: id("samarinda").await,
+    }
 }
 
 /// A valid, named, public report form with a fresh submission key.
@@ -130,5 +207,8 @@ pub fn report(title: &str) -> ReportInput {
 }
 
 pub async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql).fetch_one(&db.pool).await.expect("count")
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&db.pool)
+        .await
+        .expect("count")
 }
