@@ -50,7 +50,11 @@ const OPDS: [(&str, &str); 7] = [
 ];
 
 /// A province: code, name and its regencies and cities.
-type Province = (&'static str, &'static str, &'static [(&'static str, OrgKind, &'static str)]);
+type Province = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, OrgKind, &'static str)],
+);
 
 const REGIONS: [Province; 2] = [
     (
