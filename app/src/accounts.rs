@@ -246,6 +246,26 @@ mod store {
         pub db: Db,
     }
 
+    impl DbSessionStore {
+        /// Inserts a session row; `on_conflict` says what an existing id does. Returns the
+        /// number of rows written.
+        async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
+            let data = serde_json::to_string(&record.data)
+                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let sql = format!(
+                "insert into sessions (id, data, expires_at) values ($1, $2, $3) on conflict (id) {on_conflict}"
+            );
+            let done = sqlx::query(&sql)
+                .bind(record.id.to_string())
+                .bind(data)
+                .bind(record.expiry_date.unix_timestamp())
+                .execute(&self.db.pool)
+                .await
+                .map_err(backend)?;
+            Ok(done.rows_affected())
+        }
+    }
+
     fn backend(e: impl std::fmt::Display) -> session_store::Error {
         session_store::Error::Backend(e.to_string())
     }
@@ -253,40 +273,20 @@ mod store {
     #[async_trait::async_trait]
     impl SessionStore for DbSessionStore {
         async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-            loop {
-                let data = serde_json::to_string(&record.data)
-                    .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-                let done = sqlx::query(
-                    "insert into sessions (id, data, expires_at) values ($1, $2, $3) \
-                     on conflict (id) do nothing",
-                )
-                .bind(record.id.to_string())
-                .bind(data)
-                .bind(record.expiry_date.unix_timestamp())
-                .execute(&self.db.pool)
-                .await
-                .map_err(backend)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
+            // A new id that happens to exist already is replaced, never overwritten.
+            while self.write(record, "do nothing").await? == 0 {
                 record.id = Id::default();
             }
+            Ok(())
         }
 
         async fn save(&self, record: &Record) -> session_store::Result<()> {
-            let data = serde_json::to_string(&record.data)
-                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-            sqlx::query(
-                "insert into sessions (id, data, expires_at) values ($1, $2, $3) \
-                 on conflict (id) do update set data = excluded.data, expires_at = excluded.expires_at",
+            self.write(
+                record,
+                "do update set data = excluded.data, expires_at = excluded.expires_at",
             )
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind(record.expiry_date.unix_timestamp())
-            .execute(&self.db.pool)
             .await
-            .map_err(backend)?;
-            Ok(())
+            .map(|_| ())
         }
 
         async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -79,6 +79,23 @@ impl Category {
     }
 }
 
+/// What a citizen can choose from: categories and agencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub categories: Vec<Category>,
+    pub agencies: Vec<Agency>,
+}
+
+/// The categories and agencies, for the filters of the public listing.
+#[leptos::server(prefix = "/api", endpoint = "catalogue")]
+pub async fn get_catalogue() -> Result<Catalogue, crate::error::AppError> {
+    let db = leptos::prelude::expect_context::<crate::db::Db>();
+    Ok(Catalogue {
+        categories: categories(&db).await?,
+        agencies: agencies(&db).await?,
+    })
+}
+
 #[cfg(feature = "ssr")]
 pub use store::*;
 

@@ -155,3 +155,26 @@ test('a citizen with an account sees their own reports', async ({ page }) => {
   await page.getByRole('button', { name: 'Keluar' }).click();
   await expect(page.getByRole('link', { name: 'Masuk' })).toBeVisible();
 });
+
+test('an answer lost on the way back loses nothing, and the retry files one report', async ({ page }) => {
+  test.skip(!hydrated(page), 'without JavaScript the browser itself offers to send the form again');
+  const title = unique('Jawaban hilang di jalan');
+  await openForm(page);
+  await fillReport(page, title);
+  await page.getByLabel(/^Anonim/).check();
+  // The first submission reaches the server, but its answer never reaches the phone.
+  let lost = false;
+  await page.route('**/api/submit_report', async route => {
+    if (lost) return route.continue();
+    lost = true;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('alert')).toContainText('Koneksi terputus');
+  await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await page.goto('/laporan');
+  await expect(page.getByRole('link', { name: title })).toHaveCount(1);
+});

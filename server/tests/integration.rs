@@ -9,6 +9,7 @@ mod integration {
     pub mod accounts;
     pub mod http;
     pub mod reports;
+    pub mod startup;
     pub mod support;
     pub mod threads;
 }

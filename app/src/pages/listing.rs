@@ -3,7 +3,8 @@
 
 use super::{ErrorNotice, set_error_status, use_locale, use_time_zone};
 use crate::i18n::Locale;
-use crate::reports::{ListFilter, ReportSummary, Status, public_reports, report_form_options};
+use crate::orgs::get_catalogue;
+use crate::reports::{ListFilter, ReportSummary, Status, public_reports};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,7 +22,7 @@ pub fn ListingPage() -> impl IntoView {
         hal: q.get("hal").unwrap_or_default(),
     };
     let page = OnceResource::new(public_reports(filter.clone()));
-    let options = OnceResource::new(report_form_options());
+    let options = OnceResource::new(get_catalogue());
     view! {
         <Title text=tr!(loc, "list.title") />
         <h1>{tr!(loc, "list.title")}</h1>

@@ -1,0 +1,65 @@
+//! Starting the server: what a production start creates, and what `--demo` adds, once.
+
+use super::support::{TODAY, count};
+use app::i18n::TimeZone;
+use leptos::prelude::LeptosOptions;
+use server::{Settings, build_state};
+
+#[tokio::test]
+async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
+    let path = std::env::temp_dir().join(format!("lapor_startup_{}.db", std::process::id()));
+    let settings = Settings {
+        database_url: format!("sqlite://{}", path.display()),
+        time_zone: TimeZone::Wita,
+        public_url: "https://lapor.example.id".into(),
+    };
+    let state = build_state(
+        &settings,
+        LeptosOptions::builder().output_name("lapor").build(),
+    )
+    .await
+    .expect("start");
+    assert!(state.config.secure_cookies, "https turns on Secure cookies");
+    assert_eq!(count(&state.db, "select count(*) from accounts").await, 0);
+    assert_eq!(count(&state.db, "select count(*) from categories").await, 9);
+    let secret = state.config.server_secret.clone();
+    assert_eq!(secret.len(), 64);
+
+    assert!(
+        app::demo::load(&state.db, &secret, super::support::NOW, TODAY)
+            .await
+            .expect("demo")
+    );
+    let orgs = count(&state.db, "select count(*) from organizations").await;
+    let reports = count(&state.db, "select count(*) from reports").await;
+    assert_eq!(
+        orgs,
+        1 + 2 * 2 + 9 * 8,
+        "national, 2 provinces with their Diskominfo, 9 regions with 7 OPDs each"
+    );
+    assert!(reports > 0);
+    state.db.pool.close().await;
+
+    // A second start keeps the data, the secret and does not load the demo again.
+    let again = build_state(
+        &settings,
+        LeptosOptions::builder().output_name("lapor").build(),
+    )
+    .await
+    .expect("restart");
+    assert_eq!(again.config.server_secret, secret);
+    assert!(
+        !app::demo::load(&again.db, &secret, super::support::NOW, TODAY)
+            .await
+            .expect("demo again")
+    );
+    assert_eq!(
+        count(&again.db, "select count(*) from reports").await,
+        reports
+    );
+    assert_eq!(count(&again.db, "select count(*) from accounts").await, 1);
+    again.db.pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
