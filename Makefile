@@ -6,18 +6,27 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export LAPOR_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 DATABASE_URL ?= sqlite://lapor.db
 
-.PHONY: run test tools build unit integration e2e budget lint fmt
+.PHONY: run test build-tools test-tools build unit integration e2e budget lint fmt
 
-run: tools build
+run: build
 	DATABASE_URL=$(DATABASE_URL) ./target/release/lapor --demo
 
-tools:
-	@.ci/tools
+build-tools:
+	@.ci/tools build
 
-build:
+test-tools:
+	@.ci/tools test
+
+# Rebuilt only when a source changed, so a second `make run` starts in seconds.
+SOURCES := $(shell find app/src app/locales frontend/src server/src style public migrations -type f) \
+	Cargo.toml Cargo.lock app/Cargo.toml frontend/Cargo.toml server/Cargo.toml
+target/release/lapor: $(SOURCES) | build-tools
 	cargo leptos build --release --precompress
+	touch $@
 
-test: tools lint unit integration build e2e budget
+build: build-tools target/release/lapor
+
+test: test-tools lint unit integration build e2e budget
 
 lint:
 	cargo fmt --all -- --check

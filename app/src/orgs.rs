@@ -87,7 +87,7 @@ pub struct Catalogue {
 }
 
 /// The categories and agencies, for the filters of the public listing.
-#[leptos::server(prefix = "/api", endpoint = "catalogue")]
+#[leptos::server(prefix = "/api", endpoint = "get_catalogue")]
 pub async fn get_catalogue() -> Result<Catalogue, crate::error::AppError> {
     let db = leptos::prelude::expect_context::<crate::db::Db>();
     Ok(Catalogue {
