@@ -16,6 +16,7 @@ rust_i18n::i18n!("locales", fallback = "id");
 pub mod accounts;
 pub mod error;
 pub mod i18n;
+pub mod lifecycle;
 pub mod orgs;
 pub mod pages;
 pub mod reports;
