@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export LAPOR_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 DATABASE_URL ?= sqlite://lapor.db
 
-.PHONY: run test build-tools test-tools build unit integration e2e budget lint fmt
+.PHONY: run test build-tools test-tools build unit integration e2e budget lighthouse lint fmt
 
 run: build
 	DATABASE_URL=$(DATABASE_URL) ./target/release/lapor --demo
@@ -46,6 +46,10 @@ e2e: build
 
 budget: build
 	.ci/budget
+
+# Mobile Lighthouse figures of the citizen pages (printed, not gated).
+lighthouse: test-tools build
+	.ci/lighthouse
 
 fmt:
 	cargo fmt --all
