@@ -221,6 +221,76 @@ mod tests {
         assert_eq!(parse_iso_date("2026-02-28"), Some((2026, 2, 28)));
     }
 
+    /// The keys of `locales/app.yml` with the languages each one has.
+    fn locale_table() -> std::collections::BTreeMap<String, Vec<String>> {
+        let mut table = std::collections::BTreeMap::<String, Vec<String>>::new();
+        let mut current = None;
+        for line in include_str!("../locales/app.yml").lines() {
+            if line.starts_with('_') || line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with(' ') {
+                let key = line.trim_end_matches(':').to_owned();
+                table.insert(key.clone(), Vec::new());
+                current = Some(key);
+            } else if let (Some(key), Some((lang, _))) = (&current, line.trim().split_once(':')) {
+                table.entry(key.clone()).or_default().push(lang.to_owned());
+            }
+        }
+        table
+    }
+
+    #[test]
+    fn every_text_is_in_indonesian_and_english() {
+        for (key, langs) in locale_table() {
+            assert_eq!(
+                langs,
+                ["id", "en"],
+                "{key} must be translated into exactly id and en"
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let table = locale_table();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src];
+        let mut used = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(
+                    std::fs::read_dir(&path)
+                        .expect("src dir")
+                        .map(|e| e.expect("entry").path()),
+                );
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source file");
+            // Every string literal that looks like a key (`area.name`) must be one.
+            for literal in text.split('"').skip(1).step_by(2) {
+                let looks_like_key = literal.split_once('.').is_some_and(|(area, rest)| {
+                    [
+                        "nav", "home", "kind", "status", "form", "receipt", "report", "thread",
+                        "list", "track", "account", "err", "app",
+                    ]
+                    .contains(&area)
+                        && !rest.is_empty()
+                        && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
+                if looks_like_key {
+                    used += 1;
+                    assert!(
+                        table.contains_key(literal),
+                        "{} uses the missing text key {literal}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 100, "found only {used} keys: the scan is broken");
+    }
+
     #[test]
     fn every_key_exists_in_both_languages() {
         let mut locales = rust_i18n::available_locales!();
