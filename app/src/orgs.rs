@@ -105,6 +105,15 @@ mod store {
     use crate::db::Db;
     use sqlx::Row;
 
+    /// A `with recursive` clause naming `name(id)`: the organisation bound to parameter
+    /// `$param` and every organisation below it, on both engines.
+    pub fn subtree_cte(name: &str, param: usize) -> String {
+        format!(
+            "with recursive {name}(id) as (select id from organizations where id = ${param} \
+             union all select o.id from organizations o join {name} s on o.parent_id = s.id)"
+        )
+    }
+
     /// Every agency a report can be addressed to: governments below national level and their
     /// OPDs, grouped by government.
     pub async fn agencies(db: &Db) -> Result<Vec<Agency>, sqlx::Error> {

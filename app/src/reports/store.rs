@@ -318,16 +318,16 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
         binds.push(Bind::Int(category));
         conditions.push(format!("r.category_id = ${}", binds.len()));
     }
+    // An agency's reports include those of every organisation below it: a province's filter
+    // takes in its regencies and their OPDs.
+    let mut with_subtree = String::new();
     if let Ok(agency) = filter.instansi.trim().parse::<i64>() {
-        // An agency's own reports and those of the OPDs directly below it.
         binds.push(Bind::Int(agency));
-        let n = binds.len();
-        conditions.push(format!("(r.target_org_id = ${n} or o.parent_id = ${n})"));
+        with_subtree = format!("{} ", crate::orgs::subtree_cte("subtree", binds.len()));
+        conditions.push("r.target_org_id in (select id from subtree)".to_owned());
     }
     let filter_sql = conditions.join(" and ");
-    let count_sql = format!(
-        "select count(*) from reports r left join organizations o on o.id = r.target_org_id where {filter_sql}"
-    );
+    let count_sql = format!("{with_subtree}select count(*) from reports r where {filter_sql}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count = match b {
@@ -339,7 +339,7 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = filter.page().min(pages);
     let list_sql = format!(
-        "select {SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
+        "{with_subtree}select {SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
          order by r.received_at desc, r.id desc limit {PAGE_SIZE} offset {}",
         (page - 1) * PAGE_SIZE
     );

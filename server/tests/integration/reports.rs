@@ -334,6 +334,9 @@ async fn the_public_listing_filters_sorts_and_pages() {
         assert_eq!(page(format!("instansi={}", o.dinkes)).await.total, 11);
         // A city's filter takes in the OPDs below it.
         assert_eq!(page(format!("instansi={}", o.banjarmasin)).await.total, 11);
+        // A province's filter takes in its cities and their OPDs, but not another province.
+        assert_eq!(page(format!("instansi={}", o.kalsel)).await.total, 11);
+        assert_eq!(page(format!("instansi={}", o.samarinda)).await.total, 1);
         assert_eq!(
             page("status=%27%3B+drop+table+reports%3B+--".into())
                 .await

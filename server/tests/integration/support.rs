@@ -111,6 +111,7 @@ pub async fn engines() -> Vec<TestDb> {
 
 /// Ids of the fixture organisations.
 pub struct Orgs {
+    pub kalsel: i64,
     pub banjarmasin: i64,
     pub pupr: i64,
     pub dinkes: i64,
@@ -180,6 +181,7 @@ pub async fn orgs(db: &Db) -> Orgs {
         }
     };
     Orgs {
+        kalsel: id("kalsel").await,
         banjarmasin: id("banjarmasin").await,
         pupr: id("bjm-pupr").await,
         dinkes: id("bjm-dinkes").await,
