@@ -27,6 +27,15 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Citizen,
+        Role::NationalAdmin,
+        Role::Coordinator,
+        Role::OpdAdmin,
+        Role::Overseer,
+        Role::SystemAdmin,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Role::Citizen => "pelapor",
@@ -39,16 +48,7 @@ impl Role {
     }
 
     pub fn from_code(code: &str) -> Option<Role> {
-        [
-            Role::Citizen,
-            Role::NationalAdmin,
-            Role::Coordinator,
-            Role::OpdAdmin,
-            Role::Overseer,
-            Role::SystemAdmin,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
+        Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
     /// Roles that verify and route: the coordinator and, above it, the national admin.
@@ -171,15 +171,6 @@ mod tests {
     use Action::*;
     use Status::*;
 
-    const ALL_ROLES: [Role; 6] = [
-        Role::Citizen,
-        Role::NationalAdmin,
-        Role::Coordinator,
-        Role::OpdAdmin,
-        Role::Overseer,
-        Role::SystemAdmin,
-    ];
-
     #[test]
     fn the_happy_path_from_submission_to_resolution() {
         let c = Role::Coordinator;
@@ -259,7 +250,7 @@ mod tests {
             HandBack,
             Archive(ArchiveReason::Duplicate),
         ] {
-            for role in ALL_ROLES {
+            for role in Role::ALL {
                 assert!(
                     next_status(Archived, action, role, Some(InProgress)).is_err(),
                     "{action:?} by {role:?}"

@@ -1,6 +1,6 @@
 //! Filing, opening and listing reports, on every engine.
 
-use super::support::{NOW, SECRET, TODAY, count, engines, orgs, report};
+use super::support::{NOW, SECRET, TODAY, by_code, count, engines, orgs, report};
 use app::error::AppError;
 use app::reports::{Claim, ListFilter, ReportInput, Status, file_report, find_report, list_public};
 
@@ -27,16 +27,9 @@ async fn a_named_report_is_filed_and_its_reporter_sees_it_with_the_code() {
         .expect("filed");
         assert_eq!(filed.tracking_id.len(), 9);
 
-        let own = find_report(
-            db,
-            &filed.tracking_id,
-            Claim {
-                code: Some(&filed.access_code),
-                account_id: None,
-            },
-        )
-        .await
-        .expect("reporter view");
+        let own = find_report(db, &filed.tracking_id, by_code(&filed))
+            .await
+            .expect("reporter view");
         assert!(own.is_reporter);
         assert_eq!(own.status, Status::Submitted);
         assert_eq!(own.received_at, NOW);
@@ -95,16 +88,9 @@ async fn an_anonymous_report_keeps_no_contact_details_at_all() {
             stored, 0,
             "name, email and phone typed before ticking 'anonymous' are not stored"
         );
-        let own = find_report(
-            db,
-            &filed.tracking_id,
-            Claim {
-                code: Some(&filed.access_code),
-                account_id: None,
-            },
-        )
-        .await
-        .expect("reporter view");
+        let own = find_report(db, &filed.tracking_id, by_code(&filed))
+            .await
+            .expect("reporter view");
         assert!(own.anonymous && own.is_reporter);
         assert_eq!(own.reporter, None);
         t.finish().await;
@@ -147,15 +133,7 @@ async fn a_confidential_report_exists_only_for_its_reporter() {
         )
         .await;
         assert_eq!(wrong, Err(AppError::NotFound));
-        let own = find_report(
-            db,
-            &filed.tracking_id,
-            Claim {
-                code: Some(&filed.access_code),
-                account_id: None,
-            },
-        )
-        .await;
+        let own = find_report(db, &filed.tracking_id, by_code(&filed)).await;
         assert!(own.expect("reporter view").confidential);
 
         let page = list_public(db, &ListFilter::default())

@@ -214,3 +214,11 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
         .await
         .expect("count")
 }
+
+/// The claim of a reporter who holds the access code of `filed`.
+pub fn by_code(filed: &app::reports::FiledReport) -> app::reports::Claim<'_> {
+    app::reports::Claim {
+        code: Some(&filed.access_code),
+        account_id: None,
+    }
+}

@@ -1,6 +1,6 @@
 //! The citizen's side of the thread, on every engine.
 
-use super::support::{NOW, SECRET, TODAY, engines, report};
+use super::support::{NOW, SECRET, TODAY, by_code, engines, report};
 use app::error::AppError;
 use app::reports::{Claim, file_report, find_report};
 use app::threads::{AuthorRole, EventKind, MESSAGE_MAX, add_citizen_message};
@@ -19,10 +19,7 @@ async fn the_reporter_writes_in_the_thread_and_others_cannot() {
         )
         .await
         .expect("filed");
-        let code = Claim {
-            code: Some(&filed.access_code),
-            account_id: None,
-        };
+        let code = by_code(&filed);
 
         add_citizen_message(
             db,
@@ -110,16 +107,9 @@ async fn internal_notes_never_reach_the_thread_the_citizen_sees() {
         .execute(&db.pool)
         .await
         .expect("note");
-        let own = find_report(
-            db,
-            &filed.tracking_id,
-            Claim {
-                code: Some(&filed.access_code),
-                account_id: None,
-            },
-        )
-        .await
-        .expect("view");
+        let own = find_report(db, &filed.tracking_id, by_code(&filed))
+            .await
+            .expect("view");
         assert!(
             own.thread
                 .iter()
