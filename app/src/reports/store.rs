@@ -151,22 +151,40 @@ struct Found {
     owner_account: Option<i64>,
 }
 
+impl Found {
+    /// Whether the claim's access code matches: `None` when it carries no code.
+    fn code_proof(&self, claim: Claim<'_>) -> Option<bool> {
+        claim
+            .code
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|code| secrets::code_matches(code, &self.access_hash))
+    }
+
+    /// Whether the claim's signed-in account filed this report.
+    fn owned_by(&self, claim: Claim<'_>) -> bool {
+        claim.account_id.is_some() && claim.account_id == self.owner_account
+    }
+}
+
+/// The report with this tracking ID (typed in any case, with or without dashes).
+async fn load_existing(db: &Db, tracking_id: &str) -> AppResult<Found> {
+    load(db, &secrets::normalize_code(tracking_id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Opens a report for a viewer. A confidential report is only shown to its reporter; to
 /// anyone else it does not exist. A claim that fails (a wrong access code) is refused even
 /// for a public report, so that a citizen who mistyped is told so instead of silently
 /// getting the public view.
 pub async fn find_report(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppResult<ReportView> {
-    let tracking_id = secrets::normalize_code(tracking_id);
-    let Some(found) = load(db, &tracking_id).await? else {
-        return Err(AppError::NotFound);
+    let found = load_existing(db, tracking_id).await?;
+    let is_reporter = match found.code_proof(claim) {
+        Some(true) => true,
+        Some(false) => return Err(AppError::NotFound),
+        None => found.owned_by(claim),
     };
-    let by_code = match claim.code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) if secrets::code_matches(code, &found.access_hash) => true,
-        Some(_) => return Err(AppError::NotFound),
-        None => false,
-    };
-    let by_account = claim.account_id.is_some() && claim.account_id == found.owner_account;
-    let is_reporter = by_code || by_account;
     if found.view.confidential && !is_reporter {
         return Err(AppError::NotFound);
     }
@@ -185,15 +203,8 @@ pub async fn reporter_report_id(
     tracking_id: &str,
     claim: Claim<'_>,
 ) -> AppResult<(i64, Status)> {
-    let tracking_id = secrets::normalize_code(tracking_id);
-    let Some(found) = load(db, &tracking_id).await? else {
-        return Err(AppError::NotFound);
-    };
-    let by_code = claim
-        .code
-        .is_some_and(|c| secrets::code_matches(c, &found.access_hash));
-    let by_account = claim.account_id.is_some() && claim.account_id == found.owner_account;
-    if by_code || by_account {
+    let found = load_existing(db, tracking_id).await?;
+    if found.code_proof(claim) == Some(true) || found.owned_by(claim) {
         Ok((found.id, found.view.status))
     } else {
         Err(AppError::NotFound)
