@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
     pub account: Option<AccountSummary>,
+    /// Set when the account is an official's: its role and organisation.
+    pub staff: Option<crate::staff::Staff>,
 }
 
 /// The signed-in account, as pages may show it.
@@ -42,7 +44,24 @@ pub struct LoginInput {
     pub email: String,
     #[serde(default)]
     pub password: String,
+    /// Where to go after signing in (a path on this site).
+    #[serde(default)]
+    pub ke: String,
+    /// A reply typed when the session had expired, handed back to the page after login.
+    #[serde(default)]
+    pub draf: String,
 }
+
+/// Whether `path` is a path on this site, safe to redirect to (`//host` or `https://…` would
+/// make a redirect open).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+/// How many failed logins for one email within [`FAILURE_WINDOW`] seconds are allowed before
+/// further attempts are refused until the window passes.
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW: i64 = 15 * 60;
 
 pub const MIN_PASSWORD: usize = 10;
 
@@ -87,6 +106,7 @@ mod store {
     use tower_sessions::{Session, SessionStore};
 
     const ACCOUNT_KEY: &str = "account_id";
+    const DRAFT_KEY: &str = "draft";
 
     /// Validates and stores a new citizen account; returns its id.
     pub async fn register(db: &Db, input: &RegisterInput, now: i64) -> AppResult<i64> {
@@ -129,13 +149,26 @@ mod store {
     }
 
     /// Returns the account whose email and password match, or [`AppError::WrongCredentials`]
-    /// without saying which of the two was wrong.
-    pub async fn authenticate(db: &Db, input: &LoginInput) -> AppResult<i64> {
+    /// without saying which of the two was wrong. After [`MAX_FAILURES`] failures for one
+    /// email within [`FAILURE_WINDOW`], every attempt is refused with
+    /// [`AppError::TooManyAttempts`] (the right password too) until the window has passed.
+    pub async fn authenticate(db: &Db, input: &LoginInput, now: i64) -> AppResult<i64> {
         let email = input.email.trim().to_lowercase();
-        let row = sqlx::query("select id, password_hash from accounts where email = $1")
-            .bind(&email)
-            .fetch_optional(&db.pool)
-            .await?;
+        let failures: i64 =
+            sqlx::query_scalar("select count(*) from login_failures where email = $1 and at > $2")
+                .bind(&email)
+                .bind(now - FAILURE_WINDOW)
+                .fetch_one(&db.pool)
+                .await?;
+        if failures >= MAX_FAILURES {
+            return Err(AppError::TooManyAttempts);
+        }
+        let row =
+            sqlx::query("select id, password_hash from accounts where email = $1 and active = $2")
+                .bind(&email)
+                .bind(1_i64)
+                .fetch_optional(&db.pool)
+                .await?;
         let (id, hash) = match row {
             Some(r) => (
                 Some(r.try_get::<i64, _>("id")?),
@@ -145,8 +178,25 @@ mod store {
         };
         let ok = verify_password(input.password.clone(), hash).await?;
         match (id, ok) {
-            (Some(id), true) => Ok(id),
-            _ => Err(AppError::WrongCredentials),
+            (Some(id), true) => {
+                sqlx::query("delete from login_failures where email = $1")
+                    .bind(&email)
+                    .execute(&db.pool)
+                    .await?;
+                Ok(id)
+            }
+            _ => {
+                sqlx::query("insert into login_failures (email, at) values ($1, $2)")
+                    .bind(&email)
+                    .bind(now)
+                    .execute(&db.pool)
+                    .await?;
+                sqlx::query("delete from login_failures where at <= $1")
+                    .bind(now - FAILURE_WINDOW)
+                    .execute(&db.pool)
+                    .await?;
+                Err(AppError::WrongCredentials)
+            }
         }
     }
 
@@ -164,7 +214,7 @@ mod store {
         })
     }
 
-    async fn hash_password(password: String) -> AppResult<String> {
+    pub async fn hash_password(password: String) -> AppResult<String> {
         tokio::task::spawn_blocking(move || {
             let mut salt = [0u8; 16];
             rand::thread_rng().fill_bytes(&mut salt);
@@ -210,13 +260,50 @@ mod store {
         Ok(())
     }
 
-    /// The viewer behind a session; a broken session or a deleted account is a visitor.
+    /// Ends every session of an account, on every device.
+    pub async fn sign_out_everywhere(db: &Db, account_id: i64) -> AppResult<()> {
+        sqlx::query("delete from sessions where account_id = $1")
+            .bind(account_id)
+            .execute(&db.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps a reply typed while the session had expired, for the page at `path`.
+    pub async fn keep_draft(session: &Session, path: &str, body: &str) -> AppResult<()> {
+        session
+            .insert(DRAFT_KEY, (path.to_owned(), body.to_owned()))
+            .await?;
+        Ok(())
+    }
+
+    /// The kept draft for the page at `path`, removed from the session as it is handed out.
+    pub async fn take_draft(session: &Session, path: &str) -> Option<String> {
+        match session.get::<(String, String)>(DRAFT_KEY).await {
+            Ok(Some((p, body))) if p == path => {
+                let _ = session.remove::<(String, String)>(DRAFT_KEY).await;
+                Some(body)
+            }
+            _ => None,
+        }
+    }
+
+    /// The viewer behind a session; a broken session or a deleted or disabled account is a
+    /// visitor.
     pub async fn viewer(db: &Db, session: &Session) -> Viewer {
         let Ok(Some(id)) = session.get::<i64>(ACCOUNT_KEY).await else {
             return Viewer::default();
         };
-        match account_summary(db, id).await {
-            Ok(account) => Viewer { account },
+        let loaded = async {
+            let account = account_summary(db, id).await?;
+            let staff = match account {
+                Some(_) => crate::staff::load(db, id).await?,
+                None => None,
+            };
+            Ok::<_, sqlx::Error>(Viewer { account, staff })
+        };
+        match loaded.await {
+            Ok(viewer) => viewer,
             Err(e) => {
                 tracing::error!(error = %e, "load viewer");
                 Viewer::default()
@@ -225,10 +312,13 @@ mod store {
     }
 
     pub async fn account_summary(db: &Db, id: i64) -> Result<Option<AccountSummary>, sqlx::Error> {
-        let row = sqlx::query("select id, name, email, phone from accounts where id = $1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
+        let row = sqlx::query(
+            "select id, name, email, phone from accounts where id = $1 and active = $2",
+        )
+        .bind(id)
+        .bind(1_i64)
+        .fetch_optional(&db.pool)
+        .await?;
         row.map(|r| {
             Ok(AccountSummary {
                 id: r.try_get("id")?,
@@ -252,13 +342,19 @@ mod store {
         async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
             let data = serde_json::to_string(&record.data)
                 .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let account = record
+                .data
+                .get(ACCOUNT_KEY)
+                .and_then(serde_json::Value::as_i64);
             let sql = format!(
-                "insert into sessions (id, data, expires_at) values ($1, $2, $3) on conflict (id) {on_conflict}"
+                "insert into sessions (id, data, expires_at, account_id) values ($1, $2, $3, $4) \
+                 on conflict (id) {on_conflict}"
             );
             let done = sqlx::query(&sql)
                 .bind(record.id.to_string())
                 .bind(data)
                 .bind(record.expiry_date.unix_timestamp())
+                .bind(account)
                 .execute(&self.db.pool)
                 .await
                 .map_err(backend)?;
@@ -283,7 +379,8 @@ mod store {
         async fn save(&self, record: &Record) -> session_store::Result<()> {
             self.write(
                 record,
-                "do update set data = excluded.data, expires_at = excluded.expires_at",
+                "do update set data = excluded.data, expires_at = excluded.expires_at, \
+                 account_id = excluded.account_id",
             )
             .await
             .map(|_| ())

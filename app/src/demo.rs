@@ -3,6 +3,7 @@
 
 use crate::accounts::{RegisterInput, register};
 use crate::db::Db;
+use crate::lifecycle::Role;
 use crate::orgs::{OrgKind, create_org};
 use crate::reports::{ReportInput, file_report};
 use anyhow::Context;
@@ -84,6 +85,48 @@ const REGIONS: [Province; 2] = [
 pub const DEMO_EMAIL: &str = "warga@demo.lapor.id";
 pub const DEMO_PASSWORD: &str = "demo-lapor-2026";
 
+/// Demo officials (email, name, role, organisation code; empty for none), all with
+/// [`DEMO_PASSWORD`].
+pub const DEMO_STAFF: [(&str, &str, Role, &str); 7] = [
+    (
+        "nasional@demo.lapor.id",
+        "Admin Nasional",
+        Role::NationalAdmin,
+        "id",
+    ),
+    (
+        "induk.banjarmasin@demo.lapor.id",
+        "Admin Induk Banjarmasin",
+        Role::Coordinator,
+        "banjarmasin",
+    ),
+    (
+        "pupr.banjarmasin@demo.lapor.id",
+        "Admin Dinas PUPR Banjarmasin",
+        Role::OpdAdmin,
+        "banjarmasin-pupr",
+    ),
+    (
+        "dinkes.banjarmasin@demo.lapor.id",
+        "Admin Dinas Kesehatan Banjarmasin",
+        Role::OpdAdmin,
+        "banjarmasin-dinkes",
+    ),
+    (
+        "induk.kalsel@demo.lapor.id",
+        "Admin Induk Kalimantan Selatan",
+        Role::Coordinator,
+        "kalsel",
+    ),
+    (
+        "pengawas.kalsel@demo.lapor.id",
+        "Ombudsman Kalimantan Selatan",
+        Role::Overseer,
+        "kalsel",
+    ),
+    ("admin@demo.lapor.id", "Admin Sistem", Role::SystemAdmin, ""),
+];
+
 /// Loads the demo data unless it is already there; returns whether it loaded anything.
 pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow::Result<bool> {
     let present: i64 = sqlx::query_scalar("select count(*) from organizations where code = 'id'")
@@ -118,6 +161,26 @@ pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow
                 first_opd.get_or_insert(id);
             }
         }
+    }
+    for (email, name, role, org) in DEMO_STAFF {
+        let org_id: Option<i64> =
+            sqlx::query_scalar("select id from organizations where code = $1")
+                .bind(org)
+                .fetch_optional(&db.pool)
+                .await?;
+        crate::admin::create_staff(
+            db,
+            &crate::admin::StaffInput {
+                email: email.into(),
+                name: name.into(),
+                role: role.code().into(),
+                org_id: org_id.map(|id| id.to_string()).unwrap_or_default(),
+                password: DEMO_PASSWORD.into(),
+            },
+            now,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo staff {email}: {e}"))?;
     }
     let citizen = register(
         db,

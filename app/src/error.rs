@@ -48,6 +48,10 @@ pub enum AppError {
     /// Email and password did not match an account (never says which one was wrong).
     #[error("wrong credentials")]
     WrongCredentials,
+    /// The viewer may not do this, or not now: the key names the reason
+    /// (`err.not_your_role`, `err.wrong_status`).
+    #[error("refused: {0}")]
+    Refused(String),
     /// Too many attempts in a short time.
     #[error("too many attempts")]
     TooManyAttempts,
@@ -78,6 +82,7 @@ impl AppError {
     pub fn user_message(&self, locale: Locale) -> String {
         let key = match self {
             AppError::Invalid(_) => "err.invalid",
+            AppError::Refused(key) => return crate::tr!(locale, key),
             AppError::NotFound => "err.not_found",
             AppError::Unauthorized => "err.unauthorized",
             AppError::WrongCredentials => "err.wrong_credentials",
@@ -106,6 +111,8 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized | AppError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Refused(key) if key == "err.not_your_role" => StatusCode::FORBIDDEN,
+            AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Network(_) => StatusCode::BAD_GATEWAY,

@@ -272,7 +272,8 @@ mod tests {
                 let looks_like_key = literal.split_once('.').is_some_and(|(area, rest)| {
                     [
                         "nav", "home", "kind", "status", "form", "receipt", "report", "thread",
-                        "list", "track", "account", "err", "app",
+                        "staff", "admin", "action", "archive", "role", "list", "track", "account",
+                        "err", "app",
                     ]
                     .contains(&area)
                         && !rest.is_empty()

@@ -7,19 +7,24 @@
 //! what keeps the citizen's first load small on a cheap phone and a weak network.
 //!
 //! One module per domain concept: [`reports`] (filing, reading, listing), [`threads`] (the
-//! conversation under a report), [`accounts`] (citizens who sign in), [`orgs`] (the government
-//! tree and categories). [`pages`] holds the components, [`error`] the one error type, [`i18n`]
-//! the two languages.
+//! conversation under a report), [`accounts`] (who signs in), [`staff`] (officials and their
+//! scope), [`lifecycle`] (the state machine of a report), [`casework`] (inboxes and every
+//! action officials take), [`admin`] (organisations, categories, staff accounts), [`orgs`] (the
+//! government tree and categories). [`pages`] holds the components, [`error`] the one error
+//! type, [`i18n`] the two languages.
 
 rust_i18n::i18n!("locales", fallback = "id");
 
 pub mod accounts;
+pub mod admin;
+pub mod casework;
 pub mod error;
 pub mod i18n;
 pub mod lifecycle;
 pub mod orgs;
 pub mod pages;
 pub mod reports;
+pub mod staff;
 pub mod threads;
 
 #[cfg(feature = "ssr")]

@@ -51,8 +51,20 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// Translation key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Citizen => "role.pelapor",
+            Role::NationalAdmin => "role.admin_nasional",
+            Role::Coordinator => "role.admin_instansi",
+            Role::OpdAdmin => "role.admin_pelaksana",
+            Role::Overseer => "role.pengawas",
+            Role::SystemAdmin => "role.admin_sistem",
+        }
+    }
+
     /// Roles that verify and route: the coordinator and, above it, the national admin.
-    fn routes(self) -> bool {
+    pub fn routes(self) -> bool {
         matches!(self, Role::Coordinator | Role::NationalAdmin)
     }
 }
@@ -67,6 +79,27 @@ pub enum ArchiveReason {
 }
 
 impl ArchiveReason {
+    pub const ALL: [ArchiveReason; 4] = [
+        ArchiveReason::TooGeneral,
+        ArchiveReason::NotPublicService,
+        ArchiveReason::Duplicate,
+        ArchiveReason::OutOfScope,
+    ];
+
+    pub fn from_code(code: &str) -> Option<ArchiveReason> {
+        ArchiveReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Translation key of the reason as the citizen reads it.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ArchiveReason::TooGeneral => "archive.too_general",
+            ArchiveReason::NotPublicService => "archive.not_public_service",
+            ArchiveReason::Duplicate => "archive.duplicate",
+            ArchiveReason::OutOfScope => "archive.out_of_scope",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ArchiveReason::TooGeneral => "too_general",
@@ -116,6 +149,12 @@ impl Refusal {
             Refusal::NotYourRole => "err.not_your_role",
             Refusal::WrongStatus => "err.wrong_status",
         }
+    }
+}
+
+impl From<Refusal> for crate::error::AppError {
+    fn from(r: Refusal) -> Self {
+        crate::error::AppError::Refused(r.key().to_owned())
     }
 }
 

@@ -96,6 +96,15 @@ pub async fn get_catalogue() -> Result<Catalogue, crate::error::AppError> {
     })
 }
 
+/// A `with recursive` clause naming `name(id)`: the organisation bound to parameter `$param`
+/// and every organisation below it, on both engines.
+pub fn subtree_cte(name: &str, param: usize) -> String {
+    format!(
+        "with recursive {name}(id) as (select id from organizations where id = ${param} \
+         union all select o.id from organizations o join {name} s on o.parent_id = s.id)"
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub use store::*;
 
@@ -104,15 +113,6 @@ mod store {
     use super::*;
     use crate::db::Db;
     use sqlx::Row;
-
-    /// A `with recursive` clause naming `name(id)`: the organisation bound to parameter
-    /// `$param` and every organisation below it, on both engines.
-    pub fn subtree_cte(name: &str, param: usize) -> String {
-        format!(
-            "with recursive {name}(id) as (select id from organizations where id = ${param} \
-             union all select o.id from organizations o join {name} s on o.parent_id = s.id)"
-        )
-    }
 
     /// Every agency a report can be addressed to: governments below national level and their
     /// OPDs, grouped by government.

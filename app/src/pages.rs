@@ -7,17 +7,21 @@
 //! WebAssembly has loaded.
 
 mod account;
+mod admin;
 mod file_report;
 mod home;
 mod listing;
 mod report;
+mod staff;
 mod track;
 
 pub use account::{LoginPage, MyReportsPage, RegisterPage};
+pub use admin::AdminPage;
 pub use file_report::{FileReportPage, ReportForm, ReportFormText};
 pub use home::HomePage;
 pub use listing::ListingPage;
 pub use report::ReportPage;
+pub use staff::{CasePage, InboxPage, WatchPage};
 pub use track::TrackPage;
 
 use crate::accounts::Viewer;
@@ -89,6 +93,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/masuk") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/daftar") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/laporan-saya") view=MyReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/pantau") view=WatchPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/laporan/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
                 </FlatRoutes>
             </Frame>
         </Router>
@@ -123,14 +131,30 @@ fn Frame(children: Children) -> impl IntoView {
                 <a href="/lapor">{tr!(loc, "nav.file")}</a>
                 <a href="/laporan">{tr!(loc, "nav.list")}</a>
                 <a href="/lacak">{tr!(loc, "nav.track")}</a>
-                {match viewer.account {
-                    Some(_) => view! {
+                {match (viewer.account, viewer.staff) {
+                    (Some(_), Some(staff)) => view! {
+                        {staff.works_reports().then(|| view! {
+                            <a href="/petugas">{tr!(loc, "staff.inbox")}</a>
+                            <a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>
+                        })}
+                        {(staff.role == crate::lifecycle::Role::SystemAdmin).then(|| view! {
+                            <a href="/petugas/admin">{tr!(loc, "admin.title")}</a>
+                        })}
+                        <form method="post" action="/keluar" class="inline">
+                            <button type="submit" class="link">{tr!(loc, "nav.logout")}</button>
+                        </form>
+                        <form method="post" action="/keluar" class="inline">
+                            <input type="hidden" name="semua" value="1" />
+                            <button type="submit" class="link">{tr!(loc, "nav.logout_all")}</button>
+                        </form>
+                    }.into_any(),
+                    (Some(_), None) => view! {
                         <a href="/laporan-saya">{tr!(loc, "nav.mine")}</a>
                         <form method="post" action="/keluar" class="inline">
                             <button type="submit" class="link">{tr!(loc, "nav.logout")}</button>
                         </form>
                     }.into_any(),
-                    None => view! { <a href="/masuk">{tr!(loc, "nav.login")}</a> }.into_any(),
+                    _ => view! { <a href="/masuk">{tr!(loc, "nav.login")}</a> }.into_any(),
                 }}
                 <a href=switch lang=loc.other().code() hreflang=loc.other().code()>{tr!(loc, "nav.language")}</a>
             </nav>
@@ -182,6 +206,8 @@ pub fn set_error_status(error: &AppError) {
         AppError::Invalid(_) => 422,
         AppError::NotFound => 404,
         AppError::Unauthorized | AppError::WrongCredentials => 401,
+        AppError::Refused(key) if key == "err.not_your_role" => 403,
+        AppError::Refused(_) => 409,
         AppError::TooManyAttempts => 429,
         AppError::Internal => 500,
         AppError::Network(_) => 502,

@@ -1,6 +1,10 @@
 //! The thread under a report: a comment-style conversation between the citizen and the
 //! agency, with status changes inline, oldest first. Internal notes between officials live in
-//! the same table, flagged, and are filtered out in SQL of every citizen or public view.
+//! the same table, flagged, and are filtered out in SQL of every citizen or public view; so is
+//! the officials-only part of why a status changed (`note`).
+//!
+//! A thread never names a citizen: entries carry the author's role. Officials speak for their
+//! organisation; only the staff view adds the official's own name.
 
 use crate::reports::Status;
 use serde::{Deserialize, Serialize};
@@ -10,16 +14,37 @@ use serde::{Deserialize, Serialize};
 pub enum EventKind {
     /// The status changed (the first entry: the report was received).
     Status,
-    /// Someone wrote a message.
+    /// Someone wrote a message (or, with `internal`, a note between officials).
     Message,
+    /// The national admin assigned the report to a government.
+    Routed,
+    /// Kind or category corrected by the coordinator (internal).
+    Reclassified,
+    /// Made anonymous or confidential by an official.
+    Tightened,
 }
 
 impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        EventKind::Status,
+        EventKind::Message,
+        EventKind::Routed,
+        EventKind::Reclassified,
+        EventKind::Tightened,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             EventKind::Status => "status",
             EventKind::Message => "message",
+            EventKind::Routed => "routed",
+            EventKind::Reclassified => "reclassified",
+            EventKind::Tightened => "tightened",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -50,16 +75,29 @@ impl AuthorRole {
     }
 }
 
-/// One entry of a thread as the citizen and the public see it.
+/// One entry of a thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadEntry {
     pub id: i64,
     pub at: i64,
     pub kind: EventKind,
     pub author: AuthorRole,
+    /// The organisation an official wrote for (never set for a citizen).
+    pub author_org: Option<String>,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
+    /// The public text: a message, a closing message, a question, an explanation.
     pub body: String,
+    /// The organisation this entry assigned the report to (routing, disposition).
+    pub org: Option<String>,
+    /// The archive reason, or the flags an official set (`anonymous`, `confidential`).
+    pub reason: Option<String>,
+    /// Officials only: whether the whole entry is an internal note.
+    pub internal: bool,
+    /// Officials only: the official's name (never a citizen's).
+    pub author_name: Option<String>,
+    /// Officials only: why, in words not meant for the citizen.
+    pub note: String,
 }
 
 /// The citizen's reply form.
@@ -103,6 +141,36 @@ mod store {
         pub from_status: Option<Status>,
         pub to_status: Option<Status>,
         pub body: &'a str,
+        pub internal: bool,
+        pub org_id: Option<i64>,
+        pub reason: Option<&'a str>,
+        pub note: &'a str,
+    }
+
+    impl<'a> NewEvent<'a> {
+        /// A public entry with nothing but its kind, author and time set.
+        pub fn new(
+            report_id: i64,
+            at: i64,
+            kind: EventKind,
+            author_role: &'a str,
+            author_account_id: Option<i64>,
+        ) -> Self {
+            NewEvent {
+                report_id,
+                at,
+                kind,
+                author_role,
+                author_account_id,
+                from_status: None,
+                to_status: None,
+                body: "",
+                internal: false,
+                org_id: None,
+                reason: None,
+                note: "",
+            }
+        }
     }
 
     /// Adds an entry inside the caller's transaction, so that a status change and its record
@@ -113,8 +181,8 @@ mod store {
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "insert into report_events (report_id, at, kind, author_role, author_account_id, \
-             from_status, to_status, body, internal) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+             from_status, to_status, body, internal, org_id, reason, note) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
         )
         .bind(e.report_id)
         .bind(e.at)
@@ -124,21 +192,47 @@ mod store {
         .bind(e.from_status.map(Status::code))
         .bind(e.to_status.map(Status::code))
         .bind(e.body)
-        .bind(0_i64)
+        .bind(i64::from(e.internal))
+        .bind(e.org_id)
+        .bind(e.reason)
+        .bind(e.note)
         .fetch_one(&mut **tx)
         .await
     }
 
-    /// The thread as the citizen and the public see it: no internal notes.
+    /// The thread as the citizen and the public see it: no internal notes, no officials'
+    /// names, no officials-only reasons. Those columns are not even selected.
     pub async fn public_thread(db: &Db, report_id: i64) -> AppResult<Vec<ThreadEntry>> {
-        let rows = sqlx::query(
-            "select id, at, kind, author_role, from_status, to_status, body from report_events \
-             where report_id = $1 and internal = $2 order by id",
-        )
-        .bind(report_id)
-        .bind(0_i64)
-        .fetch_all(&db.pool)
-        .await?;
+        thread(db, report_id, false).await
+    }
+
+    /// The thread as officials in scope see it: everything, internal notes marked.
+    pub async fn staff_thread(db: &Db, report_id: i64) -> AppResult<Vec<ThreadEntry>> {
+        thread(db, report_id, true).await
+    }
+
+    async fn thread(db: &Db, report_id: i64, staff: bool) -> AppResult<Vec<ThreadEntry>> {
+        // The author's account is joined only for officials' entries: a citizen's account
+        // (and so their name) is never read here.
+        let staff_columns = if staff {
+            ", a.name as author_name, e.note"
+        } else {
+            ""
+        };
+        let only_public = if staff { "" } else { " and e.internal = 0" };
+        let sql = format!(
+            "select e.id, e.at, e.kind, e.author_role, e.from_status, e.to_status, e.body, \
+             e.internal, e.reason, ao.name as author_org, g.name as org_name{staff_columns} \
+             from report_events e \
+             left join accounts a on a.id = e.author_account_id and e.author_role <> 'pelapor' \
+             left join organizations ao on ao.id = a.org_id \
+             left join organizations g on g.id = e.org_id \
+             where e.report_id = $1{only_public} order by e.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(report_id)
+            .fetch_all(&db.pool)
+            .await?;
         rows.iter()
             .map(|r| -> Result<ThreadEntry, sqlx::Error> {
                 let kind: String = r.try_get("kind")?;
@@ -147,15 +241,27 @@ mod store {
                 Ok(ThreadEntry {
                     id: r.try_get("id")?,
                     at: r.try_get("at")?,
-                    kind: if kind == "status" {
-                        EventKind::Status
-                    } else {
-                        EventKind::Message
-                    },
+                    kind: EventKind::from_code(&kind).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown event kind {kind}").into())
+                    })?,
                     author: AuthorRole::from_code(&r.try_get::<String, _>("author_role")?),
+                    author_org: r.try_get("author_org")?,
                     from_status: from.as_deref().and_then(Status::from_code),
                     to_status: to.as_deref().and_then(Status::from_code),
                     body: r.try_get("body")?,
+                    org: r.try_get("org_name")?,
+                    reason: r.try_get("reason")?,
+                    internal: r.try_get::<i64, _>("internal")? != 0,
+                    author_name: if staff {
+                        r.try_get("author_name")?
+                    } else {
+                        None
+                    },
+                    note: if staff {
+                        r.try_get("note")?
+                    } else {
+                        String::new()
+                    },
                 })
             })
             .collect::<Result<_, _>>()
@@ -179,14 +285,14 @@ mod store {
         let id = record(
             &mut tx,
             NewEvent {
-                report_id,
-                at: now,
-                kind: EventKind::Message,
-                author_role: "pelapor",
-                author_account_id: claim.account_id,
-                from_status: None,
-                to_status: None,
                 body: &body,
+                ..NewEvent::new(
+                    report_id,
+                    now,
+                    EventKind::Message,
+                    "pelapor",
+                    claim.account_id,
+                )
             },
         )
         .await?;

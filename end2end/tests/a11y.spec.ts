@@ -28,3 +28,41 @@ test('no serious accessibility violations on a report page and its errors', asyn
   results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)).toEqual([]);
 });
+
+// The officials' pages, signed in as the coordinator and as the system admin.
+async function signIn(page: import('@playwright/test').Page, email: string) {
+  await page.goto('/masuk');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill('demo-lapor-2026');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page).toHaveURL(/\/petugas/);
+}
+
+async function noSeriousViolations(page: import('@playwright/test').Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+test('no serious accessibility violations on the staff pages', async ({ page }) => {
+  await signIn(page, 'induk.banjarmasin@demo.lapor.id');
+  await page.goto('/petugas');
+  await noSeriousViolations(page);
+  await page.goto('/petugas/pantau');
+  await noSeriousViolations(page);
+  await page.goto('/petugas');
+  await page.locator('.case a').first().click();
+  await expect(page.getByTestId('status')).toBeVisible();
+  await noSeriousViolations(page);
+  // A refused action shows its error in place.
+  await page.getByRole('button', { name: 'Verifikasi' }).click();
+  await page.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  await noSeriousViolations(page);
+});
+
+test('no serious accessibility violations on the admin page', async ({ page }) => {
+  await signIn(page, 'admin@demo.lapor.id');
+  await page.goto('/petugas/admin');
+  await expect(page.getByRole('heading', { name: 'Administrasi' })).toBeVisible();
+  await noSeriousViolations(page);
+});

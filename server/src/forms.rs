@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 /// Splits a request into its context and its url-encoded form, keeping the request head to
 /// render the page again.
-async fn read_form<T: serde::de::DeserializeOwned + Default>(
+pub(crate) async fn read_form<T: serde::de::DeserializeOwned + Default>(
     state: &AppState,
     req: Request<Body>,
 ) -> (RequestCtx, T, Request<Body>) {
@@ -38,7 +38,7 @@ async fn read_form<T: serde::de::DeserializeOwned + Default>(
     (ctx, input, Request::from_parts(parts, Body::empty()))
 }
 
-async fn show_again<T: Clone + Send + Sync + 'static>(
+pub(crate) async fn show_again<T: Clone + Send + Sync + 'static>(
     state: AppState,
     head: Request<Body>,
     input: T,
@@ -110,30 +110,33 @@ pub async fn post_message(
     }
 }
 
-/// `POST /masuk`.
+/// `POST /masuk`: signs in and goes to `ke` (a path on this site) or the account's home. A
+/// reply typed while the session had expired (`draf`) waits in the new session for its page.
 pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (ctx, input, head) = read_form::<LoginInput>(&state, req).await;
-    match accounts::authenticate(&state.db, &input).await {
-        Ok(id) => match accounts::sign_in(&ctx.session, id).await {
-            Ok(()) => Redirect::to("/laporan-saya").into_response(),
-            Err(error) => {
-                show_again(
-                    state,
-                    head,
-                    LoginInput {
-                        password: String::new(),
-                        ..input
-                    },
-                    error,
-                    ctx.locale,
-                )
-                .await
-            }
-        },
+    let signed_in = async {
+        let id = accounts::authenticate(&state.db, &input, now()).await?;
+        accounts::sign_in(&ctx.session, id).await?;
+        let ke = input.ke.trim();
+        if !input.draf.trim().is_empty() && accounts::is_local_path(ke) {
+            accounts::keep_draft(&ctx.session, ke, &input.draf).await?;
+        }
+        let home = match app::staff::load(&state.db, id).await? {
+            Some(staff) => staff.home(),
+            None => "/laporan-saya",
+        };
+        Ok::<_, AppError>(if accounts::is_local_path(ke) {
+            ke.to_owned()
+        } else {
+            home.to_owned()
+        })
+    };
+    match signed_in.await {
+        Ok(target) => Redirect::to(&target).into_response(),
         Err(error) => {
             let input = LoginInput {
                 password: String::new(),
-                ..input
+                ..input.clone()
             };
             show_again(state, head, input, error, ctx.locale).await
         }
@@ -159,10 +162,21 @@ pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Resp
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct LogoutInput {
+    /// `1`: end every session of the account, on every device.
+    #[serde(default)]
+    semua: String,
+}
+
 /// `POST /keluar`.
 pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (parts, _) = req.into_parts();
-    let ctx = RequestCtx::from_parts(&parts, &state).await;
+    let (ctx, input, _) = read_form::<LogoutInput>(&state, req).await;
+    if input.semua == "1"
+        && let Some(account) = &ctx.viewer.account
+    {
+        let _ = accounts::sign_out_everywhere(&state.db, account.id).await;
+    }
     // A session that cannot be deleted is logged; the browser is sent home either way.
     let _ = accounts::sign_out(&ctx.session).await;
     Redirect::to("/").into_response()

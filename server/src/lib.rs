@@ -2,8 +2,10 @@
 //!
 //! [`router`] is what `main` serves and what the HTTP tests drive with `oneshot`.
 
+pub mod cli;
 pub mod forms;
 pub mod http_layers;
+pub mod staff_forms;
 
 use anyhow::Context;
 use app::accounts::DbSessionStore;
@@ -79,6 +81,18 @@ pub fn router(state: AppState) -> Router {
         .route("/daftar", post(forms::register))
         .route("/keluar", post(forms::logout))
         .route("/bahasa/{code}", get(forms::set_language))
+        .route("/petugas/laporan/{id}/aksi", post(staff_forms::act))
+        .route("/petugas/laporan/{id}/pesan", post(staff_forms::message))
+        .route("/petugas/admin/akun", post(staff_forms::create_staff))
+        .route(
+            "/petugas/admin/akun/{id}/status",
+            post(staff_forms::set_active),
+        )
+        .route("/petugas/admin/instansi", post(staff_forms::create_org))
+        .route(
+            "/petugas/admin/kategori",
+            post(staff_forms::create_category),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -89,11 +103,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let req = Request::from_parts(parts, body);
-    handle_server_fns_with_context(
+    let res = handle_server_fns_with_context(
         move || {
             ctx.clone().provide(state.clone());
             provide_context(state.config.time_zone);
@@ -101,6 +115,24 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         req,
     )
     .await
+    .into_response();
+    with_error_status(res).await
+}
+
+/// Server functions answer every error with status 500; give each [`AppError`] its own
+/// (404, 401, 403, 409, 422, 429…) so that clients, proxies and logs tell them apart.
+async fn with_error_status(res: Response) -> Response {
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn page_handler(State(state): State<AppState>, req: Request<Body>) -> Response {

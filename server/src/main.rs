@@ -31,6 +31,21 @@ struct Cli {
         default_value = "http://127.0.0.1:3000"
     )]
     public_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Creates a system admin account (the first account of a fresh deployment) and exits.
+    /// The password is read from LAPOR_ADMIN_PASSWORD or, when that is unset, from the first
+    /// line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[tokio::main]
@@ -66,6 +81,21 @@ async fn main() -> anyhow::Result<()> {
         public_url: cli.public_url.clone(),
     };
     let state = build_state(&settings, leptos_options).await?;
+    if let Some(Command::CreateAdmin { email, name }) = &cli.command {
+        let password = match std::env::var("LAPOR_ADMIN_PASSWORD") {
+            Ok(p) => p,
+            Err(_) => {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("read the password from standard input")?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            }
+        };
+        let id = server::cli::create_admin(&state.db, email, name, &password).await?;
+        println!("created system admin {email} (account {id})");
+        return Ok(());
+    }
     if cli.demo {
         let now = app::db::now();
         let loaded = app::demo::load(

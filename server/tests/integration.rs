@@ -7,8 +7,10 @@
 
 mod integration {
     pub mod accounts;
+    pub mod casework;
     pub mod http;
     pub mod reports;
+    pub mod staff_http;
     pub mod startup;
     pub mod support;
     pub mod threads;

@@ -17,16 +17,34 @@ pub fn LoginPage() -> impl IntoView {
     if let Some(e) = &echo {
         set_error_status(&e.error);
     }
-    let email = echo
-        .as_ref()
-        .map(|e| e.input.email.clone())
-        .unwrap_or_default();
-    let error = echo.map(|e| e.error.user_message(loc));
+    let input = echo.as_ref().map(|e| e.input.clone()).unwrap_or_default();
+    let email = input.email.clone();
+    // Where to go after signing in: the form's own field, else `?ke=` of a page that sent the
+    // visitor here.
+    let ke = if input.ke.is_empty() {
+        leptos_router::hooks::use_query_map()
+            .read_untracked()
+            .get("ke")
+            .filter(|p| crate::accounts::is_local_path(p))
+            .unwrap_or_default()
+    } else {
+        input.ke.clone()
+    };
+    let draft = input.draf.clone();
+    let error = echo.map(|e| match e.error {
+        AppError::Unauthorized => tr!(loc, "account.session_expired"),
+        other => other.user_message(loc),
+    });
     view! {
         <Title text=tr!(loc, "account.login_title") />
         <h1>{tr!(loc, "account.login_title")}</h1>
         <form method="post" action="/masuk" class="narrow">
             {error.map(|message| view! { <ErrorNotice message /> })}
+            {(!ke.is_empty()).then(|| view! { <input type="hidden" name="ke" value=ke /> })}
+            {(!draft.is_empty()).then(|| view! {
+                <input type="hidden" name="draf" value=draft />
+                <p class="notice">{tr!(loc, "account.draft_kept")}</p>
+            })}
             <label for="email">{tr!(loc, "account.email")}</label>
             <input id="email" name="email" type="email" autocomplete="username" required value=email />
             <label for="password">{tr!(loc, "account.password")}</label>

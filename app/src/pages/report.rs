@@ -3,8 +3,9 @@
 
 use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
 use crate::i18n::{Locale, TimeZone};
+use crate::lifecycle::ArchiveReason;
 use crate::reports::{ReportView, Status, get_report};
-use crate::threads::{EventKind, MessageInput, ThreadEntry};
+use crate::threads::{AuthorRole, EventKind, MessageInput, ThreadEntry};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -182,32 +183,88 @@ fn ReportBody(
     }
 }
 
+/// One entry of a thread. Officials' entries show their organisation; the staff view also
+/// shows internal notes (marked) and the officials-only reasons, which the public thread never
+/// even receives.
 #[component]
-fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
+pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
     let when = loc.datetime(e.at, tz);
-    match e.kind {
-        EventKind::Status => {
-            let text = match (e.from_status, e.to_status) {
-                (None, Some(Status::Submitted)) => tr!(loc, "thread.received"),
-                (_, Some(to)) => format!("{} {}", tr!(loc, "thread.status_to"), tr!(loc, to.label_key())),
-                _ => String::new(),
-            };
-            view! {
-                <li class="event status-change">
-                    <span>{text}</span>
-                    {(!e.body.is_empty()).then(|| view! { <p>{e.body.clone()}</p> })}
-                    <time>{when}</time>
-                </li>
+    let by = match (e.author, &e.author_org) {
+        (AuthorRole::Official, Some(org)) => format!("{} · {org}", tr!(loc, e.author.label_key())),
+        (author, _) => tr!(loc, author.label_key()),
+    };
+    let by = match &e.author_name {
+        Some(name) => format!("{by} ({name})"),
+        None => by,
+    };
+    let note = (!e.note.is_empty()).then(|| {
+        view! { <p class="note"><strong>{tr!(loc, "thread.internal")}": "</strong>{e.note.clone()}</p> }
+    });
+    let headline = match e.kind {
+        EventKind::Status => match (e.from_status, e.to_status) {
+            (None, Some(Status::Submitted)) => Some(tr!(loc, "thread.received")),
+            (_, Some(to)) => {
+                let mut text = format!(
+                    "{} {}",
+                    tr!(loc, "thread.status_to"),
+                    tr!(loc, to.label_key())
+                );
+                if let Some(org) = &e.org {
+                    text = format!("{text} → {org}");
+                }
+                if let Some(reason) = e.reason.as_deref().and_then(ArchiveReason::from_code) {
+                    text = format!("{text} ({})", tr!(loc, reason.label_key()));
+                }
+                Some(text)
             }
-            .into_any()
+            _ => None,
+        },
+        EventKind::Routed => Some(format!(
+            "{} {}",
+            tr!(loc, "thread.routed"),
+            e.org.clone().unwrap_or_default()
+        )),
+        EventKind::Reclassified => Some(tr!(loc, "thread.reclassified")),
+        EventKind::Tightened => {
+            let flags: Vec<String> = e
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|f| match f {
+                    "anonymous" => Some(tr!(loc, "report.anonymous")),
+                    "confidential" => Some(tr!(loc, "report.confidential")),
+                    _ => None,
+                })
+                .collect();
+            Some(format!(
+                "{} {}",
+                tr!(loc, "thread.tightened"),
+                flags.join(", ")
+            ))
         }
-        EventKind::Message => view! {
-            <li class=format!("event message from-{}", if e.author == crate::threads::AuthorRole::Citizen { "citizen" } else { "official" })>
-                <strong>{tr!(loc, e.author.label_key())}</strong>
-                <p>{e.body.clone()}</p>
-                <time>{when}</time>
-            </li>
-        }
-        .into_any(),
+        EventKind::Message => None,
+    };
+    let who = if e.author == AuthorRole::Citizen {
+        "citizen"
+    } else {
+        "official"
+    };
+    let class = match (e.kind, e.internal) {
+        (_, true) => format!("event internal from-{who}"),
+        (EventKind::Message, false) => format!("event message from-{who}"),
+        _ => "event status-change".to_owned(),
+    };
+    view! {
+        <li class=class>
+            {e.internal.then(|| view! { <span class="tag">{tr!(loc, "thread.internal")}</span> })}
+            {match headline {
+                Some(text) => view! { <span class="headline">{text}</span> }.into_any(),
+                None => view! { <strong>{by.clone()}</strong> }.into_any(),
+            }}
+            {(!e.body.is_empty()).then(|| view! { <p>{e.body.clone()}</p> })}
+            {note}
+            <time>{when}{(e.kind != EventKind::Message).then(|| format!(" · {by}"))}</time>
+        </li>
     }
 }

@@ -99,8 +99,10 @@ async fn insert(
     let id: i64 = sqlx::query_scalar(
         "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
          category_id, incident_date, location, target_org_id, anonymous, confidential, channel, \
-         status, received_at, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'web', 'submitted', $13, $13, $13) \
+         status, received_at, created_at, updated_at, status_changed_at, owner_org_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'web', 'submitted', $13, $13, \
+         $13, $13, (select case when o.kind = 'opd' then o.parent_id else o.id end \
+         from organizations o where o.id = $10)) \
          returning id",
     )
     .bind(tracking_id)
@@ -129,14 +131,8 @@ async fn insert(
     threads::record(
         &mut tx,
         threads::NewEvent {
-            report_id: id,
-            at: now,
-            kind: EventKind::Status,
-            author_role: "pelapor",
-            author_account_id: account_id,
-            from_status: None,
             to_status: Some(Status::Submitted),
-            body: "",
+            ..threads::NewEvent::new(id, now, EventKind::Status, "pelapor", account_id)
         },
     )
     .await?;
@@ -172,6 +168,13 @@ async fn load_existing(db: &Db, tracking_id: &str) -> AppResult<Found> {
     load(db, &secrets::normalize_code(tracking_id))
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// A report by tracking ID, with nothing decided about who may see what: only for callers
+/// that checked the viewer's right to it already (officials in scope). The thread is empty.
+pub async fn load_view(db: &Db, tracking_id: &str) -> AppResult<(i64, ReportView)> {
+    let found = load_existing(db, tracking_id).await?;
+    Ok((found.id, found.view))
 }
 
 /// Opens a report for a viewer. A confidential report is only shown to its reporter; to
@@ -295,7 +298,8 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     }))
 }
 
-async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>> {
+/// The reporter's contact details. Callers decide whether the viewer may have them.
+pub async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>> {
     let row = sqlx::query("select name, email, phone from reporters where report_id = $1")
         .bind(report_id)
         .fetch_optional(&db.pool)

@@ -22,18 +22,42 @@ async fn register_then_sign_in_without_revealing_which_part_was_wrong() {
         let login = |email: &str, password: &str| LoginInput {
             email: email.into(),
             password: password.into(),
+            ..Default::default()
         };
         assert_eq!(
-            authenticate(db, &login(" budi@example.ID ", "kata-sandi-panjang")).await,
+            authenticate(db, &login(" budi@example.ID ", "kata-sandi-panjang"), NOW).await,
             Ok(id)
         );
         assert_eq!(
-            authenticate(db, &login("budi@example.id", "salah-sandi-panjang")).await,
+            authenticate(db, &login("budi@example.id", "salah-sandi-panjang"), NOW).await,
             Err(AppError::WrongCredentials)
         );
         assert_eq!(
-            authenticate(db, &login("siapa@example.id", "kata-sandi-panjang")).await,
+            authenticate(db, &login("siapa@example.id", "kata-sandi-panjang"), NOW).await,
             Err(AppError::WrongCredentials)
+        );
+
+        // Repeated failures are slowed down: after the limit even the right password waits
+        // until the window has passed.
+        for i in 1..app::accounts::MAX_FAILURES {
+            assert_eq!(
+                authenticate(db, &login("budi@example.id", "salah"), NOW + i).await,
+                Err(AppError::WrongCredentials)
+            );
+        }
+        assert_eq!(
+            authenticate(
+                db,
+                &login("budi@example.id", "kata-sandi-panjang"),
+                NOW + 10
+            )
+            .await,
+            Err(AppError::TooManyAttempts)
+        );
+        let later = NOW + app::accounts::FAILURE_WINDOW + 60;
+        assert_eq!(
+            authenticate(db, &login("budi@example.id", "kata-sandi-panjang"), later).await,
+            Ok(id)
         );
 
         let again = register(db, &citizen(), NOW).await.expect_err("duplicate");

@@ -12,7 +12,7 @@ use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-fn app(t: &TestDb) -> Router {
+pub fn app(t: &TestDb) -> Router {
     let state = AppState {
         leptos_options: LeptosOptions::builder().output_name("lapor").build(),
         db: t.db.clone(),
@@ -25,13 +25,13 @@ fn app(t: &TestDb) -> Router {
     server::router(state)
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
 }
 
-async fn send(app: &Router, req: Request<Body>) -> Answer {
+pub async fn send(app: &Router, req: Request<Body>) -> Answer {
     let res = app.clone().oneshot(req).await.expect("response");
     let status = res.status();
     let headers = res.headers().clone();
@@ -43,11 +43,11 @@ async fn send(app: &Router, req: Request<Body>) -> Answer {
     }
 }
 
-fn get(uri: &str) -> Request<Body> {
+pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).expect("request")
 }
 
-fn form(uri: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
+pub fn form(uri: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
     let mut req =
         Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
@@ -523,7 +523,11 @@ async fn the_read_server_functions_answer_and_refuse() {
         assert_eq!(options.account, None);
 
         let mine = send(&app, call("my_reports", String::new(), None)).await;
-        assert_eq!(mine.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            mine.status,
+            StatusCode::UNAUTHORIZED,
+            "each error its own status"
+        );
         let refused: app::error::AppError = serde_json::from_str(&mine.body).expect("error json");
         assert_eq!(
             refused,

@@ -57,7 +57,11 @@ async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
         count(&again.db, "select count(*) from reports").await,
         reports
     );
-    assert_eq!(count(&again.db, "select count(*) from accounts").await, 1);
+    assert_eq!(
+        count(&again.db, "select count(*) from accounts").await,
+        1 + app::demo::DEMO_STAFF.len() as i64,
+        "the demo citizen and the demo officials, once"
+    );
     again.db.pool.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -116,6 +116,7 @@ pub struct Orgs {
     pub pupr: i64,
     pub dinkes: i64,
     pub samarinda: i64,
+    pub samarinda_pupr: i64,
 }
 
 async fn seed(db: &Db) {
@@ -158,7 +159,7 @@ async fn seed(db: &Db) {
     )
     .await
     .expect("org");
-    create_org(
+    let samarinda = create_org(
         db,
         Some(kaltim),
         OrgKind::City,
@@ -167,6 +168,9 @@ async fn seed(db: &Db) {
     )
     .await
     .expect("org");
+    create_org(db, Some(samarinda), OrgKind::Opd, "smd-pupr", "Dinas PUPR")
+        .await
+        .expect("org");
 }
 
 pub async fn orgs(db: &Db) -> Orgs {
@@ -186,6 +190,7 @@ pub async fn orgs(db: &Db) -> Orgs {
         pupr: id("bjm-pupr").await,
         dinkes: id("bjm-dinkes").await,
         samarinda: id("samarinda").await,
+        samarinda_pupr: id("smd-pupr").await,
     }
 }
 
@@ -220,5 +225,67 @@ pub fn by_code(filed: &app::reports::FiledReport) -> app::reports::Claim<'_> {
     app::reports::Claim {
         code: Some(&filed.access_code),
         account_id: None,
+    }
+}
+
+/// An official of `role` in organisation `org`, stored without a usable password (for tests
+/// that call the plain functions; HTTP tests create accounts with [`official_with_password`]).
+pub async fn official(db: &Db, role: app::lifecycle::Role, org: Option<i64>) -> app::staff::Staff {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let id: i64 = sqlx::query_scalar(
+        "insert into accounts (email, password_hash, name, role, org_id, created_at) \
+         values ($1, 'x', $2, $3, $4, $5) returning id",
+    )
+    .bind(format!("petugas{n}@example.id"))
+    .bind(format!("Petugas {n}"))
+    .bind(role.code())
+    .bind(org)
+    .bind(NOW)
+    .fetch_one(&db.pool)
+    .await
+    .expect("official");
+    app::staff::load(db, id)
+        .await
+        .expect("load")
+        .expect("is staff")
+}
+
+pub const STAFF_PASSWORD: &str = "kata-sandi-petugas-2026";
+
+/// An official who can sign in with `email` and [`STAFF_PASSWORD`].
+pub async fn official_with_password(
+    db: &Db,
+    email: &str,
+    role: app::lifecycle::Role,
+    org: Option<i64>,
+) -> i64 {
+    app::admin::create_staff(
+        db,
+        &app::admin::StaffInput {
+            email: email.into(),
+            name: format!("Petugas {email}"),
+            role: role.code().into(),
+            org_id: org.map(|o| o.to_string()).unwrap_or_default(),
+            password: STAFF_PASSWORD.into(),
+        },
+        NOW,
+    )
+    .await
+    .expect("staff account")
+}
+
+/// The national organisation's id.
+pub async fn national(db: &Db) -> i64 {
+    sqlx::query_scalar("select id from organizations where code = 'id'")
+        .fetch_one(&db.pool)
+        .await
+        .expect("national")
+}
+
+/// An action form with just the action and the given fields.
+pub fn action(code: &str) -> app::casework::ActInput {
+    app::casework::ActInput {
+        action: code.into(),
+        ..Default::default()
     }
 }

@@ -1,0 +1,418 @@
+//! The system admin's work: organisations, categories and staff accounts. The same plain
+//! functions serve the admin pages and the `lapor create-admin` command that makes the first
+//! account of a fresh deployment.
+
+use crate::lifecycle::Role;
+use crate::orgs::{Category, OrgKind};
+use serde::{Deserialize, Serialize};
+
+/// The new staff account form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaffInput {
+    pub email: String,
+    pub name: String,
+    /// [`Role::code`] of a staff role.
+    pub role: String,
+    /// The organisation; empty only for a system admin.
+    pub org_id: String,
+    pub password: String,
+}
+
+/// The new organisation form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrgInput {
+    pub parent_id: String,
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// The new category form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CategoryInput {
+    pub code: String,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+/// An organisation in the tree, with its depth for indentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: OrgKind,
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+}
+
+/// A staff account as the admin list shows it. Citizens' accounts are never listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub org_name: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminData {
+    pub orgs: Vec<OrgRow>,
+    pub categories: Vec<Category>,
+    pub staff: Vec<StaffRow>,
+}
+
+/// Which kinds of organisation a role may belong to.
+pub fn role_fits(role: Role, kind: Option<OrgKind>) -> bool {
+    use OrgKind::*;
+    matches!(
+        (role, kind),
+        (Role::SystemAdmin, _)
+            | (Role::NationalAdmin, Some(National))
+            | (
+                Role::Coordinator,
+                Some(Ministry | Province | Regency | City)
+            )
+            | (Role::OpdAdmin, Some(Opd))
+            | (Role::Overseer, Some(_))
+    )
+}
+
+/// Which kind of organisation may sit under which (`None`: at the root).
+pub fn parent_fits(kind: OrgKind, parent: Option<OrgKind>) -> bool {
+    use OrgKind::*;
+    matches!(
+        (kind, parent),
+        (National, None)
+            | (Ministry | Province, Some(National))
+            | (Regency | City, Some(Province))
+            | (Opd, Some(Ministry | Province | Regency | City))
+    )
+}
+
+/// A short code: lower-case letters, digits and dashes, 2 to 40 characters.
+pub fn code_is_valid(code: &str) -> bool {
+    (2..=40).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Orders organisations depth-first under their parents, each level by name.
+pub fn tree_order(mut orgs: Vec<OrgRow>) -> Vec<OrgRow> {
+    orgs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::with_capacity(orgs.len());
+    fn visit(parent: Option<i64>, depth: usize, all: &[OrgRow], out: &mut Vec<OrgRow>) {
+        for o in all.iter().filter(|o| o.parent_id == parent) {
+            out.push(OrgRow { depth, ..o.clone() });
+            visit(Some(o.id), depth + 1, all, out);
+        }
+    }
+    visit(None, 0, &orgs, &mut out);
+    out
+}
+
+#[cfg(feature = "ssr")]
+pub use store::*;
+
+#[cfg(feature = "ssr")]
+mod store {
+    use super::*;
+    use crate::accounts::{MIN_PASSWORD, email_is_plausible, hash_password};
+    use crate::db::{Db, is_unique_violation};
+    use crate::error::{AppError, AppResult, FieldError};
+    use sqlx::Row;
+
+    async fn org_kind(db: &Db, id: i64) -> AppResult<Option<OrgKind>> {
+        let kind: Option<String> =
+            sqlx::query_scalar("select kind from organizations where id = $1")
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?;
+        Ok(kind.as_deref().and_then(OrgKind::from_code))
+    }
+
+    /// Creates a staff account; returns its id.
+    pub async fn create_staff(db: &Db, input: &StaffInput, now: i64) -> AppResult<i64> {
+        let mut errors = Vec::new();
+        let email = input.email.trim().to_lowercase();
+        let name = input.name.trim();
+        if !email_is_plausible(&email) {
+            errors.push(FieldError::new("email", "err.email"));
+        }
+        if name.chars().count() < 2 || name.chars().count() > 100 {
+            errors.push(FieldError::new("name", "err.name"));
+        }
+        if input.password.chars().count() < MIN_PASSWORD || input.password.len() > 1024 {
+            errors.push(FieldError::new("password", "err.password_short"));
+        }
+        let role = Role::from_code(input.role.trim()).filter(|r| *r != Role::Citizen);
+        let org_id = input.org_id.trim().parse::<i64>().ok();
+        let kind = match org_id {
+            Some(id) => org_kind(db, id).await?,
+            None => None,
+        };
+        match role {
+            None => errors.push(FieldError::new("role", "err.role")),
+            Some(role) if !role_fits(role, kind) => {
+                errors.push(FieldError::new("org_id", "err.role_org"))
+            }
+            Some(_) => {}
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let role = role.unwrap_or(Role::Overseer);
+        let org_id = if kind.is_some() { org_id } else { None };
+        let hash = hash_password(input.password.clone()).await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "insert into accounts (email, password_hash, name, role, org_id, created_at) \
+             values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(&email)
+        .bind(&hash)
+        .bind(name)
+        .bind(role.code())
+        .bind(org_id)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await;
+        match inserted {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(AppError::invalid("email", "err.email_taken")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Enables or disables a staff account; disabling ends all its sessions at once.
+    pub async fn set_active(db: &Db, account_id: i64, active: bool) -> AppResult<()> {
+        let done =
+            sqlx::query("update accounts set active = $1 where id = $2 and role <> 'pelapor'")
+                .bind(i64::from(active))
+                .bind(account_id)
+                .execute(&db.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        if !active {
+            crate::accounts::sign_out_everywhere(db, account_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds an organisation where the tree allows it; returns its id.
+    pub async fn add_org(db: &Db, input: &OrgInput) -> AppResult<i64> {
+        let mut errors = Vec::new();
+        let kind = OrgKind::from_code(input.kind.trim());
+        let parent_id = input.parent_id.trim().parse::<i64>().ok();
+        let parent_kind = match parent_id {
+            Some(id) => org_kind(db, id).await?,
+            None => None,
+        };
+        let code = input.code.trim().to_lowercase();
+        let name = input.name.trim();
+        match kind {
+            None => errors.push(FieldError::new("kind", "err.org_kind")),
+            Some(k) if !parent_fits(k, parent_kind) => {
+                errors.push(FieldError::new("parent_id", "err.org_parent"))
+            }
+            Some(_) => {}
+        }
+        if !code_is_valid(&code) {
+            errors.push(FieldError::new("code", "err.code"));
+        }
+        if name.chars().count() < 2 || name.chars().count() > 150 {
+            errors.push(FieldError::new("name", "err.name"));
+        }
+        let Some(kind) = kind.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        match crate::orgs::create_org(db, parent_kind.and(parent_id), kind, &code, name).await {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(AppError::invalid("code", "err.code_taken")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Adds a category; returns its id.
+    pub async fn add_category(db: &Db, input: &CategoryInput) -> AppResult<i64> {
+        let mut errors = Vec::new();
+        let code = input.code.trim().to_lowercase();
+        if !code_is_valid(&code) {
+            errors.push(FieldError::new("code", "err.code"));
+        }
+        for (field, value) in [("name_id", &input.name_id), ("name_en", &input.name_en)] {
+            let n = value.trim().chars().count();
+            if !(2..=100).contains(&n) {
+                errors.push(FieldError::new(field, "err.name"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        match crate::orgs::create_category(db, &code, input.name_id.trim(), input.name_en.trim())
+            .await
+        {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(AppError::invalid("code", "err.code_taken")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The tree, the categories and the staff accounts.
+    pub async fn overview(db: &Db) -> AppResult<AdminData> {
+        let orgs = sqlx::query("select id, parent_id, kind, code, name from organizations")
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| -> Result<OrgRow, sqlx::Error> {
+                let kind: String = r.try_get("kind")?;
+                Ok(OrgRow {
+                    id: r.try_get("id")?,
+                    parent_id: r.try_get("parent_id")?,
+                    kind: OrgKind::from_code(&kind).ok_or_else(|| {
+                        sqlx::Error::Decode(format!("unknown org kind {kind}").into())
+                    })?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    depth: 0,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let staff = sqlx::query(
+            "select a.id, a.email, a.name, a.role, a.active, o.name as org_name \
+             from accounts a left join organizations o on o.id = a.org_id \
+             where a.role <> 'pelapor' order by a.role, a.email",
+        )
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .filter_map(|r| -> Option<Result<StaffRow, sqlx::Error>> {
+            let role: String = match r.try_get("role") {
+                Ok(role) => role,
+                Err(e) => return Some(Err(e)),
+            };
+            let role = Role::from_code(&role)?;
+            Some((|| {
+                Ok(StaffRow {
+                    id: r.try_get("id")?,
+                    email: r.try_get("email")?,
+                    name: r.try_get("name")?,
+                    role,
+                    org_name: r.try_get("org_name")?,
+                    active: r.try_get::<i64, _>("active")? != 0,
+                })
+            })())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(AdminData {
+            orgs: tree_order(orgs),
+            categories: crate::orgs::categories(db).await?,
+            staff,
+        })
+    }
+}
+
+mod server_fns {
+    use super::*;
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    /// The signed-in system admin, or a refusal.
+    #[cfg(feature = "ssr")]
+    fn system_admin() -> Result<(crate::state::AppState, crate::i18n::Locale), AppError> {
+        let (state, ctx) = crate::state::server_ctx();
+        match &ctx.viewer.staff {
+            Some(s) if s.role == Role::SystemAdmin => Ok((state, ctx.locale)),
+            Some(_) => Err(AppError::Refused("err.not_your_role".to_owned())),
+            None => Err(AppError::Unauthorized),
+        }
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_overview")]
+    pub async fn admin_overview() -> Result<AdminData, AppError> {
+        let (state, _) = system_admin()?;
+        overview(&state.db).await
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_create_staff")]
+    pub async fn admin_create_staff(input: StaffInput) -> Result<i64, AppError> {
+        let (state, loc) = system_admin()?;
+        create_staff(&state.db, &input, crate::db::now())
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_set_active")]
+    pub async fn admin_set_active(account_id: i64, active: bool) -> Result<(), AppError> {
+        let (state, _) = system_admin()?;
+        set_active(&state.db, account_id, active).await
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_create_org")]
+    pub async fn admin_create_org(input: OrgInput) -> Result<i64, AppError> {
+        let (state, loc) = system_admin()?;
+        add_org(&state.db, &input)
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_create_category")]
+    pub async fn admin_create_category(input: CategoryInput) -> Result<i64, AppError> {
+        let (state, loc) = system_admin()?;
+        add_category(&state.db, &input)
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+}
+pub use server_fns::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_belong_to_the_right_level() {
+        assert!(role_fits(Role::OpdAdmin, Some(OrgKind::Opd)));
+        assert!(!role_fits(Role::OpdAdmin, Some(OrgKind::City)));
+        assert!(role_fits(Role::Coordinator, Some(OrgKind::Regency)));
+        assert!(!role_fits(Role::Coordinator, None));
+        assert!(role_fits(Role::SystemAdmin, None));
+        assert!(!role_fits(Role::Citizen, Some(OrgKind::Opd)));
+    }
+
+    #[test]
+    fn the_tree_has_its_levels() {
+        assert!(parent_fits(OrgKind::National, None));
+        assert!(parent_fits(OrgKind::City, Some(OrgKind::Province)));
+        assert!(!parent_fits(OrgKind::City, Some(OrgKind::National)));
+        assert!(!parent_fits(OrgKind::Opd, Some(OrgKind::Opd)));
+        assert!(code_is_valid("bjm-pupr") && !code_is_valid("Bjm PUPR"));
+    }
+
+    #[test]
+    fn the_tree_is_listed_depth_first() {
+        let row = |id, parent, name: &str| OrgRow {
+            id,
+            parent_id: parent,
+            kind: OrgKind::City,
+            code: name.to_lowercase(),
+            name: name.into(),
+            depth: 0,
+        };
+        let ordered = tree_order(vec![
+            row(3, Some(1), "B"),
+            row(1, None, "Root"),
+            row(2, Some(1), "A"),
+            row(4, Some(2), "A1"),
+        ]);
+        let names: Vec<_> = ordered.iter().map(|o| (o.name.as_str(), o.depth)).collect();
+        assert_eq!(names, [("Root", 0), ("A", 1), ("A1", 2), ("B", 1)]);
+    }
+}

@@ -1,0 +1,346 @@
+//! Officials at work on reports: the coordinator's and the OPD's inboxes, the coordinator's
+//! watch table, the staff view of a report, every action an official takes on it, and the
+//! officials' side of the thread.
+//!
+//! Two checks guard every action, both in the plain functions of `store` that the server
+//! functions and the form handlers call: *scope* (the report must be in the official's subtree,
+//! [`crate::staff::scope`], or it does not exist for them) and the *lifecycle*
+//! ([`crate::lifecycle::next_status`] plus the few actions that do not change the status,
+//! [`check`]).
+
+use crate::lifecycle::{Action, ArchiveReason, Refusal, Role};
+use crate::orgs::{Agency, Category};
+use crate::reports::{ReportKind, ReportView, Status};
+use serde::{Deserialize, Serialize};
+
+/// Something an official does to a report, as named in a form's `action` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffAction {
+    Verify,
+    Dispose,
+    StartWork,
+    Hold,
+    Resume,
+    Resolve,
+    HandBack,
+    Archive,
+    /// National admin: assign the report to the government that answers for it.
+    Route,
+    /// Correct kind and category.
+    Reclassify,
+    /// Make the report anonymous or confidential (never the reverse).
+    Tighten,
+}
+
+impl StaffAction {
+    pub const ALL: [StaffAction; 11] = [
+        StaffAction::Verify,
+        StaffAction::Dispose,
+        StaffAction::StartWork,
+        StaffAction::Hold,
+        StaffAction::Resume,
+        StaffAction::Resolve,
+        StaffAction::HandBack,
+        StaffAction::Archive,
+        StaffAction::Route,
+        StaffAction::Reclassify,
+        StaffAction::Tighten,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffAction::Verify => "verify",
+            StaffAction::Dispose => "dispose",
+            StaffAction::StartWork => "start",
+            StaffAction::Hold => "hold",
+            StaffAction::Resume => "resume",
+            StaffAction::Resolve => "resolve",
+            StaffAction::HandBack => "hand_back",
+            StaffAction::Archive => "archive",
+            StaffAction::Route => "route",
+            StaffAction::Reclassify => "reclassify",
+            StaffAction::Tighten => "tighten",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<StaffAction> {
+        StaffAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Translation key of the button.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            StaffAction::Verify => "action.verify",
+            StaffAction::Dispose => "action.dispose",
+            StaffAction::StartWork => "action.start",
+            StaffAction::Hold => "action.hold",
+            StaffAction::Resume => "action.resume",
+            StaffAction::Resolve => "action.resolve",
+            StaffAction::HandBack => "action.hand_back",
+            StaffAction::Archive => "action.archive",
+            StaffAction::Route => "action.route",
+            StaffAction::Reclassify => "action.reclassify",
+            StaffAction::Tighten => "action.tighten",
+        }
+    }
+
+    /// The lifecycle action behind a status-changing staff action.
+    fn lifecycle(self) -> Option<Action> {
+        Some(match self {
+            StaffAction::Verify => Action::Verify,
+            StaffAction::Dispose => Action::Dispose,
+            StaffAction::StartWork => Action::StartWork,
+            StaffAction::Hold => Action::Hold,
+            StaffAction::Resume => Action::Resume,
+            StaffAction::Resolve => Action::Resolve,
+            StaffAction::HandBack => Action::HandBack,
+            // The reason does not change where the report goes.
+            StaffAction::Archive => Action::Archive(ArchiveReason::TooGeneral),
+            StaffAction::Route | StaffAction::Reclassify | StaffAction::Tighten => return None,
+        })
+    }
+}
+
+/// Whether `role` may take `action` on a report in `status`, and the status it lands in
+/// (`None`: the status does not change).
+pub fn check(
+    action: StaffAction,
+    role: Role,
+    status: Status,
+    before_hold: Option<Status>,
+) -> Result<Option<Status>, Refusal> {
+    if let Some(a) = action.lifecycle() {
+        return crate::lifecycle::next_status(status, a, role, before_hold).map(Some);
+    }
+    let allowed_role = match action {
+        StaffAction::Route => role == Role::NationalAdmin,
+        StaffAction::Reclassify => role.routes(),
+        _ => role.routes() || role == Role::OpdAdmin,
+    };
+    if !allowed_role {
+        return Err(Refusal::NotYourRole);
+    }
+    let allowed_status = match action {
+        // Routing and reclassifying come before the report is forwarded.
+        StaffAction::Route | StaffAction::Reclassify => {
+            matches!(status, Status::Submitted | Status::Verified)
+        }
+        _ => status != Status::Archived,
+    };
+    if allowed_status {
+        Ok(None)
+    } else {
+        Err(Refusal::WrongStatus)
+    }
+}
+
+/// Whether an official of `role` may write to the citizen in a report in `status`: only the
+/// OPD, and only while it holds the report (the conversation belongs to the OPD).
+pub fn check_reply(role: Role, status: Status) -> Result<(), Refusal> {
+    if role != Role::OpdAdmin {
+        return Err(Refusal::NotYourRole);
+    }
+    match status {
+        Status::Disposed | Status::InProgress | Status::OnHold => Ok(()),
+        _ => Err(Refusal::WrongStatus),
+    }
+}
+
+/// An action form. Every field is text as typed, so a refused form can be shown again whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActInput {
+    /// [`StaffAction::code`].
+    pub action: String,
+    /// Public text: the question when holding, the closing message when resolving, an
+    /// optional explanation otherwise.
+    pub message: String,
+    /// Officials only: the disposition note, the hand-back reason.
+    pub note: String,
+    /// Disposition: the OPD.
+    pub opd_id: String,
+    /// Routing: the government.
+    pub org_id: String,
+    /// Archive: [`ArchiveReason::code`].
+    pub reason: String,
+    /// Reclassify.
+    pub kind: String,
+    pub category_id: String,
+    /// Tighten: checkboxes.
+    pub anonymous: Option<String>,
+    pub confidential: Option<String>,
+}
+
+/// An official's message form: to the citizen, or an internal note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaffMessageInput {
+    pub body: String,
+    /// Checkbox: present means an internal note.
+    pub internal: Option<String>,
+}
+
+/// One line of an inbox or of the watch table. Never carries anything about the reporter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub tracking_id: String,
+    pub title: String,
+    pub kind: ReportKind,
+    pub category_name_id: String,
+    pub category_name_en: String,
+    pub status: Status,
+    pub received_at: i64,
+    /// Whole days since the report was received.
+    pub age_days: i64,
+    /// Whole days since the status last changed: how long it has waited where it is.
+    pub waited_days: i64,
+    /// The government answering for it (`None`: the national queue).
+    pub owner: Option<String>,
+    /// The OPD it is forwarded to.
+    pub opd: Option<String>,
+    pub anonymous: bool,
+    pub confidential: bool,
+}
+
+/// A part of an inbox: what waits for one kind of action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxSection {
+    /// Translation key of the heading.
+    pub key: String,
+    pub items: Vec<CaseSummary>,
+}
+
+/// What waits for an official, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub org_name: String,
+    pub sections: Vec<InboxSection>,
+}
+
+/// A report as an official in scope sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The report; `reporter` is filled only for a report that is not anonymous, and the
+    /// thread includes internal entries.
+    pub report: ReportView,
+    pub owner: Option<String>,
+    pub opd: Option<String>,
+    pub waited_days: i64,
+    /// What this official may do now.
+    pub actions: Vec<StaffAction>,
+    /// Whether this official may write to the citizen now.
+    pub can_reply: bool,
+    /// Whether this official may leave internal notes.
+    pub can_note: bool,
+    /// OPDs the report may be forwarded to.
+    pub opds: Vec<Agency>,
+    /// Governments the national admin may route to.
+    pub governments: Vec<Agency>,
+    pub categories: Vec<Category>,
+    pub kind_code: String,
+    pub category_id: i64,
+    /// A reply typed before the session expired, handed back once.
+    pub draft: Option<String>,
+}
+
+/// The coordinator's view across its OPDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
+    pub org_name: String,
+    /// One row per OPD (and one for reports not forwarded yet): counts per status, in the
+    /// order of [`Status::ALL`].
+    pub rows: Vec<WatchRow>,
+    /// Open reports, the longest waiting first.
+    pub items: Vec<CaseSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchRow {
+    /// `None`: not forwarded to an OPD.
+    pub opd: Option<String>,
+    pub counts: Vec<i64>,
+    /// The longest an open report of this row has waited, in days.
+    pub oldest_waiting_days: i64,
+}
+
+#[cfg(feature = "ssr")]
+mod store;
+#[cfg(feature = "ssr")]
+pub use store::*;
+
+mod server_fns;
+pub use server_fns::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    #[test]
+    fn only_the_national_admin_routes_and_only_before_forwarding() {
+        assert_eq!(
+            check(StaffAction::Route, Role::NationalAdmin, Submitted, None),
+            Ok(None)
+        );
+        assert_eq!(
+            check(StaffAction::Route, Role::Coordinator, Submitted, None),
+            Err(Refusal::NotYourRole)
+        );
+        assert_eq!(
+            check(StaffAction::Route, Role::NationalAdmin, Disposed, None),
+            Err(Refusal::WrongStatus)
+        );
+    }
+
+    #[test]
+    fn lifecycle_actions_follow_the_state_machine() {
+        assert_eq!(
+            check(StaffAction::Verify, Role::Coordinator, Submitted, None),
+            Ok(Some(Verified))
+        );
+        assert_eq!(
+            check(StaffAction::Resolve, Role::OpdAdmin, Archived, None),
+            Err(Refusal::WrongStatus)
+        );
+        assert_eq!(
+            check(StaffAction::Archive, Role::OpdAdmin, Submitted, None),
+            Err(Refusal::NotYourRole)
+        );
+    }
+
+    #[test]
+    fn tightening_is_for_those_who_handle_the_report() {
+        assert_eq!(
+            check(StaffAction::Tighten, Role::OpdAdmin, InProgress, None),
+            Ok(None)
+        );
+        assert_eq!(
+            check(StaffAction::Tighten, Role::Overseer, InProgress, None),
+            Err(Refusal::NotYourRole)
+        );
+        assert_eq!(
+            check(StaffAction::Tighten, Role::Coordinator, Archived, None),
+            Err(Refusal::WrongStatus)
+        );
+    }
+
+    #[test]
+    fn only_the_opd_talks_with_the_citizen() {
+        assert_eq!(check_reply(Role::OpdAdmin, Disposed), Ok(()));
+        assert_eq!(
+            check_reply(Role::Coordinator, Disposed),
+            Err(Refusal::NotYourRole)
+        );
+        assert_eq!(
+            check_reply(Role::OpdAdmin, Resolved),
+            Err(Refusal::WrongStatus)
+        );
+    }
+
+    #[test]
+    fn every_action_code_round_trips() {
+        for a in StaffAction::ALL {
+            assert_eq!(StaffAction::from_code(a.code()), Some(a));
+        }
+    }
+}

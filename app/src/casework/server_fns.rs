@@ -1,0 +1,65 @@
+//! The casework server functions: each checks that the caller is an official, then calls the
+//! plain function in `store`, which checks scope and lifecycle.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The signed-in official, or [`AppError::Unauthorized`].
+#[cfg(feature = "ssr")]
+pub fn current_staff() -> Result<
+    (
+        crate::state::AppState,
+        crate::state::RequestCtx,
+        crate::staff::Staff,
+    ),
+    AppError,
+> {
+    let (state, ctx) = crate::state::server_ctx();
+    let staff = ctx.viewer.staff.clone().ok_or(AppError::Unauthorized)?;
+    Ok((state, ctx, staff))
+}
+
+/// The path of a report's staff page; drafts are kept per page.
+pub fn case_path(tracking_id: &str) -> String {
+    format!("/petugas/laporan/{tracking_id}")
+}
+
+#[server(prefix = "/api", endpoint = "staff_inbox")]
+pub async fn staff_inbox() -> Result<Inbox, AppError> {
+    let (state, _, staff) = current_staff()?;
+    inbox(&state.db, &staff, crate::db::now()).await
+}
+
+#[server(prefix = "/api", endpoint = "staff_watch")]
+pub async fn staff_watch() -> Result<Watch, AppError> {
+    let (state, _, staff) = current_staff()?;
+    super::watch(&state.db, &staff, crate::db::now()).await
+}
+
+#[server(prefix = "/api", endpoint = "staff_case")]
+pub async fn staff_case(tracking_id: String) -> Result<CaseView, AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    let mut view = open_case(&state.db, &staff, &tracking_id, crate::db::now()).await?;
+    view.draft =
+        crate::accounts::take_draft(&ctx.session, &case_path(&view.report.tracking_id)).await;
+    Ok(view)
+}
+
+/// Takes an action on a report; returns the action's code.
+#[server(prefix = "/api", endpoint = "staff_act")]
+pub async fn staff_act(tracking_id: String, input: ActInput) -> Result<String, AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    act(&state.db, &staff, &tracking_id, &input, crate::db::now())
+        .await
+        .map(|a| a.code().to_owned())
+        .map_err(|e| e.localize(ctx.locale))
+}
+
+#[server(prefix = "/api", endpoint = "staff_message")]
+pub async fn staff_message(tracking_id: String, input: StaffMessageInput) -> Result<(), AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    add_staff_message(&state.db, &staff, &tracking_id, &input, crate::db::now())
+        .await
+        .map_err(|e| e.localize(ctx.locale))
+}

@@ -1,0 +1,617 @@
+//! Casework in the database: plain functions over [`Db`] that the server functions, the form
+//! handlers and the integration tests call alike.
+
+use super::*;
+use crate::db::Db;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::lifecycle::tighten;
+use crate::staff::{Staff, scope};
+use crate::threads::{self, EventKind, NewEvent, validate_message};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What the checks need to know about a report an official opened.
+#[derive(Debug, Clone)]
+struct CaseRow {
+    id: i64,
+    status: Status,
+    before_hold: Option<Status>,
+    owner_org_id: Option<i64>,
+    opd_id: Option<i64>,
+    anonymous: bool,
+    confidential: bool,
+    kind: String,
+    category_id: i64,
+    status_changed_at: i64,
+}
+
+fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
+    Status::from_code(code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
+}
+
+/// The report with this tracking ID if it is in the official's scope; otherwise, whether it
+/// exists or not, [`AppError::NotFound`].
+async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRow> {
+    let Some(scope) = scope(staff, 2) else {
+        return Err(AppError::NotFound);
+    };
+    let sql = format!(
+        "{} select r.id, r.status, r.before_hold, r.owner_org_id, r.opd_id, r.anonymous, \
+         r.confidential, r.kind, r.category_id, r.status_changed_at from reports r \
+         where r.tracking_id = $1 and {}",
+        scope.with, scope.condition
+    );
+    let row = sqlx::query(&sql)
+        .bind(crate::secrets::normalize_code(tracking_id))
+        .bind(scope.org_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before: Option<String> = row.try_get("before_hold")?;
+    Ok(CaseRow {
+        id: row.try_get("id")?,
+        status: decode_status(&row.try_get::<String, _>("status")?)?,
+        before_hold: before.as_deref().and_then(Status::from_code),
+        owner_org_id: row.try_get("owner_org_id")?,
+        opd_id: row.try_get("opd_id")?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
+        confidential: row.try_get::<i64, _>("confidential")? != 0,
+        kind: row.try_get("kind")?,
+        category_id: row.try_get("category_id")?,
+        status_changed_at: row.try_get("status_changed_at")?,
+    })
+}
+
+const SUMMARY: &str = "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
+     c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
+     ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
+     r.confidential \
+     from reports r join categories c on c.id = r.category_id \
+     left join organizations ow on ow.id = r.owner_org_id \
+     left join organizations op on op.id = r.opd_id \
+     left join organizations opp on opp.id = op.parent_id";
+
+const DAY: i64 = 86_400;
+
+fn opd_label(row: &AnyRow) -> Result<Option<String>, sqlx::Error> {
+    let name: Option<String> = row.try_get("opd_name")?;
+    let parent: Option<String> = row.try_get("opd_parent")?;
+    Ok(name.map(|n| match parent {
+        Some(p) => format!("{n} — {p}"),
+        None => n,
+    }))
+}
+
+fn case_summary(row: &AnyRow, now: i64) -> Result<CaseSummary, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let received_at: i64 = row.try_get("received_at")?;
+    let changed: i64 = row.try_get("status_changed_at")?;
+    Ok(CaseSummary {
+        tracking_id: row.try_get("tracking_id")?,
+        title: row.try_get("title")?,
+        kind: ReportKind::from_code(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {kind}").into()))?,
+        category_name_id: row.try_get("category_name_id")?,
+        category_name_en: row.try_get("category_name_en")?,
+        status: decode_status(&row.try_get::<String, _>("status")?)?,
+        received_at,
+        age_days: (now - received_at).max(0) / DAY,
+        waited_days: (now - changed).max(0) / DAY,
+        owner: row.try_get("owner_name")?,
+        opd: opd_label(row)?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
+        confidential: row.try_get::<i64, _>("confidential")? != 0,
+    })
+}
+
+/// What waits for this official, oldest first. The coordinator's inbox holds the reports its
+/// own government answers for; the national admin's those that name no agency; the OPD's
+/// those forwarded to it.
+pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
+    let routing = [
+        ("staff.to_verify", "r.status = 'submitted'", "r.received_at"),
+        (
+            "staff.to_forward",
+            "r.status = 'verified'",
+            "r.status_changed_at",
+        ),
+        (
+            "staff.on_hold",
+            "r.status = 'on_hold' and r.before_hold in ('submitted', 'verified')",
+            "r.status_changed_at",
+        ),
+    ];
+    let following_up = [
+        (
+            "staff.forwarded",
+            "r.status = 'disposed'",
+            "r.status_changed_at",
+        ),
+        (
+            "staff.in_progress",
+            "r.status = 'in_progress'",
+            "r.status_changed_at",
+        ),
+        (
+            "staff.on_hold",
+            "r.status = 'on_hold' and r.before_hold in ('disposed', 'in_progress')",
+            "r.status_changed_at",
+        ),
+    ];
+    let (whose, sections): (&str, &[(&str, &str, &str)]) = match (staff.role, staff.org_id) {
+        (Role::NationalAdmin, Some(_)) => ("r.owner_org_id is null and $1 = $1", &routing),
+        (Role::Coordinator, Some(_)) => ("r.owner_org_id = $1", &routing),
+        (Role::OpdAdmin, Some(_)) => ("r.opd_id = $1", &following_up),
+        (Role::Overseer, _) => ("", &[]),
+        _ => return Err(AppError::Refused(Refusal::NotYourRole.key().to_owned())),
+    };
+    let mut out = Vec::new();
+    for (key, condition, order) in sections {
+        let sql =
+            format!("{SUMMARY} where {whose} and {condition} order by {order}, r.id limit 200");
+        let rows = sqlx::query(&sql)
+            .bind(staff.org_id.unwrap_or_default())
+            .fetch_all(&db.pool)
+            .await?;
+        out.push(InboxSection {
+            key: (*key).to_owned(),
+            items: rows
+                .iter()
+                .map(|r| case_summary(r, now))
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    Ok(Inbox {
+        org_name: staff.org_name.clone(),
+        sections: out,
+    })
+}
+
+/// Every report in the official's scope by OPD and status, and the open ones, longest
+/// waiting first.
+pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
+    let Some(scope) = scope(staff, 1) else {
+        return Err(AppError::Refused(Refusal::NotYourRole.key().to_owned()));
+    };
+    let counts_sql = format!(
+        "{} select r.opd_id, op.name as opd_name, opp.name as opd_parent, r.status, \
+         count(*) as n, min(case when r.status in ('resolved', 'archived') then null \
+         else r.status_changed_at end) as oldest \
+         from reports r left join organizations op on op.id = r.opd_id \
+         left join organizations opp on opp.id = op.parent_id \
+         where {} group by r.opd_id, op.name, opp.name, r.status \
+         order by op.name, opp.name",
+        scope.with, scope.condition
+    );
+    let rows = sqlx::query(&counts_sql)
+        .bind(scope.org_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut table: Vec<(Option<i64>, WatchRow)> = Vec::new();
+    for row in &rows {
+        let opd_id: Option<i64> = row.try_get("opd_id")?;
+        let status = decode_status(&row.try_get::<String, _>("status")?)?;
+        let n: i64 = row.try_get("n")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        let index = match table.iter().position(|(id, _)| *id == opd_id) {
+            Some(i) => i,
+            None => {
+                table.push((
+                    opd_id,
+                    WatchRow {
+                        opd: opd_label(row)?,
+                        counts: vec![0; Status::ALL.len()],
+                        oldest_waiting_days: 0,
+                    },
+                ));
+                table.len() - 1
+            }
+        };
+        let entry = &mut table[index].1;
+        if let Some(i) = Status::ALL.iter().position(|s| *s == status) {
+            entry.counts[i] += n;
+        }
+        if let Some(oldest) = oldest {
+            entry.oldest_waiting_days = entry.oldest_waiting_days.max((now - oldest).max(0) / DAY);
+        }
+    }
+    // Reports not yet with an OPD first: they are the coordinator's own work.
+    table.sort_by_key(|(id, _)| id.is_some());
+    let items_sql = format!(
+        "{} {SUMMARY} where {} and r.status not in ('resolved', 'archived') \
+         order by r.status_changed_at, r.id limit 200",
+        scope.with, scope.condition
+    );
+    let items = sqlx::query(&items_sql)
+        .bind(scope.org_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| case_summary(r, now))
+        .collect::<Result<_, _>>()?;
+    Ok(Watch {
+        org_name: staff.org_name.clone(),
+        rows: table.into_iter().map(|(_, row)| row).collect(),
+        items,
+    })
+}
+
+/// A report as the official sees it, with what they may do now.
+pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> AppResult<CaseView> {
+    let case = case_row(db, staff, tracking_id).await?;
+    let (_, mut report) = crate::reports::load_view(db, tracking_id).await?;
+    // The reporter's contact, for the officials who must reach a named reporter; an
+    // anonymous report's is never read.
+    if !case.anonymous {
+        report.reporter = crate::reports::reporter(db, case.id).await?;
+    }
+    report.thread = threads::staff_thread(db, case.id).await?;
+    let names = sqlx::query(
+        "select (select name from organizations where id = $1) as owner, \
+         (select name from organizations where id = $2) as opd",
+    )
+    .bind(case.owner_org_id)
+    .bind(case.opd_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let opds = match case.owner_org_id {
+        Some(owner) => opds_under(db, owner).await?,
+        None => Vec::new(),
+    };
+    let governments = if staff.role == Role::NationalAdmin {
+        governments(db).await?
+    } else {
+        Vec::new()
+    };
+    let actions = StaffAction::ALL
+        .into_iter()
+        .filter(|a| check(*a, staff.role, case.status, case.before_hold).is_ok())
+        .filter(|a| *a != StaffAction::Dispose || !opds.is_empty())
+        .filter(|a| *a != StaffAction::Tighten || !(case.anonymous && case.confidential))
+        .collect();
+    Ok(CaseView {
+        report,
+        owner: names.try_get("owner")?,
+        opd: names.try_get("opd")?,
+        waited_days: (now - case.status_changed_at).max(0) / DAY,
+        actions,
+        can_reply: check_reply(staff.role, case.status).is_ok(),
+        can_note: staff.writes(),
+        opds,
+        governments,
+        categories: crate::orgs::categories(db).await?,
+        kind_code: case.kind,
+        category_id: case.category_id,
+        draft: None,
+    })
+}
+
+/// The OPDs directly under a government: where its coordinator forwards to.
+async fn opds_under(db: &Db, government: i64) -> Result<Vec<Agency>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select o.id, o.name, p.name as parent_name from organizations o \
+         join organizations p on p.id = o.parent_id \
+         where o.parent_id = $1 and o.kind = 'opd' order by o.name",
+    )
+    .bind(government)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Agency {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                parent_name: r.try_get("parent_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Every government below national level: where the national admin routes to.
+async fn governments(db: &Db) -> Result<Vec<Agency>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select o.id, o.name, coalesce(p.name, '') as parent_name from organizations o \
+         left join organizations p on p.id = o.parent_id \
+         where o.kind in ('ministry', 'province', 'regency', 'city') \
+         order by coalesce(p.name, ''), o.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Agency {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                parent_name: r.try_get("parent_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Checks an optional text: at most [`threads::MESSAGE_MAX`] characters.
+fn optional_text(field: &str, text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.chars().count() > threads::MESSAGE_MAX {
+        Err(FieldError::new(field, "err.message_long"))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// A required text: present, at most [`threads::MESSAGE_MAX`] characters.
+fn required_text(field: &str, text: &str) -> Result<String, FieldError> {
+    validate_message(text).map_err(|e| FieldError::new(field, &e.key))
+}
+
+fn refused(r: Refusal) -> AppError {
+    AppError::Refused(r.key().to_owned())
+}
+
+/// Takes `input`'s action on a report as `staff`. Scope first (outside it the report does not
+/// exist), then the lifecycle, then the action's own fields. The change and its record in the
+/// thread are stored together; if another official changed the status meanwhile, nothing is
+/// stored and the action is refused as coming from the wrong status.
+pub async fn act(
+    db: &Db,
+    staff: &Staff,
+    tracking_id: &str,
+    input: &ActInput,
+    now: i64,
+) -> AppResult<StaffAction> {
+    let case = case_row(db, staff, tracking_id).await?;
+    let action = StaffAction::from_code(input.action.trim())
+        .ok_or_else(|| AppError::invalid("action", "err.action"))?;
+    let to = check(action, staff.role, case.status, case.before_hold).map_err(refused)?;
+
+    let status = to.unwrap_or(case.status);
+    let mut before_hold = case.before_hold;
+    let mut owner = case.owner_org_id;
+    let mut opd = case.opd_id;
+    let mut kind = case.kind.clone();
+    let mut category = case.category_id;
+    let mut flags = (case.anonymous, case.confidential);
+    let mut event = NewEvent::new(
+        case.id,
+        now,
+        EventKind::Status,
+        staff.role.code(),
+        Some(staff.account_id),
+    );
+    event.from_status = Some(case.status);
+    event.to_status = to;
+    let message;
+    let note;
+    let reason_text;
+    let mut errors = Vec::new();
+    let mut take = |r: Result<String, FieldError>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    match action {
+        StaffAction::Hold | StaffAction::Resolve => {
+            // The question to the citizen, the closing message: both are for the citizen.
+            message = take(required_text("message", &input.message));
+            note = take(optional_text("note", &input.note));
+        }
+        StaffAction::HandBack => {
+            message = take(optional_text("message", &input.message));
+            note = take(required_text("note", &input.note));
+        }
+        _ => {
+            message = take(optional_text("message", &input.message));
+            note = take(optional_text("note", &input.note));
+        }
+    }
+    match action {
+        StaffAction::Hold => before_hold = Some(case.status),
+        StaffAction::Resume => before_hold = None,
+        StaffAction::HandBack => opd = None,
+        StaffAction::Dispose => {
+            let target = input.opd_id.trim().parse::<i64>().ok();
+            let valid = match (target, case.owner_org_id) {
+                (Some(t), Some(owner)) => opds_under(db, owner).await?.iter().any(|o| o.id == t),
+                _ => false,
+            };
+            if valid {
+                opd = target;
+                event.org_id = target;
+            } else {
+                errors.push(FieldError::new("opd_id", "err.agency"));
+            }
+        }
+        StaffAction::Archive => match ArchiveReason::from_code(input.reason.trim()) {
+            Some(r) => event.reason = Some(r.code()),
+            None => errors.push(FieldError::new("reason", "err.reason")),
+        },
+        StaffAction::Route => {
+            let target = input.org_id.trim().parse::<i64>().ok();
+            let valid = match target {
+                Some(t) => governments(db).await?.iter().any(|g| g.id == t),
+                None => false,
+            };
+            if valid {
+                owner = target;
+                opd = None;
+                event.kind = EventKind::Routed;
+                event.org_id = target;
+            } else {
+                errors.push(FieldError::new("org_id", "err.agency"));
+            }
+        }
+        StaffAction::Reclassify => {
+            let new_kind = ReportKind::from_code(input.kind.trim());
+            let new_category = input.category_id.trim().parse::<i64>().ok();
+            if new_kind.is_none() {
+                errors.push(FieldError::new("kind", "err.kind"));
+            }
+            let category_ok = match new_category {
+                Some(c) => crate::orgs::category_exists(db, c).await?,
+                None => false,
+            };
+            if !category_ok {
+                errors.push(FieldError::new("category_id", "err.category"));
+            }
+            if let (Some(k), Some(c), true) = (new_kind, new_category, category_ok) {
+                kind = k.code().to_owned();
+                category = c;
+            }
+            event.kind = EventKind::Reclassified;
+            event.internal = true;
+        }
+        StaffAction::Tighten => {
+            let requested = (input.anonymous.is_some(), input.confidential.is_some());
+            let new = tighten(flags, requested);
+            let mut set = Vec::new();
+            if new.0 && !flags.0 {
+                set.push("anonymous");
+            }
+            if new.1 && !flags.1 {
+                set.push("confidential");
+            }
+            if set.is_empty() {
+                errors.push(FieldError::new("anonymous", "err.nothing_to_tighten"));
+            }
+            flags = new;
+            event.kind = EventKind::Tightened;
+            reason_text = set.join(",");
+            event.reason = Some(&reason_text);
+        }
+        StaffAction::Verify | StaffAction::StartWork | StaffAction::Resolve => {}
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let reclassified;
+    if action == StaffAction::Reclassify {
+        if kind == case.kind && category == case.category_id {
+            return Err(AppError::invalid("kind", "err.nothing_to_change"));
+        }
+        let names: Vec<String> = sqlx::query_scalar(
+            "select name_id from categories where id = $1 or id = $2 order by id = $2",
+        )
+        .bind(case.category_id)
+        .bind(category)
+        .fetch_all(&db.pool)
+        .await?;
+        reclassified = format!(
+            "{} / {} → {} / {}",
+            case.kind,
+            names.first().cloned().unwrap_or_default(),
+            kind,
+            names.last().cloned().unwrap_or_default()
+        );
+        event.body = &reclassified;
+    } else {
+        event.body = &message;
+    }
+    event.note = &note;
+    let mut tx = db.pool.begin().await?;
+    let changed = sqlx::query(
+        "update reports set status = $1, before_hold = $2, owner_org_id = $3, opd_id = $4, \
+         kind = $5, category_id = $6, anonymous = $7, confidential = $8, \
+         status_changed_at = $9, updated_at = $10 where id = $11 and status = $12",
+    )
+    .bind(status.code())
+    .bind(before_hold.map(Status::code))
+    .bind(owner)
+    .bind(opd)
+    .bind(&kind)
+    .bind(category)
+    .bind(i64::from(flags.0))
+    .bind(i64::from(flags.1))
+    .bind(if status == case.status {
+        case.status_changed_at
+    } else {
+        now
+    })
+    .bind(now)
+    .bind(case.id)
+    .bind(case.status.code())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(refused(Refusal::WrongStatus));
+    }
+    threads::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(action)
+}
+
+/// An official writes in a report's thread: to the citizen (the OPD holding the report; its
+/// first reply is the first follow-up and moves the report to "in progress") or an internal
+/// note (any official who handles reports).
+pub async fn add_staff_message(
+    db: &Db,
+    staff: &Staff,
+    tracking_id: &str,
+    input: &StaffMessageInput,
+    now: i64,
+) -> AppResult<()> {
+    let case = case_row(db, staff, tracking_id).await?;
+    let internal = input.internal.is_some();
+    if internal {
+        if !staff.writes() {
+            return Err(refused(Refusal::NotYourRole));
+        }
+    } else {
+        check_reply(staff.role, case.status).map_err(refused)?;
+    }
+    let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
+    let mut tx = db.pool.begin().await?;
+    if !internal && case.status == Status::Disposed {
+        let moved = sqlx::query(
+            "update reports set status = $1, status_changed_at = $2 where id = $3 and status = $4",
+        )
+        .bind(Status::InProgress.code())
+        .bind(now)
+        .bind(case.id)
+        .bind(Status::Disposed.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 1 {
+            threads::record(
+                &mut tx,
+                NewEvent {
+                    from_status: Some(Status::Disposed),
+                    to_status: Some(Status::InProgress),
+                    ..NewEvent::new(
+                        case.id,
+                        now,
+                        EventKind::Status,
+                        staff.role.code(),
+                        Some(staff.account_id),
+                    )
+                },
+            )
+            .await?;
+        }
+    }
+    threads::record(
+        &mut tx,
+        NewEvent {
+            body: &body,
+            internal,
+            ..NewEvent::new(
+                case.id,
+                now,
+                EventKind::Message,
+                staff.role.code(),
+                Some(staff.account_id),
+            )
+        },
+    )
+    .await?;
+    sqlx::query("update reports set updated_at = $1 where id = $2")
+        .bind(now)
+        .bind(case.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! `/petugas/admin`: the system admin's page: staff accounts, the organisation tree and the
+//! categories, each with a form to add one.
+
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
+use crate::admin::{AdminData, CategoryInput, OrgInput, StaffInput, admin_overview};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::orgs::OrgKind;
+use crate::staff::STAFF_ROLES;
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const ORG_KINDS: [OrgKind; 6] = [
+    OrgKind::National,
+    OrgKind::Ministry,
+    OrgKind::Province,
+    OrgKind::Regency,
+    OrgKind::City,
+    OrgKind::Opd,
+];
+
+fn org_kind_key(kind: OrgKind) -> &'static str {
+    match kind {
+        OrgKind::National => "admin.kind_national",
+        OrgKind::Ministry => "admin.kind_ministry",
+        OrgKind::Province => "admin.kind_province",
+        OrgKind::Regency => "admin.kind_regency",
+        OrgKind::City => "admin.kind_city",
+        OrgKind::Opd => "admin.kind_opd",
+    }
+}
+
+/// Field message and the general message of a form that came back.
+fn messages(
+    error: Option<AppError>,
+    loc: Locale,
+) -> (impl Fn(&str) -> Option<String> + Clone, Option<String>) {
+    let e = error.clone();
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
+    (
+        move |name: &str| e.as_ref().and_then(|e| e.field_message(name)),
+        general,
+    )
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let loc = use_locale();
+    let overview = OnceResource::new(admin_overview());
+    let done = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("selesai")
+        .is_some();
+    view! {
+        <Title text=tr!(loc, "admin.title") />
+        <h1>{tr!(loc, "admin.title")}</h1>
+        {done.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <AdminBody o loc /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        #[cfg(feature = "ssr")]
+                        leptos_axum::redirect("/masuk?ke=/petugas/admin");
+                        view! { <p><a href="/masuk?ke=/petugas/admin">{tr!(loc, "err.unauthorized")}</a></p> }.into_any()
+                    }
+                    Err(e) => {
+                        set_error_status(&e);
+                        view! { <ErrorNotice message=e.user_message(loc) /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
+    let staff_echo = use_context::<FormEcho<StaffInput>>();
+    let org_echo = use_context::<FormEcho<OrgInput>>();
+    let cat_echo = use_context::<FormEcho<CategoryInput>>();
+    for e in [
+        staff_echo.as_ref().map(|e| &e.error),
+        org_echo.as_ref().map(|e| &e.error),
+        cat_echo.as_ref().map(|e| &e.error),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        set_error_status(e);
+    }
+    let s_in = staff_echo
+        .as_ref()
+        .map(|e| e.input.clone())
+        .unwrap_or_default();
+    let (s_field, s_general) = messages(staff_echo.map(|e| e.error), loc);
+    let o_in = org_echo
+        .as_ref()
+        .map(|e| e.input.clone())
+        .unwrap_or_default();
+    let (o_field, o_general) = messages(org_echo.map(|e| e.error), loc);
+    let c_in = cat_echo
+        .as_ref()
+        .map(|e| e.input.clone())
+        .unwrap_or_default();
+    let (c_field, c_general) = messages(cat_echo.map(|e| e.error), loc);
+    let org_options = |selected: String| {
+        o.orgs
+            .iter()
+            .map(|org| {
+                let label = format!("{}{}", "· ".repeat(org.depth), org.name);
+                view! { <option value=org.id.to_string() selected=selected == org.id.to_string()>{label}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section aria-labelledby="staff-title">
+            <h2 id="staff-title">{tr!(loc, "admin.staff")}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{tr!(loc, "account.name")}</th>
+                        <th scope="col">{tr!(loc, "account.email")}</th>
+                        <th scope="col">{tr!(loc, "admin.role")}</th>
+                        <th scope="col">{tr!(loc, "admin.org")}</th>
+                        <th scope="col">{tr!(loc, "admin.state")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {o.staff.iter().map(|s| view! {
+                            <tr>
+                                <td>{s.name.clone()}</td>
+                                <td>{s.email.clone()}</td>
+                                <td>{tr!(loc, s.role.label_key())}</td>
+                                <td>{s.org_name.clone().unwrap_or_default()}</td>
+                                <td>
+                                    <form method="post" action=format!("/petugas/admin/akun/{}/status", s.id) class="inline">
+                                        <input type="hidden" name="active" value=if s.active { "0" } else { "1" } />
+                                        <button type="submit" class="link">
+                                            {if s.active { tr!(loc, "admin.disable") } else { tr!(loc, "admin.enable") }}
+                                            <span class="visually-hidden">{format!(" {}", s.email)}</span>
+                                        </button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <form method="post" action="/petugas/admin/akun" class="narrow">
+                <h3>{tr!(loc, "admin.new_staff")}</h3>
+                {s_general.map(|m| view! { <ErrorNotice message=m /> })}
+                <label for="s-name">{tr!(loc, "account.name")}</label>
+                <input id="s-name" name="name" type="text" required value=s_in.name.clone() />
+                <FieldMessage field="name" message=s_field("name") />
+                <label for="s-email">{tr!(loc, "account.email")}</label>
+                <input id="s-email" name="email" type="email" required value=s_in.email.clone() />
+                <FieldMessage field="email" message=s_field("email") />
+                <label for="s-role">{tr!(loc, "admin.role")}</label>
+                <select id="s-role" name="role">
+                    {STAFF_ROLES.iter().map(|r| view! {
+                        <option value=r.code() selected=s_in.role == r.code()>{tr!(loc, r.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="role" message=s_field("role") />
+                <label for="s-org">{tr!(loc, "admin.org")}</label>
+                <select id="s-org" name="org_id">
+                    <option value="">{tr!(loc, "admin.no_org")}</option>
+                    {org_options(s_in.org_id.clone())}
+                </select>
+                <FieldMessage field="org_id" message=s_field("org_id") />
+                <label for="s-password">{tr!(loc, "account.password")}</label>
+                <input id="s-password" name="password" type="password" autocomplete="new-password" required />
+                <FieldMessage field="password" message=s_field("password") />
+                <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
+            </form>
+        </section>
+        <section aria-labelledby="org-title">
+            <h2 id="org-title">{tr!(loc, "admin.orgs")}</h2>
+            <ul class="tree">
+                {o.orgs.iter().map(|org| view! {
+                    <li class=format!("depth-{}", org.depth.min(4))>
+                        {org.name.clone()}" "<span class="meta">{format!("({}, {})", tr!(loc, org_kind_key(org.kind)), org.code)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form method="post" action="/petugas/admin/instansi" class="narrow">
+                <h3>{tr!(loc, "admin.new_org")}</h3>
+                {o_general.map(|m| view! { <ErrorNotice message=m /> })}
+                <label for="o-parent">{tr!(loc, "admin.parent")}</label>
+                <select id="o-parent" name="parent_id">
+                    <option value="">{tr!(loc, "admin.no_parent")}</option>
+                    {org_options(o_in.parent_id.clone())}
+                </select>
+                <FieldMessage field="parent_id" message=o_field("parent_id") />
+                <label for="o-kind">{tr!(loc, "admin.kind")}</label>
+                <select id="o-kind" name="kind">
+                    {ORG_KINDS.iter().map(|k| view! {
+                        <option value=k.code() selected=o_in.kind == k.code()>{tr!(loc, org_kind_key(*k))}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="kind" message=o_field("kind") />
+                <label for="o-code">{tr!(loc, "admin.code")}</label>
+                <input id="o-code" name="code" type="text" required value=o_in.code.clone() />
+                <FieldMessage field="code" message=o_field("code") />
+                <label for="o-name">{tr!(loc, "admin.org_name")}</label>
+                <input id="o-name" name="name" type="text" required value=o_in.name.clone() />
+                <FieldMessage field="name" message=o_field("name") />
+                <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
+            </form>
+        </section>
+        <section aria-labelledby="cat-title">
+            <h2 id="cat-title">{tr!(loc, "admin.categories")}</h2>
+            <ul>
+                {o.categories.iter().map(|c| view! { <li>{c.name(loc).to_owned()}" "<span class="meta">{format!("({})", c.code)}</span></li> }).collect_view()}
+            </ul>
+            <form method="post" action="/petugas/admin/kategori" class="narrow">
+                <h3>{tr!(loc, "admin.new_category")}</h3>
+                {c_general.map(|m| view! { <ErrorNotice message=m /> })}
+                <label for="c-code">{tr!(loc, "admin.code")}</label>
+                <input id="c-code" name="code" type="text" required value=c_in.code.clone() />
+                <FieldMessage field="code" message=c_field("code") />
+                <label for="c-name-id">{tr!(loc, "admin.name_id")}</label>
+                <input id="c-name-id" name="name_id" type="text" required value=c_in.name_id.clone() />
+                <FieldMessage field="name_id" message=c_field("name_id") />
+                <label for="c-name-en">{tr!(loc, "admin.name_en")}</label>
+                <input id="c-name-en" name="name_en" type="text" required value=c_in.name_en.clone() />
+                <FieldMessage field="name_en" message=c_field("name_en") />
+                <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
+            </form>
+        </section>
+    }
+}

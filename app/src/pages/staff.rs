@@ -1,0 +1,478 @@
+//! The officials' pages: the inbox (`/petugas`), the watch table (`/petugas/pantau`) and a
+//! report with its whole thread and the actions the official may take
+//! (`/petugas/laporan/:id`). Plain server-rendered pages with plain forms: they work the same
+//! with JavaScript off, on a phone, on a weak network.
+
+use super::report::Entry;
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use crate::casework::{
+    ActInput, CaseSummary, CaseView, StaffAction, StaffMessageInput, case_path, staff_case,
+    staff_inbox, staff_watch,
+};
+use crate::error::AppError;
+use crate::i18n::{Locale, TimeZone};
+use crate::lifecycle::ArchiveReason;
+use crate::reports::{ReportKind, Status};
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+/// What a staff page shows when its data could not be loaded: a signed-out visitor is sent to
+/// the login page and back; anything else is explained.
+fn failure(e: AppError, loc: Locale) -> AnyView {
+    if e == AppError::Unauthorized {
+        let here = use_location().pathname.get_untracked();
+        let target = format!("/masuk?ke={}", super::url_encode(&here));
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect(&target);
+        return view! { <p><a href=target>{tr!(loc, "err.unauthorized")}</a></p> }.into_any();
+    }
+    set_error_status(&e);
+    let message = if e == AppError::NotFound {
+        tr!(loc, "staff.not_found")
+    } else {
+        e.user_message(loc)
+    };
+    view! {
+        <ErrorNotice message />
+        <p><a href="/petugas">{tr!(loc, "staff.inbox")}</a></p>
+    }
+    .into_any()
+}
+
+fn days(loc: Locale, n: i64) -> String {
+    tr!(loc, "staff.days", n = n)
+}
+
+/// One report in a list of cases.
+#[component]
+fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
+    let category = match loc {
+        Locale::Id => c.category_name_id.clone(),
+        Locale::En => c.category_name_en.clone(),
+    };
+    view! {
+        <li class="case">
+            <a href=case_path(&c.tracking_id)>{c.title.clone()}</a>
+            <p class="meta">
+                <span class="tracking">{"#"}{c.tracking_id.clone()}</span>
+                " · "<span class=format!("status status-{}", c.status.code())>{tr!(loc, c.status.label_key())}</span>
+                " · "{tr!(loc, c.kind.label_key())}" · "{category}
+                {c.anonymous.then(|| view! { " · "{tr!(loc, "report.anonymous")} })}
+                {c.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
+            </p>
+            <p class="meta">
+                {tr!(loc, "staff.age")}" "<strong class="age">{days(loc, c.age_days)}</strong>
+                " · "{tr!(loc, "staff.waiting")}" "{days(loc, c.waited_days)}
+                {c.opd.clone().map(|o| view! { " · "{o} })}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let loc = use_locale();
+    let inbox = OnceResource::new(staff_inbox());
+    let done = use_query_map()
+        .read_untracked()
+        .get("selesai")
+        .as_deref()
+        .and_then(StaffAction::from_code)
+        .map(|a| tr!(loc, "staff.done", action = tr!(loc, a.label_key())));
+    view! {
+        <Title text=tr!(loc, "staff.inbox") />
+        {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match inbox.await {
+                    Ok(inbox) => view! {
+                        <h1>{tr!(loc, "staff.inbox")}</h1>
+                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a></p>
+                        {inbox.sections.into_iter().map(|s| {
+                            let id = format!("sec-{}", s.key.replace('.', "-"));
+                            let labelled = id.clone();
+                            view! {
+                                <section class="inbox" aria-labelledby=labelled>
+                                    <h2 id=id>{tr!(loc, &s.key)}" ("{s.items.len()}")"</h2>
+                                    {if s.items.is_empty() {
+                                        view! { <p class="empty">{tr!(loc, "staff.empty")}</p> }.into_any()
+                                    } else {
+                                        view! { <ul class="cases">{s.items.into_iter().map(|c| view! { <CaseItem c loc /> }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </section>
+                            }
+                        }).collect_view()}
+                    }.into_any(),
+                    Err(e) => failure(e, loc),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn WatchPage() -> impl IntoView {
+    let loc = use_locale();
+    let watch = OnceResource::new(staff_watch());
+    view! {
+        <Title text=tr!(loc, "staff.watch") />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match watch.await {
+                    Ok(w) => view! {
+                        <h1>{tr!(loc, "staff.watch")}</h1>
+                        <p class="lead">{w.org_name.clone()}</p>
+                        <div class="table-wrap">
+                            <table class="watch">
+                                <caption>{tr!(loc, "staff.by_opd")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr!(loc, "staff.opd")}</th>
+                                        {Status::ALL.iter().map(|s| view! { <th scope="col">{tr!(loc, s.label_key())}</th> }).collect_view()}
+                                        <th scope="col">{tr!(loc, "staff.oldest")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {w.rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <th scope="row">{r.opd.unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</th>
+                                            {r.counts.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
+                                            <td>{days(loc, r.oldest_waiting_days)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <h2>{tr!(loc, "staff.open_reports")}</h2>
+                        {if w.items.is_empty() {
+                            view! { <p class="empty">{tr!(loc, "staff.empty")}</p> }.into_any()
+                        } else {
+                            view! { <ul class="cases">{w.items.into_iter().map(|c| view! { <CaseItem c loc /> }).collect_view()}</ul> }.into_any()
+                        }}
+                    }.into_any(),
+                    Err(e) => failure(e, loc),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let loc = use_locale();
+    let tz = use_time_zone();
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    let done = use_query_map().read_untracked().get("selesai");
+    let act_echo = use_context::<FormEcho<ActInput>>();
+    let msg_echo = use_context::<FormEcho<StaffMessageInput>>();
+    let case = OnceResource::new(staff_case(id));
+    view! {
+        <Meta name="robots" content="noindex" />
+        <Suspense fallback=|| ()>
+            {move || {
+                let act_echo = act_echo.clone();
+                let msg_echo = msg_echo.clone();
+                let done = done.clone();
+                Suspend::new(async move {
+                    match case.await {
+                        Ok(c) => view! { <CaseBody c done act_echo msg_echo loc tz /> }.into_any(),
+                        Err(e) => failure(e, loc),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseBody(
+    c: CaseView,
+    done: Option<String>,
+    act_echo: Option<FormEcho<ActInput>>,
+    msg_echo: Option<FormEcho<StaffMessageInput>>,
+    loc: Locale,
+    tz: TimeZone,
+) -> impl IntoView {
+    if let Some(e) = &act_echo {
+        set_error_status(&e.error);
+    }
+    if let Some(e) = &msg_echo {
+        set_error_status(&e.error);
+    }
+    let r = c.report.clone();
+    let category = match loc {
+        Locale::Id => r.category_name_id.clone(),
+        Locale::En => r.category_name_en.clone(),
+    };
+    let done = done
+        .as_deref()
+        .and_then(StaffAction::from_code)
+        .map(|a| tr!(loc, "staff.done", action = tr!(loc, a.label_key())));
+    let reporter = if r.anonymous {
+        view! { <p class="notice">{tr!(loc, "staff.identity_hidden")}</p> }.into_any()
+    } else {
+        r.reporter
+            .clone()
+            .map(|p| {
+                view! {
+                    <section class="contact-box">
+                        <h2>{tr!(loc, "staff.reporter")}</h2>
+                        <p>{p.name}</p>
+                        <p>{p.email}</p>
+                        <p>{p.phone}</p>
+                    </section>
+                }
+                .into_any()
+            })
+            .unwrap_or_else(|| ().into_any())
+    };
+    let tracking = r.tracking_id.clone();
+    let actions = c
+        .actions
+        .iter()
+        .map(|a| {
+            let echo = act_echo.clone().filter(|e| e.input.action == a.code());
+            view! { <ActionForm action=*a c=c.clone() echo loc /> }
+        })
+        .collect_view();
+    view! {
+        <Title text=r.title.clone() />
+        {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
+        <article class="report">
+            <p class="meta">
+                <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
+                " · "{tr!(loc, r.kind.label_key())}
+                {r.anonymous.then(|| view! { " · "{tr!(loc, "report.anonymous")} })}
+                {r.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
+            </p>
+            <h1>{r.title.clone()}</h1>
+            <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                {tr!(loc, r.status.label_key())}
+            </p>
+            <dl class="facts">
+                <dt>{tr!(loc, "report.received")}</dt>
+                <dd>{loc.datetime(r.received_at, tz)}</dd>
+                <dt>{tr!(loc, "staff.waiting")}</dt>
+                <dd>{days(loc, c.waited_days)}</dd>
+                <dt>{tr!(loc, "report.category")}</dt>
+                <dd>{category}</dd>
+                {r.incident_date.clone().map(|d| view! {
+                    <dt>{tr!(loc, "report.incident_date")}</dt>
+                    <dd>{loc.date(&d)}</dd>
+                })}
+                {(!r.location.is_empty()).then(|| view! {
+                    <dt>{tr!(loc, "report.location")}</dt>
+                    <dd>{r.location.clone()}</dd>
+                })}
+                <dt>{tr!(loc, "report.agency")}</dt>
+                <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
+                <dt>{tr!(loc, "staff.owner")}</dt>
+                <dd>{c.owner.clone().unwrap_or_else(|| tr!(loc, "staff.national_queue"))}</dd>
+                <dt>{tr!(loc, "staff.opd")}</dt>
+                <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
+            </dl>
+            <div class="body">{r.body.clone()}</div>
+            {reporter}
+        </article>
+        <section class="thread" aria-labelledby="thread-title">
+            <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
+            <ol>
+                {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
+            </ol>
+            <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=c.draft.clone() echo=msg_echo loc />
+        </section>
+        {(!c.actions.is_empty()).then(|| view! {
+            <section class="actions" aria-labelledby="actions-title">
+                <h2 id="actions-title">{tr!(loc, "staff.actions")}</h2>
+                {actions}
+            </section>
+        })}
+    }
+}
+
+/// The official's message box: to the citizen (the OPD) and/or an internal note.
+#[component]
+fn ReplyForm(
+    tracking: String,
+    can_reply: bool,
+    can_note: bool,
+    draft: Option<String>,
+    echo: Option<FormEcho<StaffMessageInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    if !can_reply && !can_note {
+        return ().into_any();
+    }
+    let (typed, internal, error) = match &echo {
+        Some(FormEcho { input, error }) => (
+            input.body.clone(),
+            input.internal.is_some(),
+            Some(error.clone()),
+        ),
+        None => (draft.unwrap_or_default(), !can_reply, None),
+    };
+    let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
+    let general = error
+        .as_ref()
+        .filter(|_| field_msg.is_none())
+        .map(|e| e.user_message(loc));
+    let label = if can_reply {
+        tr!(loc, "staff.reply")
+    } else {
+        tr!(loc, "staff.note")
+    };
+    view! {
+        <form method="post" action=format!("{}/pesan", case_path(&tracking)) class="reply">
+            {general.map(|m| view! { <ErrorNotice message=m /> })}
+            <label for="reply-body">{label}</label>
+            <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
+                aria-invalid=field_msg.is_some().then_some("true")
+                aria-describedby=field_msg.is_some().then_some("err-body")>{typed}</textarea>
+            <FieldMessage field="body" message=field_msg />
+            {if can_reply && can_note {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="internal" value="on" checked=internal />
+                        {tr!(loc, "staff.internal_check")}
+                    </label>
+                }.into_any()
+            } else if !can_reply {
+                view! { <input type="hidden" name="internal" value="on" /> }.into_any()
+            } else {
+                ().into_any()
+            }}
+            <button type="submit" class="primary">{tr!(loc, "report.send")}</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The form of one action, with the fields that action needs.
+#[component]
+fn ActionForm(
+    action: StaffAction,
+    c: CaseView,
+    echo: Option<FormEcho<ActInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    let code = action.code();
+    let input = echo.as_ref().map(|e| e.input.clone()).unwrap_or_default();
+    let error = echo.map(|e| e.error);
+    let field = {
+        let error = error.clone();
+        move |name: &str| error.as_ref().and_then(|e| e.field_message(name))
+    };
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
+    let id = |name: &str| format!("{code}-{name}");
+    let text = |name: &'static str, label_key: &'static str, required: bool, value: String| {
+        let msg = field(name);
+        let fid = id(name);
+        view! {
+            <label for=fid.clone()>{tr!(loc, label_key)}</label>
+            <textarea id=fid name=name rows="3" maxlength="4000" required=required
+                aria-invalid=msg.is_some().then_some("true")
+                aria-describedby=msg.is_some().then(|| format!("err-{name}"))>{value}</textarea>
+            <FieldMessage field=name message=msg />
+        }
+    };
+    let fields = match action {
+        StaffAction::Dispose => {
+            let msg = field("opd_id");
+            view! {
+                <label for=id("opd_id")>{tr!(loc, "staff.to_opd")}</label>
+                <select id=id("opd_id") name="opd_id" required aria-invalid=msg.is_some().then_some("true")>
+                    <option value="">{tr!(loc, "staff.choose")}</option>
+                    {c.opds.iter().map(|o| view! {
+                        <option value=o.id.to_string() selected=input.opd_id == o.id.to_string()>{o.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="opd_id" message=msg />
+                {text("note", "staff.dispose_note", false, input.note.clone())}
+            }
+            .into_any()
+        }
+        StaffAction::Route => {
+            let msg = field("org_id");
+            view! {
+                <label for=id("org_id")>{tr!(loc, "staff.to_government")}</label>
+                <select id=id("org_id") name="org_id" required aria-invalid=msg.is_some().then_some("true")>
+                    <option value="">{tr!(loc, "staff.choose")}</option>
+                    {c.governments.iter().map(|o| view! {
+                        <option value=o.id.to_string() selected=input.org_id == o.id.to_string()>{o.label()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="org_id" message=msg />
+                {text("note", "staff.internal_note", false, input.note.clone())}
+            }
+            .into_any()
+        }
+        StaffAction::Hold => text("message", "staff.hold_question", true, input.message.clone()).into_any(),
+        StaffAction::Resolve => text("message", "staff.closing", true, input.message.clone()).into_any(),
+        StaffAction::Resume => text("message", "staff.public_message", false, input.message.clone()).into_any(),
+        StaffAction::HandBack => text("note", "staff.hand_back_reason", true, input.note.clone()).into_any(),
+        StaffAction::Archive => {
+            let msg = field("reason");
+            view! {
+                <label for=id("reason")>{tr!(loc, "staff.archive_reason")}</label>
+                <select id=id("reason") name="reason" required aria-invalid=msg.is_some().then_some("true")>
+                    <option value="">{tr!(loc, "staff.choose")}</option>
+                    {ArchiveReason::ALL.iter().map(|r| view! {
+                        <option value=r.code() selected=input.reason == r.code()>{tr!(loc, r.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="reason" message=msg />
+                {text("message", "staff.public_message", false, input.message.clone())}
+            }
+            .into_any()
+        }
+        StaffAction::Reclassify => {
+            let kind = if input.kind.is_empty() { c.kind_code.clone() } else { input.kind.clone() };
+            let category = if input.category_id.is_empty() { c.category_id.to_string() } else { input.category_id.clone() };
+            view! {
+                <label for=id("kind")>{tr!(loc, "staff.kind")}</label>
+                <select id=id("kind") name="kind">
+                    {ReportKind::ALL.iter().map(|k| view! {
+                        <option value=k.code() selected=kind == k.code()>{tr!(loc, k.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="kind" message=field("kind") />
+                <label for=id("category_id")>{tr!(loc, "report.category")}</label>
+                <select id=id("category_id") name="category_id">
+                    {c.categories.iter().map(|cat| view! {
+                        <option value=cat.id.to_string() selected=category == cat.id.to_string()>{cat.name(loc).to_owned()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="category_id" message=field("category_id") />
+            }
+            .into_any()
+        }
+        StaffAction::Tighten => view! {
+            <p class="hint">{tr!(loc, "staff.tighten_hint")}</p>
+            {(!c.report.anonymous).then(|| view! {
+                <label class="check"><input type="checkbox" name="anonymous" value="on" />{tr!(loc, "report.anonymous")}</label>
+            })}
+            {(!c.report.confidential).then(|| view! {
+                <label class="check"><input type="checkbox" name="confidential" value="on" />{tr!(loc, "report.confidential")}</label>
+            })}
+            <FieldMessage field="anonymous" message=field("anonymous") />
+        }
+        .into_any(),
+        StaffAction::Verify | StaffAction::StartWork => ().into_any(),
+    };
+    view! {
+        <form method="post" action=format!("{}/aksi", case_path(&c.report.tracking_id)) class=format!("action action-{code}")>
+            <input type="hidden" name="action" value=code />
+            {general.map(|m| view! { <ErrorNotice message=m /> })}
+            {fields}
+            <button type="submit" class="secondary">{tr!(loc, action.label_key())}</button>
+        </form>
+    }
+}

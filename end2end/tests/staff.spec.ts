@@ -1,0 +1,140 @@
+import { test, expect, Page, Browser } from '@playwright/test';
+
+// Officials at work, hydrated and with JavaScript off: a citizen's anonymous report goes from
+// the coordinator to the OPD and back to the citizen, and an OPD hands one back.
+
+const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
+const PASSWORD = 'demo-lapor-2026';
+const hydrated = () => test.info().project.name === 'hydrated';
+
+function unique(prefix: string) {
+  return `${prefix} ${test.info().project.name} ${Date.now()}`;
+}
+
+/** A fresh browser (no cookies), same JavaScript setting as the project. */
+async function person(browser: Browser) {
+  const context = await browser.newContext({
+    baseURL, javaScriptEnabled: hydrated(), viewport: { width: 360, height: 640 }, isMobile: true,
+    locale: 'id-ID',
+  });
+  return context.newPage();
+}
+
+/** An official signed in, on their start page. */
+async function official(browser: Browser, email: string) {
+  const page = await person(browser);
+  await page.goto('/masuk');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page).toHaveURL(/\/petugas$/);
+  return page;
+}
+
+/** Files an anonymous complaint to Kota Banjarmasin; returns the reporter's private link. */
+async function fileAnonymously(page: Page, title: string) {
+  await page.goto('/lapor');
+  if (hydrated()) {
+    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  }
+  await page.getByLabel('Pengaduan').check();
+  await page.getByLabel('Judul laporan *').fill(title);
+  await page.getByLabel('Isi laporan *').fill(
+    'Gorong-gorong di ujung gang tersumbat sehingga air meluap ke rumah warga setiap kali hujan.');
+  await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
+  await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
+  await page.getByLabel(/^Anonim/).check();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  return (await page.getByTestId('private-link').getAttribute('href'))!;
+}
+
+async function openFromInbox(page: Page, title: string) {
+  await page.goto('/petugas');
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+}
+
+test('coordinator verifies and forwards, the OPD and the citizen talk, the OPD resolves', async ({ page, browser }) => {
+  const title = unique('Gorong-gorong tersumbat');
+  const link = await fileAnonymously(page, title);
+
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(induk, title);
+  await expect(induk.getByTestId('status')).toHaveText('Belum Terverifikasi');
+  await expect(induk.getByText('Pelapor memilih anonim')).toBeVisible();
+  await induk.getByRole('button', { name: 'Verifikasi' }).click();
+  await expect(induk.getByRole('status')).toContainText('Tersimpan: Verifikasi');
+  await expect(induk.getByTestId('status')).toHaveText('Terverifikasi');
+  await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
+  await induk.getByLabel('Catatan untuk OPD (internal)').fill('Mohon ditinjau minggu ini.');
+  await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  await expect(induk.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');
+
+  const opd = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(opd, title);
+  await expect(opd.getByText('Mohon ditinjau minggu ini.')).toBeVisible();
+  await opd.getByLabel('Balas ke pelapor').fill('Tim kami akan membersihkan gorong-gorong besok pagi.');
+  await opd.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(opd.getByTestId('status')).toHaveText('Sedang Diproses');
+  await opd.getByLabel('Balas ke pelapor').fill('Anggaran pembersihan diambil dari pos darurat.');
+  await opd.getByLabel('Catatan internal (tidak terlihat oleh pelapor)').check();
+  await opd.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(opd.locator('.internal').last()).toContainText('Anggaran pembersihan');
+
+  // The citizen reads the reply (never the internal note) and answers.
+  await page.goto(link);
+  await expect(page.getByText('Tim kami akan membersihkan gorong-gorong besok pagi.')).toBeVisible();
+  await expect(page.getByText('Anggaran pembersihan')).toHaveCount(0);
+  await expect(page.getByText('Mohon ditinjau minggu ini.')).toHaveCount(0);
+  await page.getByLabel('Tulis balasan').fill('Terima kasih, saya tunggu besok.');
+  await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(page.getByText('Pesan Anda terkirim.')).toBeVisible();
+
+  await opd.reload();
+  await expect(opd.getByText('Terima kasih, saya tunggu besok.')).toBeVisible();
+  await opd.getByLabel('Pesan penyelesaian untuk pelapor').fill('Gorong-gorong sudah dibersihkan.');
+  await opd.getByRole('button', { name: 'Selesaikan' }).click();
+  await expect(opd.getByTestId('status')).toHaveText('Selesai');
+
+  await page.goto(link);
+  await expect(page.getByTestId('status')).toHaveText('Selesai');
+  await expect(page.getByText('Gorong-gorong sudah dibersihkan.')).toBeVisible();
+
+  // The coordinator watches it finish without taking part in the conversation.
+  await induk.goto('/petugas/pantau');
+  await expect(induk.getByRole('table')).toContainText('Dinas Pekerjaan Umum dan Penataan Ruang — Kota Banjarmasin');
+  await induk.context().close();
+  await opd.context().close();
+});
+
+test('an OPD hands a report back as bukan wewenang and the coordinator forwards it to another', async ({ page, browser }) => {
+  const title = unique('Saluran air bukan wewenang');
+  await fileAnonymously(page, title);
+
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(induk, title);
+  await induk.getByRole('button', { name: 'Verifikasi' }).click();
+  await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Kesehatan' });
+  await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  await expect(induk.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');
+
+  const dinkes = await official(browser, 'dinkes.banjarmasin@demo.lapor.id');
+  await openFromInbox(dinkes, title);
+  await dinkes.getByLabel('Alasan bukan wewenang (internal)').fill('Saluran air adalah kewenangan Dinas PUPR.');
+  await dinkes.getByRole('button', { name: 'Kembalikan: bukan wewenang' }).click();
+  await expect(dinkes).toHaveURL(/\/petugas\?selesai=hand_back/);
+  await expect(dinkes.getByRole('link', { name: title })).toHaveCount(0);
+
+  await openFromInbox(induk, title);
+  await expect(induk.getByTestId('status')).toHaveText('Terverifikasi');
+  await expect(induk.getByText('Saluran air adalah kewenangan Dinas PUPR.')).toBeVisible();
+  await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
+  await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  await expect(induk.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');
+
+  const pupr = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(pupr, title);
+  await expect(pupr.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');
+  for (const p of [induk, dinkes, pupr]) await p.context().close();
+});
