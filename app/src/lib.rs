@@ -13,6 +13,9 @@
 //! government tree and categories). [`pages`] holds the components, [`error`] the one error
 //! type, [`i18n`] the two languages.
 
+// The admin and case pages are deep views; their types nest past the default limit.
+#![recursion_limit = "256"]
+
 rust_i18n::i18n!("locales", fallback = "id");
 
 pub mod accounts;

@@ -54,9 +54,9 @@ test('no serious accessibility violations on the staff pages', async ({ page }) 
   await page.locator('.case a').first().click();
   await expect(page.getByTestId('status')).toBeVisible();
   await noSeriousViolations(page);
-  // A refused action shows its error in place.
-  await page.getByRole('button', { name: 'Verifikasi' }).click();
-  await page.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  // A refused action shows its error in place (reclassifying to the same values).
+  await page.getByRole('button', { name: 'Ubah klasifikasi' }).click();
+  await expect(page.getByText('Tidak ada yang berubah.')).toBeVisible();
   await noSeriousViolations(page);
 });
 

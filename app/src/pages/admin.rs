@@ -120,7 +120,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
     view! {
         <section aria-labelledby="staff-title">
             <h2 id="staff-title">{tr!(loc, "admin.staff")}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(loc, "admin.staff")>
                 <table>
                     <thead><tr>
                         <th scope="col">{tr!(loc, "account.name")}</th>

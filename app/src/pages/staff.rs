@@ -124,7 +124,7 @@ pub fn WatchPage() -> impl IntoView {
                     Ok(w) => view! {
                         <h1>{tr!(loc, "staff.watch")}</h1>
                         <p class="lead">{w.org_name.clone()}</p>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(loc, "staff.by_opd")>
                             <table class="watch">
                                 <caption>{tr!(loc, "staff.by_opd")}</caption>
                                 <thead>

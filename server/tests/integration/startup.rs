@@ -67,3 +67,50 @@ async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+#[test]
+fn the_first_admin_is_made_with_the_create_admin_command() {
+    let path = std::env::temp_dir().join(format!("lapor_cli_{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    let run = |email: &str, password: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lapor"))
+            .args([
+                "--database-url",
+                &url,
+                "create-admin",
+                "--email",
+                email,
+                "--name",
+                "Admin Pertama",
+            ])
+            .env("LAPOR_ADMIN_PASSWORD", password)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run lapor")
+    };
+    let ok = run("admin@pemda.example.id", "kata-sandi-yang-panjang");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created system admin"));
+    let short = run("kedua@pemda.example.id", "pendek");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+    let taken = run("admin@pemda.example.id", "kata-sandi-yang-panjang");
+    assert!(!taken.status.success(), "an email is used once");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let db = app::db::Db::connect(&url).await.expect("db");
+        let role: String = sqlx::query_scalar("select role from accounts")
+            .fetch_one(&db.pool)
+            .await
+            .expect("one account");
+        assert_eq!(role, "admin_sistem");
+        db.pool.close().await;
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
