@@ -117,21 +117,34 @@ mod store {
     /// Every agency a report can be addressed to: governments below national level and their
     /// OPDs, grouped by government.
     pub async fn agencies(db: &Db) -> Result<Vec<Agency>, sqlx::Error> {
-        let rows = sqlx::query(
+        agencies_where(db, "o.kind <> 'national'", None).await
+    }
+
+    /// The organisations matching `condition` (on `o`; `$1` is `param` when given), each with
+    /// the name of the one above it, grouped by that one.
+    pub async fn agencies_where(
+        db: &Db,
+        condition: &str,
+        param: Option<i64>,
+    ) -> Result<Vec<Agency>, sqlx::Error> {
+        let sql = format!(
             "select o.id, o.name, coalesce(p.name, '') as parent_name \
              from organizations o left join organizations p on p.id = o.parent_id \
-             where o.kind <> 'national' \
-             order by coalesce(p.name, o.name), o.kind = 'opd', o.name",
-        )
-        .fetch_all(&db.pool)
-        .await?;
-        rows.iter()
+             where {condition} order by coalesce(p.name, o.name), o.kind = 'opd', o.name"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(param) = param {
+            query = query.bind(param);
+        }
+        query
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
             .map(|r| {
-                let parent_name: String = r.try_get("parent_name")?;
                 Ok(Agency {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
-                    parent_name,
+                    parent_name: r.try_get("parent_name")?,
                 })
             })
             .collect()

@@ -46,6 +46,20 @@ pub fn path_needs_wasm(path: &str) -> bool {
     path == "/lapor"
 }
 
+/// Data a page loads while it is rendered on the server. Unlike a Leptos resource it is not
+/// also serialised into the page as JSON: these pages are never hydrated (only islands are,
+/// and they receive their data as props), so that copy would only double what a phone on a
+/// slow network downloads. Clone it into each render closure and `.await` it there.
+pub type PageData<T> = futures::future::Shared<futures::future::BoxFuture<'static, T>>;
+
+/// Starts loading `fut` for the page being rendered; see [`PageData`].
+pub fn page_data<T: Clone + Send + Sync + 'static>(
+    fut: impl std::future::Future<Output = T> + Send + 'static,
+) -> PageData<T> {
+    use futures::FutureExt;
+    fut.boxed().shared()
+}
+
 /// A form that came back with errors: what the user typed and what was wrong, provided by the
 /// server when it re-renders a page after a plain (no JavaScript) form post.
 #[derive(Debug, Clone)]

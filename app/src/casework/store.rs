@@ -289,44 +289,17 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
 
 /// The OPDs directly under a government: where its coordinator forwards to.
 async fn opds_under(db: &Db, government: i64) -> Result<Vec<Agency>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select o.id, o.name, p.name as parent_name from organizations o \
-         join organizations p on p.id = o.parent_id \
-         where o.parent_id = $1 and o.kind = 'opd' order by o.name",
-    )
-    .bind(government)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Agency {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                parent_name: r.try_get("parent_name")?,
-            })
-        })
-        .collect()
+    crate::orgs::agencies_where(db, "o.parent_id = $1 and o.kind = 'opd'", Some(government)).await
 }
 
 /// Every government below national level: where the national admin routes to.
 async fn governments(db: &Db) -> Result<Vec<Agency>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select o.id, o.name, coalesce(p.name, '') as parent_name from organizations o \
-         left join organizations p on p.id = o.parent_id \
-         where o.kind in ('ministry', 'province', 'regency', 'city') \
-         order by coalesce(p.name, ''), o.name",
+    crate::orgs::agencies_where(
+        db,
+        "o.kind in ('ministry', 'province', 'regency', 'city')",
+        None,
     )
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Agency {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                parent_name: r.try_get("parent_name")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Checks an optional text: at most [`threads::MESSAGE_MAX`] characters.

@@ -106,13 +106,15 @@ pub fn MyReportsPage() -> impl IntoView {
     let loc = use_locale();
     let tz = use_time_zone();
     let viewer = use_context::<Viewer>().unwrap_or_default();
-    let reports = OnceResource::new(my_reports());
+    let reports = super::page_data(my_reports());
     view! {
         <Title text=tr!(loc, "account.mine_title") />
         <h1>{tr!(loc, "account.mine_title")}</h1>
         {viewer.account.map(|a| view! { <p>{tr!(loc, "account.hello", name = a.name)}</p> })}
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let reports = reports.clone();
+                Suspend::new(async move {
                 match reports.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">{tr!(loc, "account.mine_empty")}</p>
@@ -131,7 +133,7 @@ pub fn MyReportsPage() -> impl IntoView {
                         view! { <ErrorNotice message=e.user_message(loc) /> }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

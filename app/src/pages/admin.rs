@@ -50,7 +50,7 @@ fn messages(
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let loc = use_locale();
-    let overview = OnceResource::new(admin_overview());
+    let overview = super::page_data(admin_overview());
     let done = leptos_router::hooks::use_query_map()
         .read_untracked()
         .get("selesai")
@@ -60,7 +60,9 @@ pub fn AdminPage() -> impl IntoView {
         <h1>{tr!(loc, "admin.title")}</h1>
         {done.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let overview = overview.clone();
+                Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <AdminBody o loc /> }.into_any(),
                     Err(AppError::Unauthorized) => {
@@ -73,7 +75,7 @@ pub fn AdminPage() -> impl IntoView {
                         view! { <ErrorNotice message=e.user_message(loc) /> }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -90,13 +90,14 @@ impl ReportFormText {
 pub fn FileReportPage() -> impl IntoView {
     let loc = use_locale();
     let echo = use_context::<FormEcho<ReportInput>>();
-    let options = OnceResource::new(report_form_options());
+    let options = super::page_data(report_form_options());
     view! {
         <Title text=tr!(loc, "form.title") />
         <h1>{tr!(loc, "form.title")}</h1>
         <p class="lead">{tr!(loc, "form.intro")}</p>
         <Suspense fallback=|| ()>
             {move || {
+                let options = options.clone();
                 let echo = echo.clone();
                 Suspend::new(async move {
                     match options.await {

@@ -21,16 +21,18 @@ pub fn ListingPage() -> impl IntoView {
         instansi: q.get("instansi").unwrap_or_default(),
         hal: q.get("hal").unwrap_or_default(),
     };
-    let page = OnceResource::new(public_reports(filter.clone()));
-    let options = OnceResource::new(get_catalogue());
+    let page = super::page_data(public_reports(filter.clone()));
+    let options = super::page_data(get_catalogue());
     view! {
         <Title text=tr!(loc, "list.title") />
         <h1>{tr!(loc, "list.title")}</h1>
         <Suspense fallback=|| ()>
             {move || {
+                let page = page.clone();
+                let options = options.clone();
                 let filter = filter.clone();
                 Suspend::new(async move {
-                    let (page, options) = (page.await, options.await);
+                    let (page, options) = futures::join!(page, options);
                     let (page, options) = match (page, options) {
                         (Ok(p), Ok(o)) => (p, o),
                         (Err(e), _) | (_, Err(e)) => {

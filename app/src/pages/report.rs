@@ -24,12 +24,13 @@ pub fn ReportPage() -> impl IntoView {
     let is_new = query.get("baru").is_some();
     let sent = query.get("terkirim").is_some();
     let echo = use_context::<FormEcho<MessageInput>>();
-    let report = OnceResource::new(get_report(id, code.clone()));
+    let report = super::page_data(get_report(id, code.clone()));
     view! {
         // The private link carries a secret: keep it out of search engines.
         <Meta name="robots" content="noindex" />
         <Suspense fallback=|| ()>
             {move || {
+                let report = report.clone();
                 let code = code.clone();
                 let echo = echo.clone();
                 Suspend::new(async move {
@@ -70,10 +71,6 @@ fn ReportBody(
     if let Some(e) = &echo {
         set_error_status(&e.error);
     }
-    let category = match loc {
-        Locale::Id => r.category_name_id.clone(),
-        Locale::En => r.category_name_en.clone(),
-    };
     let privacy = match (r.anonymous, r.confidential) {
         (false, false) => vec![tr!(loc, "report.public")],
         (a, c) => {
@@ -146,22 +143,7 @@ fn ReportBody(
             <p class=format!("status status-{}", r.status.code()) data-testid="status">
                 {tr!(loc, r.status.label_key())}
             </p>
-            <dl class="facts">
-                <dt>{tr!(loc, "report.received")}</dt>
-                <dd>{loc.datetime(r.received_at, tz)}</dd>
-                <dt>{tr!(loc, "report.category")}</dt>
-                <dd>{category}</dd>
-                {r.incident_date.clone().map(|d| view! {
-                    <dt>{tr!(loc, "report.incident_date")}</dt>
-                    <dd>{loc.date(&d)}</dd>
-                })}
-                {(!r.location.is_empty()).then(|| view! {
-                    <dt>{tr!(loc, "report.location")}</dt>
-                    <dd>{r.location.clone()}</dd>
-                })}
-                <dt>{tr!(loc, "report.agency")}</dt>
-                <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
-            </dl>
+            <Facts r=r.clone() loc tz />
             <div class="body">{r.body.clone()}</div>
             {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
             {r.reporter.clone().map(|p| view! {
@@ -180,6 +162,39 @@ fn ReportBody(
             </ol>
             {reply}
         </section>
+    }
+}
+
+/// What a report is about, as a definition list; `children` adds lines at the end.
+#[component]
+pub fn Facts(
+    r: ReportView,
+    loc: Locale,
+    tz: TimeZone,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let category = match loc {
+        Locale::Id => r.category_name_id.clone(),
+        Locale::En => r.category_name_en.clone(),
+    };
+    view! {
+        <dl class="facts">
+            <dt>{tr!(loc, "report.received")}</dt>
+            <dd>{loc.datetime(r.received_at, tz)}</dd>
+            <dt>{tr!(loc, "report.category")}</dt>
+            <dd>{category}</dd>
+            {r.incident_date.clone().map(|d| view! {
+                <dt>{tr!(loc, "report.incident_date")}</dt>
+                <dd>{loc.date(&d)}</dd>
+            })}
+            {(!r.location.is_empty()).then(|| view! {
+                <dt>{tr!(loc, "report.location")}</dt>
+                <dd>{r.location.clone()}</dd>
+            })}
+            <dt>{tr!(loc, "report.agency")}</dt>
+            <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
+            {children.map(|c| c())}
+        </dl>
     }
 }
 

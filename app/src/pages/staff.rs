@@ -3,8 +3,10 @@
 //! (`/petugas/laporan/:id`). Plain server-rendered pages with plain forms: they work the same
 //! with JavaScript off, on a phone, on a weak network.
 
-use super::report::Entry;
-use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use super::report::{Entry, Facts};
+use super::{
+    ErrorNotice, FieldMessage, FormEcho, page_data, set_error_status, use_locale, use_time_zone,
+};
 use crate::casework::{
     ActInput, CaseSummary, CaseView, StaffAction, StaffMessageInput, case_path, staff_case,
     staff_inbox, staff_watch,
@@ -74,7 +76,7 @@ fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let loc = use_locale();
-    let inbox = OnceResource::new(staff_inbox());
+    let inbox = page_data(staff_inbox());
     let done = use_query_map()
         .read_untracked()
         .get("selesai")
@@ -85,7 +87,9 @@ pub fn InboxPage() -> impl IntoView {
         <Title text=tr!(loc, "staff.inbox") />
         {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let inbox = inbox.clone();
+                Suspend::new(async move {
                 match inbox.await {
                     Ok(inbox) => view! {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
@@ -107,7 +111,7 @@ pub fn InboxPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => failure(e, loc),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -115,11 +119,13 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 pub fn WatchPage() -> impl IntoView {
     let loc = use_locale();
-    let watch = OnceResource::new(staff_watch());
+    let watch = page_data(staff_watch());
     view! {
         <Title text=tr!(loc, "staff.watch") />
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let watch = watch.clone();
+                Suspend::new(async move {
                 match watch.await {
                     Ok(w) => view! {
                         <h1>{tr!(loc, "staff.watch")}</h1>
@@ -154,7 +160,7 @@ pub fn WatchPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => failure(e, loc),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -170,7 +176,7 @@ pub fn CasePage() -> impl IntoView {
     let done = use_query_map().read_untracked().get("selesai");
     let act_echo = use_context::<FormEcho<ActInput>>();
     let msg_echo = use_context::<FormEcho<StaffMessageInput>>();
-    let case = OnceResource::new(staff_case(id));
+    let case = page_data(staff_case(id));
     view! {
         <Meta name="robots" content="noindex" />
         <Suspense fallback=|| ()>
@@ -178,6 +184,7 @@ pub fn CasePage() -> impl IntoView {
                 let act_echo = act_echo.clone();
                 let msg_echo = msg_echo.clone();
                 let done = done.clone();
+                let case = case.clone();
                 Suspend::new(async move {
                     match case.await {
                         Ok(c) => view! { <CaseBody c done act_echo msg_echo loc tz /> }.into_any(),
@@ -205,10 +212,6 @@ fn CaseBody(
         set_error_status(&e.error);
     }
     let r = c.report.clone();
-    let category = match loc {
-        Locale::Id => r.category_name_id.clone(),
-        Locale::En => r.category_name_en.clone(),
-    };
     let done = done
         .as_deref()
         .and_then(StaffAction::from_code)
@@ -254,28 +257,14 @@ fn CaseBody(
             <p class=format!("status status-{}", r.status.code()) data-testid="status">
                 {tr!(loc, r.status.label_key())}
             </p>
-            <dl class="facts">
-                <dt>{tr!(loc, "report.received")}</dt>
-                <dd>{loc.datetime(r.received_at, tz)}</dd>
+            <Facts r=r.clone() loc tz>
                 <dt>{tr!(loc, "staff.waiting")}</dt>
                 <dd>{days(loc, c.waited_days)}</dd>
-                <dt>{tr!(loc, "report.category")}</dt>
-                <dd>{category}</dd>
-                {r.incident_date.clone().map(|d| view! {
-                    <dt>{tr!(loc, "report.incident_date")}</dt>
-                    <dd>{loc.date(&d)}</dd>
-                })}
-                {(!r.location.is_empty()).then(|| view! {
-                    <dt>{tr!(loc, "report.location")}</dt>
-                    <dd>{r.location.clone()}</dd>
-                })}
-                <dt>{tr!(loc, "report.agency")}</dt>
-                <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
                 <dt>{tr!(loc, "staff.owner")}</dt>
                 <dd>{c.owner.clone().unwrap_or_else(|| tr!(loc, "staff.national_queue"))}</dd>
                 <dt>{tr!(loc, "staff.opd")}</dt>
                 <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
-            </dl>
+            </Facts>
             <div class="body">{r.body.clone()}</div>
             {reporter}
         </article>

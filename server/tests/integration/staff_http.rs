@@ -511,6 +511,10 @@ async fn staff_forms_work_without_javascript_and_keep_what_was_typed() {
             !shown.body.contains("value=\"resolve\""),
             "only actions the role may take"
         );
+        assert!(
+            !shown.body.contains("__RESOLVED_RESOURCES[0]"),
+            "a page that is never hydrated carries no serialised copy of its data"
+        );
 
         let verify = send(
             &app,
@@ -593,6 +597,7 @@ async fn staff_forms_work_without_javascript_and_keep_what_was_typed() {
         );
         assert!(!public.body.contains("<script>alert(1)"));
         assert!(public.body.contains("Sedang Diproses"));
+        assert!(!public.body.contains("__RESOLVED_RESOURCES[0]"));
         let unknown = send(&app, get_as("/petugas/laporan/ZZZZ-ZZZZ", &pupr)).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         let watch = send(&app, get_as("/petugas/pantau", &induk)).await;
