@@ -206,6 +206,26 @@ mod store {
         Ok(())
     }
 
+    /// Gives a staff account a new password (one it forgot, or one that leaked) and ends every
+    /// session it had.
+    pub async fn reset_password(db: &Db, account_id: i64, password: &str) -> AppResult<()> {
+        if password.chars().count() < MIN_PASSWORD || password.len() > 1024 {
+            return Err(AppError::invalid("password", "err.password_short"));
+        }
+        let hash = hash_password(password.to_owned()).await?;
+        let done = sqlx::query(
+            "update accounts set password_hash = $1 where id = $2 and role <> 'pelapor'",
+        )
+        .bind(&hash)
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        crate::accounts::sign_out_everywhere(db, account_id).await
+    }
+
     /// Adds an organisation where the tree allows it; returns its id.
     pub async fn add_org(db: &Db, input: &OrgInput) -> AppResult<i64> {
         let mut errors = Vec::new();
@@ -353,6 +373,14 @@ mod server_fns {
     pub async fn admin_set_active(account_id: i64, active: bool) -> Result<(), AppError> {
         let (state, _) = system_admin()?;
         set_active(&state.db, account_id, active).await
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_reset_password")]
+    pub async fn admin_reset_password(account_id: i64, password: String) -> Result<(), AppError> {
+        let (state, loc) = system_admin()?;
+        reset_password(&state.db, account_id, &password)
+            .await
+            .map_err(|e| e.localize(loc))
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_org")]

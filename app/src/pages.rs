@@ -147,8 +147,11 @@ fn Frame(children: Children) -> impl IntoView {
                 <a href="/lacak">{tr!(loc, "nav.track")}</a>
                 {match (viewer.account, viewer.staff) {
                     (Some(_), Some(staff)) => view! {
-                        {staff.works_reports().then(|| view! {
+                        // The overseer has no inbox: it acts on nothing.
+                        {(staff.works_reports() && staff.role != crate::lifecycle::Role::Overseer).then(|| view! {
                             <a href="/petugas">{tr!(loc, "staff.inbox")}</a>
+                        })}
+                        {staff.works_reports().then(|| view! {
                             <a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>
                         })}
                         {(staff.role == crate::lifecycle::Role::SystemAdmin).then(|| view! {

@@ -88,6 +88,10 @@ pub fn router(state: AppState) -> Router {
             "/petugas/admin/akun/{id}/status",
             post(staff_forms::set_active),
         )
+        .route(
+            "/petugas/admin/akun/{id}/sandi",
+            post(staff_forms::reset_password),
+        )
         .route("/petugas/admin/instansi", post(staff_forms::create_org))
         .route(
             "/petugas/admin/kategori",

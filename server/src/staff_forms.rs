@@ -159,6 +159,28 @@ pub async fn set_active(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct PasswordInput {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /petugas/admin/akun/{id}/sandi`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: Request<Body>,
+) -> Response {
+    let (ctx, input, head) = read_form::<PasswordInput>(&state, req).await;
+    if let Some(refused) = refuse_unless_system_admin(&ctx) {
+        return refused;
+    }
+    match admin::reset_password(&state.db, id, &input.password).await {
+        Ok(()) => Redirect::to(&format!("{ADMIN}?selesai=1")).into_response(),
+        Err(e) => admin_again(state, head, (), e, ctx.locale).await,
+    }
+}
+
 /// `POST /petugas/admin/instansi`.
 pub async fn create_org(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (ctx, input, head) = read_form::<OrgInput>(&state, req).await;

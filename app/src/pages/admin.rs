@@ -82,6 +82,15 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
+    // An action on one account (enable, disable, new password) that was refused.
+    let account_error = use_context::<FormEcho<()>>().map(|e| {
+        set_error_status(&e.error);
+        let detail = e
+            .error
+            .field_message("password")
+            .unwrap_or_else(|| e.error.user_message(loc));
+        format!("{}: {detail}", tr!(loc, "admin.error"))
+    });
     let staff_echo = use_context::<FormEcho<StaffInput>>();
     let org_echo = use_context::<FormEcho<OrgInput>>();
     let cat_echo = use_context::<FormEcho<CategoryInput>>();
@@ -122,6 +131,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
     view! {
         <section aria-labelledby="staff-title">
             <h2 id="staff-title">{tr!(loc, "admin.staff")}</h2>
+            {account_error.map(|message| view! { <ErrorNotice message /> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(loc, "admin.staff")>
                 <table>
                     <thead><tr>
@@ -145,6 +155,14 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                                             {if s.active { tr!(loc, "admin.disable") } else { tr!(loc, "admin.enable") }}
                                             <span class="visually-hidden">{format!(" {}", s.email)}</span>
                                         </button>
+                                    </form>
+                                    <form method="post" action=format!("/petugas/admin/akun/{}/sandi", s.id) class="reset">
+                                        <label for=format!("pw-{}", s.id)>
+                                            {tr!(loc, "admin.new_password")}
+                                            <span class="visually-hidden">{format!(" {}", s.email)}</span>
+                                        </label>
+                                        <input id=format!("pw-{}", s.id) name="password" type="password" autocomplete="new-password" required minlength="10" />
+                                        <button type="submit" class="link">{tr!(loc, "admin.reset")}</button>
                                     </form>
                                 </td>
                             </tr>

@@ -236,6 +236,10 @@ async fn server_functions_refuse_officials_outside_their_scope_and_visitors() {
                     vec![("account_id", "1"), ("active", "false")],
                 ),
                 ("admin_create_category", vec![("input[code]", "baru")]),
+                (
+                    "admin_reset_password",
+                    vec![("account_id", "1"), ("password", "kata-sandi-baru-sekali")],
+                ),
                 ("admin_create_staff", vec![("input[email]", "a@b.id")]),
             ] {
                 let res = send(&app, call(name, &args, Some(&cookie))).await;
@@ -724,12 +728,53 @@ async fn the_system_admin_manages_accounts_organisations_and_categories() {
             "citizens can choose it"
         );
 
-        // Disabling an account ends its sessions and its sign-in.
+        // A new password: too short is refused in words; a good one ends the old sessions.
         let account: i64 =
             sqlx::query_scalar("select id from accounts where email = 'dishub@x.id'")
                 .fetch_one(&db.pool)
                 .await
                 .expect("account");
+        let short = send(
+            &app,
+            form(
+                &format!("/petugas/admin/akun/{account}/sandi"),
+                &[("password", "pendek")],
+                Some(&admin),
+            ),
+        )
+        .await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(short.body.contains("Perubahan tidak tersimpan"));
+        let reset = send(
+            &app,
+            form(
+                &format!("/petugas/admin/akun/{account}/sandi"),
+                &[("password", "sandi-baru-dishub-2026")],
+                Some(&admin),
+            ),
+        )
+        .await;
+        assert_eq!(reset.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            send(&app, get_as("/petugas", &dishub_session)).await.status,
+            StatusCode::FOUND
+        );
+        let fresh = send(
+            &app,
+            form(
+                "/masuk",
+                &[
+                    ("email", "dishub@x.id"),
+                    ("password", "sandi-baru-dishub-2026"),
+                ],
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(fresh.status, StatusCode::SEE_OTHER);
+        let dishub_session = session_of(&fresh);
+
+        // Disabling an account ends its sessions and its sign-in.
         let off = send(
             &app,
             form(
@@ -748,7 +793,10 @@ async fn the_system_admin_manages_accounts_organisations_and_categories() {
             &app,
             form(
                 "/masuk",
-                &[("email", "dishub@x.id"), ("password", STAFF_PASSWORD)],
+                &[
+                    ("email", "dishub@x.id"),
+                    ("password", "sandi-baru-dishub-2026"),
+                ],
                 None,
             ),
         )
