@@ -44,7 +44,11 @@ fn failure(e: AppError, loc: Locale) -> AnyView {
 }
 
 fn days(loc: Locale, n: i64) -> String {
-    tr!(loc, "staff.days", n = n)
+    if n == 1 {
+        tr!(loc, "staff.one_day")
+    } else {
+        tr!(loc, "staff.days", n = n)
+    }
 }
 
 /// One report in a list of cases.
