@@ -24,6 +24,7 @@ pub mod casework;
 pub mod error;
 pub mod i18n;
 pub mod lifecycle;
+pub mod live;
 pub mod orgs;
 pub mod pages;
 pub mod reports;

@@ -9,6 +9,7 @@ mod integration {
     pub mod accounts;
     pub mod casework;
     pub mod http;
+    pub mod live;
     pub mod reports;
     pub mod staff_http;
     pub mod startup;

@@ -1,0 +1,229 @@
+//! Who may learn of a change as it happens (groundwork for live updates).
+//!
+//! Every change to a report is a row of `report_events` (filing, status changes, messages,
+//! internal notes, routing). A live update announces only a *reference* to that row; each
+//! server loads the few facts below once per event and decides, in memory and per open
+//! stream, whether the viewer behind the stream may know of it. The facts carry nothing about
+//! the reporter, so even a wrong decision could not leak an identity; the decision itself keeps
+//! confidential reports off public pages, internal notes away from citizens, and each OPD to
+//! its own reports.
+
+use crate::threads::EventKind;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// What a server needs to know about one new thread entry to route it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFacts {
+    /// `report_events.id`: also the SSE event id a reconnecting client resumes from.
+    pub id: i64,
+    pub report_id: i64,
+    pub tracking_id: String,
+    pub kind: EventKind,
+    /// An internal note (or an internal record such as a reclassification).
+    pub internal: bool,
+    pub confidential: bool,
+    /// The government answering for the report; `None`: the national queue.
+    pub owner_org_id: Option<i64>,
+    /// The OPD holding the report.
+    pub opd_id: Option<i64>,
+}
+
+/// Who is behind an open stream, as far as routing is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone, watching the public pages of these reports (tracking IDs).
+    Public { watching: HashSet<String> },
+    /// A reporter, proven (by access code or account) for these reports.
+    Reporter { reports: HashSet<i64> },
+    /// An official whose scope is these organisations (its subtree); `root` also sees the
+    /// reports that name no agency.
+    Staff { scope: HashSet<i64>, root: bool },
+}
+
+impl Audience {
+    /// Whether this audience may learn of the event.
+    pub fn admits(&self, e: &EventFacts) -> bool {
+        match self {
+            Audience::Public { watching } => {
+                !e.internal && !e.confidential && watching.contains(&e.tracking_id)
+            }
+            Audience::Reporter { reports } => !e.internal && reports.contains(&e.report_id),
+            Audience::Staff { scope, root } => {
+                let in_scope = |org: Option<i64>| org.is_some_and(|o| scope.contains(&o));
+                in_scope(e.owner_org_id)
+                    || in_scope(e.opd_id)
+                    || (*root && e.owner_org_id.is_none())
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use store::*;
+
+#[cfg(feature = "ssr")]
+mod store {
+    use super::*;
+    use crate::db::Db;
+    use crate::error::AppResult;
+    use crate::staff::Staff;
+    use sqlx::Row;
+    use sqlx::any::AnyRow;
+
+    const FACTS: &str = "select e.id, e.report_id, r.tracking_id, e.kind, e.internal, \
+         r.confidential, r.owner_org_id, r.opd_id \
+         from report_events e join reports r on r.id = e.report_id";
+
+    fn facts_of(row: &AnyRow) -> Result<EventFacts, sqlx::Error> {
+        let kind: String = row.try_get("kind")?;
+        Ok(EventFacts {
+            id: row.try_get("id")?,
+            report_id: row.try_get("report_id")?,
+            tracking_id: row.try_get("tracking_id")?,
+            kind: EventKind::from_code(&kind)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown event kind {kind}").into()))?,
+            internal: row.try_get::<i64, _>("internal")? != 0,
+            confidential: row.try_get::<i64, _>("confidential")? != 0,
+            owner_org_id: row.try_get("owner_org_id")?,
+            opd_id: row.try_get("opd_id")?,
+        })
+    }
+
+    /// The facts of one event, as the report stands now (a report made confidential after
+    /// the event is routed as confidential).
+    pub async fn facts(db: &Db, event_id: i64) -> AppResult<Option<EventFacts>> {
+        let sql = format!("{FACTS} where e.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(event_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        Ok(row.as_ref().map(facts_of).transpose()?)
+    }
+
+    /// The events after `after`, oldest first, at most `limit`: what a reconnecting stream
+    /// missed (`Last-Event-ID`), before its audience filters them.
+    pub async fn since(db: &Db, after: i64, limit: i64) -> AppResult<Vec<EventFacts>> {
+        let sql = format!("{FACTS} where e.id > $1 order by e.id limit $2");
+        let rows = sqlx::query(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?;
+        Ok(rows.iter().map(facts_of).collect::<Result<_, _>>()?)
+    }
+
+    /// The audience of an official's stream: the organisations of its subtree. `None` for an
+    /// account that sees no reports.
+    pub async fn staff_audience(db: &Db, staff: &Staff) -> AppResult<Option<Audience>> {
+        let Some(scope) = crate::staff::scope(staff, 1) else {
+            return Ok(None);
+        };
+        let sql = format!("{} select id from in_scope", scope.with);
+        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(scope.org_id)
+            .fetch_all(&db.pool)
+            .await?;
+        Ok(Some(Audience::Staff {
+            scope: ids.into_iter().collect(),
+            root: staff.org_is_root,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> EventFacts {
+        EventFacts {
+            id: 10,
+            report_id: 1,
+            tracking_id: "ABCD-EFGH".into(),
+            kind: EventKind::Message,
+            internal: false,
+            confidential: false,
+            owner_org_id: Some(100),
+            opd_id: Some(101),
+        }
+    }
+
+    fn public() -> Audience {
+        Audience::Public {
+            watching: ["ABCD-EFGH".to_owned()].into(),
+        }
+    }
+
+    #[test]
+    fn the_public_learns_only_of_public_entries_of_public_reports_it_watches() {
+        assert!(public().admits(&event()));
+        assert!(!public().admits(&EventFacts {
+            confidential: true,
+            ..event()
+        }));
+        assert!(!public().admits(&EventFacts {
+            internal: true,
+            ..event()
+        }));
+        assert!(!public().admits(&EventFacts {
+            tracking_id: "ZZZZ-ZZZZ".into(),
+            ..event()
+        }));
+    }
+
+    #[test]
+    fn reporters_learn_of_their_own_reports_even_confidential_but_never_internal_notes() {
+        let reporter = Audience::Reporter {
+            reports: [1].into(),
+        };
+        assert!(reporter.admits(&EventFacts {
+            confidential: true,
+            ..event()
+        }));
+        assert!(!reporter.admits(&EventFacts {
+            internal: true,
+            ..event()
+        }));
+        assert!(!reporter.admits(&EventFacts {
+            report_id: 2,
+            ..event()
+        }));
+    }
+
+    #[test]
+    fn officials_learn_of_what_is_in_their_scope_only() {
+        let opd = Audience::Staff {
+            scope: [101].into(),
+            root: false,
+        };
+        let other_opd = Audience::Staff {
+            scope: [102].into(),
+            root: false,
+        };
+        let coordinator = Audience::Staff {
+            scope: [100, 101, 102].into(),
+            root: false,
+        };
+        let national = Audience::Staff {
+            scope: [1].into(),
+            root: true,
+        };
+        let internal = EventFacts {
+            internal: true,
+            ..event()
+        };
+        assert!(opd.admits(&internal));
+        assert!(!other_opd.admits(&internal));
+        assert!(coordinator.admits(&EventFacts {
+            opd_id: None,
+            ..event()
+        }));
+        let unrouted = EventFacts {
+            owner_org_id: None,
+            opd_id: None,
+            ..event()
+        };
+        assert!(national.admits(&unrouted));
+        assert!(!coordinator.admits(&unrouted));
+    }
+}

@@ -1,0 +1,87 @@
+//! Routing of live updates (groundwork): the facts each event is routed by, and who may learn
+//! of it, on every engine.
+
+use super::support::{NOW, SECRET, TODAY, action, engines, official, orgs, report};
+use app::casework::{ActInput, StaffMessageInput, act, add_staff_message};
+use app::lifecycle::Role;
+use app::live::{Audience, facts, since, staff_audience};
+use app::reports::file_report;
+
+#[tokio::test]
+async fn each_event_reaches_only_the_audiences_that_may_know_of_it() {
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let pupr = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let dinkes = official(db, Role::OpdAdmin, Some(o.dinkes)).await;
+        let mut input = report("Lampu lalu lintas mati di perempatan");
+        input.target_org_id = o.banjarmasin.to_string();
+        input.confidential = Some("on".into());
+        let filed = file_report(db, SECRET, &input, None, NOW, TODAY)
+            .await
+            .expect("filed");
+        let id = filed.tracking_id.as_str();
+        act(db, &coordinator, id, &action("verify"), NOW)
+            .await
+            .expect("verify");
+        let dispose = ActInput {
+            opd_id: o.pupr.to_string(),
+            ..action("dispose")
+        };
+        act(db, &coordinator, id, &dispose, NOW + 1)
+            .await
+            .expect("dispose");
+        let note = StaffMessageInput {
+            body: "Cek kabel di tiang utara.".into(),
+            internal: Some("on".into()),
+        };
+        add_staff_message(db, &pupr, id, &note, NOW + 2)
+            .await
+            .expect("note");
+
+        let all = since(db, 0, 100).await.expect("events");
+        assert_eq!(all.len(), 4, "filed, verified, disposed, note");
+        assert!(all.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
+        assert_eq!(since(db, all[1].id, 100).await.expect("rest").len(), 2);
+        assert_eq!(since(db, all[0].id, 1).await.expect("one").len(), 1);
+        let last = facts(db, all[3].id).await.expect("facts").expect("exists");
+        assert!(last.internal && last.confidential);
+        assert_eq!(
+            (last.owner_org_id, last.opd_id),
+            (Some(o.banjarmasin), Some(o.pupr))
+        );
+        assert_eq!(facts(db, 999_999).await.expect("none"), None);
+
+        let public = Audience::Public {
+            watching: [filed.tracking_id.clone()].into(),
+        };
+        let reporter = Audience::Reporter {
+            reports: [last.report_id].into(),
+        };
+        let of = |staff| async move {
+            staff_audience(db, staff)
+                .await
+                .expect("audience")
+                .expect("works")
+        };
+        let (c, p, d) = (of(&coordinator).await, of(&pupr).await, of(&dinkes).await);
+        let count = |a: &Audience| all.iter().filter(|e| a.admits(e)).count();
+        assert_eq!(
+            count(&public),
+            0,
+            "a confidential report never reaches a public page"
+        );
+        assert_eq!(
+            count(&reporter),
+            3,
+            "the reporter learns of all but the internal note"
+        );
+        assert_eq!(count(&c), 4);
+        assert_eq!(count(&p), 4, "the OPD, once the report is its own");
+        assert_eq!(count(&d), 0, "another OPD learns nothing");
+        let sysadmin = official(db, Role::SystemAdmin, None).await;
+        assert_eq!(staff_audience(db, &sysadmin).await.expect("none"), None);
+        t.finish().await;
+    }
+}
