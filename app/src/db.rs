@@ -27,6 +27,8 @@ pub enum Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// Live updates of this database's events, for the streams open on this server.
+    pub hub: crate::live::Hub,
 }
 
 impl Db {
@@ -76,7 +78,8 @@ impl Db {
                     .await?
             }
         };
-        let db = Db { pool, engine };
+        let hub = crate::live::Hub::new((engine == Engine::Postgres).then(|| url.to_owned()));
+        let db = Db { pool, engine, hub };
         db.migrate().await?;
         Ok(db)
     }

@@ -113,6 +113,163 @@ mod store {
         Ok(rows.iter().map(facts_of).collect::<Result<_, _>>()?)
     }
 
+    /// Hands every new event to the streams open on this server, wherever it was produced.
+    ///
+    /// On SQLite (one process) the server that stores an event hands it over itself. On
+    /// PostgreSQL every server may have produced it: the producer announces a reference with
+    /// `NOTIFY` after its transaction committed, and each server's one listener (started with
+    /// the first subscription) loads the facts once and hands them to its streams. A listener
+    /// that lost its connection reconnects and re-reads what it missed from the table.
+    #[derive(Clone)]
+    pub struct Hub {
+        inner: std::sync::Arc<HubInner>,
+    }
+
+    struct HubInner {
+        tx: tokio::sync::broadcast::Sender<std::sync::Arc<EventFacts>>,
+        /// Set for PostgreSQL: where the listener connects.
+        postgres_url: Option<String>,
+        listening: tokio::sync::OnceCell<()>,
+    }
+
+    impl std::fmt::Debug for Hub {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Hub")
+                .field("postgres", &self.inner.postgres_url.is_some())
+                .field("streams", &self.inner.tx.receiver_count())
+                .finish()
+        }
+    }
+
+    /// The PostgreSQL channel events are announced on.
+    const CHANNEL: &str = "lapor_events";
+
+    impl Hub {
+        pub fn new(postgres_url: Option<String>) -> Hub {
+            let (tx, _) = tokio::sync::broadcast::channel(4096);
+            Hub {
+                inner: std::sync::Arc::new(HubInner {
+                    tx,
+                    postgres_url,
+                    listening: tokio::sync::OnceCell::new(),
+                }),
+            }
+        }
+
+        /// Announces stored events (call after their transaction committed). A failure is
+        /// logged, not returned: the change itself is stored, and streams catch up from the
+        /// table when they reconnect.
+        pub async fn announce(&self, db: &Db, event_ids: &[i64]) {
+            for &id in event_ids {
+                let sent = match self.inner.postgres_url {
+                    // `pg_notify` returns void, which the Any driver cannot describe.
+                    Some(_) => sqlx::query("select 1 as sent from (select pg_notify($1, $2)) as n")
+                        .bind(CHANNEL)
+                        .bind(id.to_string())
+                        .execute(&db.pool)
+                        .await
+                        .map(|_| ())
+                        .map_err(crate::error::AppError::from),
+                    None => self.hand_over(db, id).await,
+                };
+                if sent.is_err() {
+                    tracing::warn!(event = id, "live update not announced");
+                }
+            }
+        }
+
+        async fn hand_over(&self, db: &Db, id: i64) -> AppResult<()> {
+            if let Some(f) = facts(db, id).await? {
+                // No open stream is not an error.
+                let _ = self.inner.tx.send(std::sync::Arc::new(f));
+            }
+            Ok(())
+        }
+
+        /// A new stream of this server's events (starting the PostgreSQL listener on first
+        /// use).
+        pub async fn subscribe(
+            &self,
+            db: &Db,
+        ) -> tokio::sync::broadcast::Receiver<std::sync::Arc<EventFacts>> {
+            let rx = self.inner.tx.subscribe();
+            if let Some(url) = &self.inner.postgres_url {
+                let (hub, db, url) = (self.clone(), db.clone(), url.clone());
+                self.inner
+                    .listening
+                    .get_or_init(|| async move {
+                        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+                        tokio::spawn(hub.listen(db, url, ready_tx));
+                        let _ = ready_rx.await;
+                    })
+                    .await;
+            }
+            rx
+        }
+
+        /// The PostgreSQL listener of this server: runs as long as the process.
+        async fn listen(self, db: Db, url: String, ready: tokio::sync::oneshot::Sender<()>) {
+            let mut ready = Some(ready);
+            let mut last_seen: Option<i64> = None;
+            loop {
+                let listener = async {
+                    let mut l = sqlx::postgres::PgListener::connect(&url).await?;
+                    l.listen(CHANNEL).await?;
+                    Ok::<_, sqlx::Error>(l)
+                };
+                let mut listener = match listener.await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live listener cannot connect; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                if last_seen.is_none() {
+                    // Listening already: everything after this is announced to us.
+                    match sqlx::query_scalar::<_, i64>(
+                        "select coalesce(max(id), 0) from report_events",
+                    )
+                    .fetch_one(&db.pool)
+                    .await
+                    {
+                        Ok(max) => last_seen = Some(max),
+                        Err(_) => continue,
+                    }
+                }
+                if let Some(r) = ready.take() {
+                    let _ = r.send(());
+                }
+                // Whatever was announced while no listener was connected.
+                if let Some(after) = last_seen {
+                    match since(&db, after, 10_000).await {
+                        Ok(missed) => {
+                            for f in missed {
+                                last_seen = Some(f.id);
+                                let _ = self.inner.tx.send(std::sync::Arc::new(f));
+                            }
+                        }
+                        Err(_) => continue,
+                    }
+                }
+                loop {
+                    let note = match listener.try_recv().await {
+                        Ok(Some(note)) => note,
+                        // The connection was lost (and will be re-opened): re-read from the
+                        // table what may have been missed meanwhile.
+                        Ok(None) | Err(_) => break,
+                    };
+                    let Ok(id) = note.payload().parse::<i64>() else {
+                        continue;
+                    };
+                    if self.hand_over(&db, id).await.is_ok() {
+                        last_seen = Some(last_seen.map_or(id, |l| l.max(id)));
+                    }
+                }
+            }
+        }
+    }
+
     /// The audience of an official's stream: the organisations of its subtree. `None` for an
     /// account that sees no reports.
     pub async fn staff_audience(db: &Db, staff: &Staff) -> AppResult<Option<Audience>> {

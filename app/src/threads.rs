@@ -302,6 +302,7 @@ mod store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        db.hub.announce(db, &[id]).await;
         Ok(id)
     }
 }

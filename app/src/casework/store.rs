@@ -510,8 +510,9 @@ pub async fn act(
     if changed == 0 {
         return Err(refused(Refusal::WrongStatus));
     }
-    threads::record(&mut tx, event).await?;
+    let recorded = threads::record(&mut tx, event).await?;
     tx.commit().await?;
+    db.hub.announce(db, &[recorded]).await;
     Ok(action)
 }
 
@@ -536,6 +537,7 @@ pub async fn add_staff_message(
     }
     let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
     let mut tx = db.pool.begin().await?;
+    let mut recorded = Vec::new();
     if !internal && case.status == Status::Disposed {
         let moved = sqlx::query(
             "update reports set status = $1, status_changed_at = $2 where id = $3 and status = $4",
@@ -548,7 +550,7 @@ pub async fn add_staff_message(
         .await?
         .rows_affected();
         if moved == 1 {
-            threads::record(
+            let started = threads::record(
                 &mut tx,
                 NewEvent {
                     from_status: Some(Status::Disposed),
@@ -563,9 +565,10 @@ pub async fn add_staff_message(
                 },
             )
             .await?;
+            recorded.push(started);
         }
     }
-    threads::record(
+    let message = threads::record(
         &mut tx,
         NewEvent {
             body: &body,
@@ -580,11 +583,13 @@ pub async fn add_staff_message(
         },
     )
     .await?;
+    recorded.push(message);
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)
         .bind(case.id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.hub.announce(db, &recorded).await;
     Ok(())
 }

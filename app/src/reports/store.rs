@@ -53,7 +53,8 @@ pub async fn file_report(
     for _ in 0..5 {
         let tracking_id = secrets::new_tracking_id();
         match insert(db, &valid, key, &tracking_id, &code, account_id, now).await {
-            Ok(()) => {
+            Ok(event) => {
+                db.hub.announce(db, &[event]).await;
                 return Ok(FiledReport {
                     tracking_id,
                     access_code: code,
@@ -94,7 +95,7 @@ async fn insert(
     code: &str,
     account_id: Option<i64>,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
@@ -128,7 +129,7 @@ async fn insert(
         .bind(&v.phone)
         .execute(&mut *tx)
         .await?;
-    threads::record(
+    let event = threads::record(
         &mut tx,
         threads::NewEvent {
             to_status: Some(Status::Submitted),
@@ -136,7 +137,8 @@ async fn insert(
         },
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(event)
 }
 
 /// A report row with what it takes to decide who may see it.

@@ -85,3 +85,67 @@ async fn each_event_reaches_only_the_audiences_that_may_know_of_it() {
         t.finish().await;
     }
 }
+
+/// Waits for the next event of a stream (a generous bound: this is not a timing test).
+async fn next(
+    rx: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<app::live::EventFacts>>,
+) -> app::live::EventFacts {
+    let got = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("an event arrives")
+        .expect("stream open");
+    (*got).clone()
+}
+
+#[tokio::test]
+async fn events_reach_the_streams_of_every_server_sharing_the_database() {
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        // Another server: on PostgreSQL its own pool, hub and listener on the same database;
+        // SQLite is one process, so there the same hub serves every stream.
+        let other = match db.engine {
+            app::db::Engine::Postgres => app::db::Db::connect(&t.url).await.expect("second"),
+            app::db::Engine::Sqlite => db.clone(),
+        };
+        let mut here = db.hub.subscribe(db).await;
+        let mut there = other.hub.subscribe(&other).await;
+
+        let mut input = report("Pohon tumbang di Jl. Sutoyo");
+        input.target_org_id = o.banjarmasin.to_string();
+        let filed = file_report(db, SECRET, &input, None, NOW, TODAY)
+            .await
+            .expect("filed here");
+        for rx in [&mut here, &mut there] {
+            let e = next(rx).await;
+            assert_eq!(
+                (e.tracking_id.as_str(), e.kind),
+                (filed.tracking_id.as_str(), app::threads::EventKind::Status)
+            );
+        }
+        // An official acts through the other server; both servers' streams learn of it.
+        let coordinator = official(&other, Role::Coordinator, Some(o.banjarmasin)).await;
+        act(
+            &other,
+            &coordinator,
+            &filed.tracking_id,
+            &action("verify"),
+            NOW + 1,
+        )
+        .await
+        .expect("verify there");
+        let here_event = next(&mut here).await;
+        let there_event = next(&mut there).await;
+        assert_eq!(here_event, there_event);
+        assert_eq!(here_event.owner_org_id, Some(o.banjarmasin));
+        assert_eq!(
+            since(db, 0, 10).await.expect("events").last().map(|e| e.id),
+            Some(here_event.id),
+            "what travels is what is stored"
+        );
+        if db.engine == app::db::Engine::Postgres {
+            other.pool.close().await;
+        }
+        t.finish().await;
+    }
+}

@@ -16,6 +16,8 @@ pub const TODAY: &str = "2026-11-23";
 /// A database for one test, removed again by [`TestDb::finish`].
 pub struct TestDb {
     pub db: Db,
+    /// The database's URL, for a second connection ("another server").
+    pub url: String,
     cleanup: Option<(String, String)>,
     path: Option<std::path::PathBuf>,
 }
@@ -57,12 +59,12 @@ pub async fn sqlite() -> TestDb {
         .with_env_filter("warn")
         .try_init();
     let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
-    let db = Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("sqlite");
+    let url = format!("sqlite://{}", path.display());
+    let db = Db::connect(&url).await.expect("sqlite");
     seed(&db).await;
     TestDb {
         db,
+        url,
         cleanup: None,
         path: Some(path),
     }
@@ -91,12 +93,12 @@ pub async fn postgres() -> Option<TestDb> {
         .await
         .expect("create test database");
     admin.close().await;
-    let db = Db::connect(&format!("{base}/{name}"))
-        .await
-        .expect("postgres");
+    let url = format!("{base}/{name}");
+    let db = Db::connect(&url).await.expect("postgres");
     seed(&db).await;
     Some(TestDb {
         db,
+        url,
         cleanup: Some((admin_url, name)),
         path: None,
     })
