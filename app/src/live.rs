@@ -41,6 +41,17 @@ pub enum Audience {
     Staff { scope: HashSet<i64>, root: bool },
 }
 
+/// Everyone behind one stream: a viewer may be, at once, a reporter of some reports and a
+/// public reader of others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audiences(pub Vec<Audience>);
+
+impl Audiences {
+    pub fn admits(&self, e: &EventFacts) -> bool {
+        self.0.iter().any(|a| a.admits(e))
+    }
+}
+
 impl Audience {
     /// Whether this audience may learn of the event.
     pub fn admits(&self, e: &EventFacts) -> bool {
@@ -268,6 +279,16 @@ mod store {
                 }
             }
         }
+    }
+
+    /// The reports a signed-in citizen filed.
+    pub async fn own_reports(db: &Db, account_id: i64) -> AppResult<HashSet<i64>> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("select report_id from reporters where account_id = $1")
+                .bind(account_id)
+                .fetch_all(&db.pool)
+                .await?;
+        Ok(ids.into_iter().collect())
     }
 
     /// The audience of an official's stream: the organisations of its subtree. `None` for an

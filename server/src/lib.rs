@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod forms;
 pub mod http_layers;
+pub mod live;
 pub mod staff_forms;
 
 use anyhow::Context;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
             post(staff_forms::create_category),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .route("/langsung", get(live::stream))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)

@@ -149,3 +149,189 @@ async fn events_reach_the_streams_of_every_server_sharing_the_database() {
         t.finish().await;
     }
 }
+
+/// Reads a live stream until `until` appears in it (or fails after a generous bound).
+async fn read_until(body: &mut axum::body::Body, seen: &mut String, until: &str) {
+    use http_body_util::BodyExt;
+    let deadline = std::time::Duration::from_secs(10);
+    while !seen.contains(until) {
+        let frame = tokio::time::timeout(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("no {until} in the stream; got: {seen}"))
+            .expect("stream open")
+            .expect("frame");
+        if let Some(data) = frame.data_ref() {
+            seen.push_str(&String::from_utf8_lossy(data));
+        }
+    }
+}
+
+fn open(uri: &str, headers: &[(&str, &str)]) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::get(uri).header("accept-encoding", "br, gzip");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(axum::body::Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn the_stream_carries_only_what_its_viewer_may_see_and_resumes_where_it_broke() {
+    use tower::ServiceExt;
+    for t in engines().await {
+        let db = &t.db;
+        let app = super::http::app(&t);
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let mut public = report("Taman kota tidak terawat");
+        public.target_org_id = o.banjarmasin.to_string();
+        let public = file_report(db, SECRET, &public, None, NOW, TODAY)
+            .await
+            .expect("filed");
+        let mut secret = report("Pungutan liar di terminal bus");
+        secret.target_org_id = o.banjarmasin.to_string();
+        secret.confidential = Some("on".into());
+        let secret = file_report(db, SECRET, &secret, None, NOW, TODAY)
+            .await
+            .expect("filed");
+        let both = format!(
+            "/langsung?laporan={},{}",
+            public.tracking_id, secret.tracking_id
+        );
+
+        let res = app
+            .clone()
+            .oneshot(open(&both, &[]))
+            .await
+            .expect("response");
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        assert!(
+            res.headers().get("content-encoding").is_none(),
+            "a stream is never buffered for compression"
+        );
+        let mut body = res.into_body();
+        act(
+            db,
+            &coordinator,
+            &secret.tracking_id,
+            &action("verify"),
+            NOW + 1,
+        )
+        .await
+        .expect("verify");
+        act(
+            db,
+            &coordinator,
+            &public.tracking_id,
+            &action("verify"),
+            NOW + 2,
+        )
+        .await
+        .expect("verify");
+        let mut seen = String::new();
+        read_until(&mut body, &mut seen, &public.tracking_id).await;
+        assert!(
+            !seen.contains(&secret.tracking_id),
+            "a confidential report's events never reach a public page: {seen}"
+        );
+        assert!(seen.contains("event: laporan") && seen.contains("id: "));
+
+        // The reporter of the confidential report, with its code, does learn of it.
+        let own = format!(
+            "/langsung?laporan={}&kode={}",
+            secret.tracking_id, secret.access_code
+        );
+        let first = since(db, 0, 100).await.expect("events")[0].id;
+        let res = app
+            .clone()
+            .oneshot(open(&own, &[("last-event-id", &first.to_string())]))
+            .await
+            .expect("response");
+        let mut body = res.into_body();
+        let mut seen = String::new();
+        read_until(&mut body, &mut seen, &secret.tracking_id).await;
+        assert!(
+            !seen.contains(&public.tracking_id),
+            "only what the stream watches"
+        );
+
+        // Nothing to watch is a mistake, not an empty stream held open.
+        let res = app
+            .clone()
+            .oneshot(open("/langsung", &[]))
+            .await
+            .expect("response");
+        assert_eq!(res.status(), axum::http::StatusCode::BAD_REQUEST);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_opd_stream_carries_its_own_reports_only() {
+    use super::http::{form, send};
+    use tower::ServiceExt;
+    for t in engines().await {
+        let db = &t.db;
+        let app = super::http::app(&t);
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        super::support::official_with_password(db, "pupr@x.id", Role::OpdAdmin, Some(o.pupr)).await;
+        let login = send(
+            &app,
+            form(
+                "/masuk",
+                &[
+                    ("email", "pupr@x.id"),
+                    ("password", super::support::STAFF_PASSWORD),
+                ],
+                None,
+            ),
+        )
+        .await;
+        let cookie = login.headers["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .split(';')
+            .next()
+            .expect("pair")
+            .to_owned();
+        let mut filed = Vec::new();
+        for (title, opd) in [
+            ("Puskesmas kekurangan obat", o.dinkes),
+            ("Jembatan kayu lapuk", o.pupr),
+        ] {
+            let mut input = report(title);
+            input.target_org_id = o.banjarmasin.to_string();
+            let f = file_report(db, SECRET, &input, None, NOW, TODAY)
+                .await
+                .expect("filed");
+            act(db, &coordinator, &f.tracking_id, &action("verify"), NOW)
+                .await
+                .expect("verify");
+            filed.push((f.tracking_id, opd));
+        }
+        let res = app
+            .clone()
+            .oneshot(open("/langsung", &[("cookie", &cookie)]))
+            .await
+            .expect("response");
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+        let mut body = res.into_body();
+        for (tracking, opd) in &filed {
+            let dispose = ActInput {
+                opd_id: opd.to_string(),
+                ..action("dispose")
+            };
+            act(db, &coordinator, tracking, &dispose, NOW + 1)
+                .await
+                .expect("dispose");
+        }
+        let mut seen = String::new();
+        read_until(&mut body, &mut seen, &filed[1].0).await;
+        assert!(
+            !seen.contains(&filed[0].0),
+            "another OPD's report never reaches this OPD: {seen}"
+        );
+        t.finish().await;
+    }
+}
