@@ -15,4 +15,5 @@ mod integration {
     pub mod startup;
     pub mod support;
     pub mod threads;
+    pub mod two_servers;
 }
