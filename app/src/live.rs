@@ -222,6 +222,9 @@ mod store {
         async fn listen(self, db: Db, url: String, ready: tokio::sync::oneshot::Sender<()>) {
             let mut ready = Some(ready);
             let mut last_seen: Option<i64> = None;
+            // Ids handed over lately: after a reconnection an event may come both from the
+            // table and as a notification; it is handed over once.
+            let mut recent = Recent::default();
             loop {
                 let listener = async {
                     let mut l = sqlx::postgres::PgListener::connect(&url).await?;
@@ -247,21 +250,23 @@ mod store {
                         Ok(max) => last_seen = Some(max),
                         Err(_) => continue,
                     }
-                }
-                if let Some(r) = ready.take() {
-                    let _ = r.send(());
-                }
-                // Whatever was announced while no listener was connected.
-                if let Some(after) = last_seen {
+                    // Listening from here on: nothing to catch up on yet.
+                } else if let Some(after) = last_seen {
+                    // Reconnected: whatever was announced while no listener was connected.
                     match since(&db, after, 10_000).await {
                         Ok(missed) => {
                             for f in missed {
                                 last_seen = Some(f.id);
-                                let _ = self.inner.tx.send(std::sync::Arc::new(f));
+                                if recent.first_time(f.id) {
+                                    let _ = self.inner.tx.send(std::sync::Arc::new(f));
+                                }
                             }
                         }
                         Err(_) => continue,
                     }
+                }
+                if let Some(r) = ready.take() {
+                    let _ = r.send(());
                 }
                 loop {
                     let note = match listener.try_recv().await {
@@ -273,6 +278,9 @@ mod store {
                     let Ok(id) = note.payload().parse::<i64>() else {
                         continue;
                     };
+                    if !recent.first_time(id) {
+                        continue;
+                    }
                     if self.hand_over(&db, id).await.is_ok() {
                         last_seen = Some(last_seen.map_or(id, |l| l.max(id)));
                     }
@@ -289,6 +297,31 @@ mod store {
                 .fetch_all(&db.pool)
                 .await?;
         Ok(ids.into_iter().collect())
+    }
+
+    /// A bounded memory of the event ids handed over lately.
+    #[derive(Default)]
+    struct Recent {
+        order: std::collections::VecDeque<i64>,
+        set: HashSet<i64>,
+    }
+
+    impl Recent {
+        const KEEP: usize = 4096;
+
+        /// Whether `id` is new; remembers it.
+        fn first_time(&mut self, id: i64) -> bool {
+            if !self.set.insert(id) {
+                return false;
+            }
+            self.order.push_back(id);
+            if self.order.len() > Self::KEEP
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+            true
+        }
     }
 
     /// The audience of an official's stream: the organisations of its subtree. `None` for an

@@ -11,6 +11,7 @@ mod admin;
 mod file_report;
 mod home;
 mod listing;
+mod live;
 mod report;
 mod staff;
 mod track;
@@ -20,6 +21,7 @@ pub use admin::AdminPage;
 pub use file_report::{FileReportPage, ReportForm, ReportFormText};
 pub use home::HomePage;
 pub use listing::ListingPage;
+pub use live::LiveUpdates;
 pub use report::ReportPage;
 pub use staff::{CasePage, InboxPage, WatchPage};
 pub use track::TrackPage;
@@ -41,9 +43,14 @@ use leptos_router::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NeedsWasm(pub bool);
 
-/// Paths whose pages contain islands.
+/// Paths whose pages contain islands: the report form, and the pages that update themselves
+/// live (a report, the officials' inbox, watch table and reports).
 pub fn path_needs_wasm(path: &str) -> bool {
     path == "/lapor"
+        || (path.starts_with("/laporan/") && path.len() > "/laporan/".len())
+        || path == "/petugas"
+        || path == "/petugas/pantau"
+        || path.starts_with("/petugas/laporan/")
 }
 
 /// Data a page loads while it is rendered on the server. Unlike a Leptos resource it is not

@@ -84,6 +84,8 @@ fn sse_event(f: &EventFacts) -> Event {
     Event::default()
         .id(f.id.to_string())
         .event("laporan")
+        // Reconnect quickly after a break (the browser default is a few seconds).
+        .retry(Duration::from_secs(2))
         .data(format!(
             "{{\"laporan\":\"{}\",\"jenis\":\"{}\"}}",
             f.tracking_id,

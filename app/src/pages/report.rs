@@ -140,9 +140,11 @@ fn ReportBody(
                 " · "{privacy.join(", ")}
             </p>
             <h1>{r.title.clone()}</h1>
-            <p class=format!("status status-{}", r.status.code()) data-testid="status">
-                {tr!(loc, r.status.label_key())}
-            </p>
+            <div data-live="status">
+                <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                    {tr!(loc, r.status.label_key())}
+                </p>
+            </div>
             <Facts r=r.clone() loc tz />
             <div class="body">{r.body.clone()}</div>
             {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
@@ -157,9 +159,15 @@ fn ReportBody(
         </article>
         <section class="thread" aria-labelledby="thread-title">
             <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
-            <ol>
+            <ol data-live="thread">
                 {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
             </ol>
+            <super::LiveUpdates
+                watch=r.tracking_id.clone()
+                code=code.clone().unwrap_or_default()
+                only=String::new()
+                offline=tr!(loc, "report.offline")
+            />
             {reply}
         </section>
     }

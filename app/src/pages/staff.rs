@@ -98,6 +98,8 @@ pub fn InboxPage() -> impl IntoView {
                     Ok(inbox) => view! {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
                         <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a></p>
+                        <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
+                        <div data-live="inbox">
                         {inbox.sections.into_iter().map(|s| {
                             let id = format!("sec-{}", s.key.replace('.', "-"));
                             let labelled = id.clone();
@@ -112,6 +114,7 @@ pub fn InboxPage() -> impl IntoView {
                                 </section>
                             }
                         }).collect_view()}
+                        </div>
                     }.into_any(),
                     Err(e) => failure(e, loc),
                 }
@@ -134,6 +137,8 @@ pub fn WatchPage() -> impl IntoView {
                     Ok(w) => view! {
                         <h1>{tr!(loc, "staff.watch")}</h1>
                         <p class="lead">{w.org_name.clone()}</p>
+                        <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
+                        <div data-live="watch">
                         <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(loc, "staff.by_opd")>
                             <table class="watch">
                                 <caption>{tr!(loc, "staff.by_opd")}</caption>
@@ -161,6 +166,7 @@ pub fn WatchPage() -> impl IntoView {
                         } else {
                             view! { <ul class="cases">{w.items.into_iter().map(|c| view! { <CaseItem c loc /> }).collect_view()}</ul> }.into_any()
                         }}
+                        </div>
                     }.into_any(),
                     Err(e) => failure(e, loc),
                 }
@@ -258,9 +264,11 @@ fn CaseBody(
                 {r.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
             </p>
             <h1>{r.title.clone()}</h1>
-            <p class=format!("status status-{}", r.status.code()) data-testid="status">
-                {tr!(loc, r.status.label_key())}
-            </p>
+            <div data-live="status">
+                <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                    {tr!(loc, r.status.label_key())}
+                </p>
+            </div>
             <Facts r=r.clone() loc tz>
                 <dt>{tr!(loc, "staff.waiting")}</dt>
                 <dd>{days(loc, c.waited_days)}</dd>
@@ -274,17 +282,25 @@ fn CaseBody(
         </article>
         <section class="thread" aria-labelledby="thread-title">
             <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
-            <ol>
+            <ol data-live="thread">
                 {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
             </ol>
+            <super::LiveUpdates
+                watch=String::new()
+                code=String::new()
+                only=tracking.clone()
+                offline=tr!(loc, "report.offline")
+            />
             <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=c.draft.clone() echo=msg_echo loc />
         </section>
-        {(!c.actions.is_empty()).then(|| view! {
-            <section class="actions" aria-labelledby="actions-title">
-                <h2 id="actions-title">{tr!(loc, "staff.actions")}</h2>
-                {actions}
-            </section>
-        })}
+        <div data-live="actions">
+            {(!c.actions.is_empty()).then(|| view! {
+                <section class="actions" aria-labelledby="actions-title">
+                    <h2 id="actions-title">{tr!(loc, "staff.actions")}</h2>
+                    {actions}
+                </section>
+            })}
+        </div>
     }
 }
 
