@@ -64,7 +64,7 @@ test('coordinator verifies and forwards, the OPD and the citizen talk, the OPD r
   await expect(induk.getByTestId('status')).toHaveText('Belum Terverifikasi');
   await expect(induk.getByText('Pelapor memilih anonim')).toBeVisible();
   await induk.getByRole('button', { name: 'Verifikasi' }).click();
-  await expect(induk.getByRole('status')).toContainText('Tersimpan: Verifikasi');
+  await expect(induk.getByText('Tersimpan: Verifikasi')).toBeVisible();
   await expect(induk.getByTestId('status')).toHaveText('Terverifikasi');
   await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
   await induk.getByLabel('Catatan untuk OPD (internal)').fill('Mohon ditinjau minggu ini.');

@@ -60,7 +60,7 @@ fn connect(
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let data = e.data().as_string().unwrap_or_default();
             if only.is_empty() || data.contains(&needle) {
-                refresh();
+                refresh(set_offline);
             }
         });
     let _ = source.add_event_listener_with_callback("laporan", on_event.as_ref().unchecked_ref());
@@ -81,7 +81,7 @@ fn connect(
         // Back after a break: the stream resumes from the last event it saw, but a page that
         // was closed meanwhile may have missed more; one refresh settles it.
         if was_offline.replace(false) {
-            refresh();
+            refresh(set_offline);
         }
     });
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -90,24 +90,53 @@ fn connect(
     std::mem::forget(source);
 }
 
-/// Fetches this page again and swaps in its live parts.
+/// Fetches this page again and swaps in its live parts. When the fetch fails (the stream
+/// still delivered the news but the network is gone), the page says it is offline and tries
+/// again every few seconds until the fetch succeeds.
 #[cfg(feature = "hydrate")]
-fn refresh() {
-    leptos::task::spawn_local(async {
-        let Some(window) = web_sys::window() else {
-            return;
+fn refresh(set_offline: WriteSignal<bool>) {
+    leptos::task::spawn_local(async move {
+        let fetched = async {
+            let href = web_sys::window()?.location().href().ok()?;
+            let response = gloo_net::http::Request::get(&href).send().await.ok()?;
+            if !response.ok() {
+                return None;
+            }
+            response.text().await.ok()
         };
-        let Ok(href) = window.location().href() else {
-            return;
-        };
-        let Ok(response) = gloo_net::http::Request::get(&href).send().await else {
-            return;
-        };
-        let Ok(html) = response.text().await else {
-            return;
-        };
-        swap(&html);
+        match fetched.await {
+            Some(html) => {
+                set_offline.set(false);
+                swap(&html);
+            }
+            None => {
+                set_offline.set(true);
+                // One retry at a time, however many events came in meanwhile.
+                if !RETRYING.with(|r| r.replace(true)) {
+                    retry_later(set_offline);
+                }
+            }
+        }
     });
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static RETRYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(feature = "hydrate")]
+fn retry_later(set_offline: WriteSignal<bool>) {
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let again = Closure::once_into_js(move || {
+        RETRYING.with(|r| r.set(false));
+        refresh(set_offline);
+    });
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), 3_000);
 }
 
 #[cfg(feature = "hydrate")]
