@@ -302,6 +302,7 @@ async fn an_opd_stream_carries_its_own_reports_only() {
         ] {
             let mut input = report(title);
             input.target_org_id = o.banjarmasin.to_string();
+            input.anonymous = Some("on".into());
             let f = file_report(db, SECRET, &input, None, NOW, TODAY)
                 .await
                 .expect("filed");
@@ -332,6 +333,55 @@ async fn an_opd_stream_carries_its_own_reports_only() {
             !seen.contains(&filed[0].0),
             "another OPD's report never reaches this OPD: {seen}"
         );
+        for identity in ["Siti", "siti.rahmah", "0812"] {
+            assert!(
+                !seen.contains(identity),
+                "an anonymous reporter's identity on the wire"
+            );
+        }
         t.finish().await;
     }
+}
+
+#[tokio::test]
+async fn a_listener_that_lost_its_connection_re_reads_what_it_missed() {
+    // PostgreSQL only: SQLite has no listener to lose.
+    let Some(t) = super::support::postgres().await else {
+        return;
+    };
+    let db = &t.db;
+    let o = orgs(db).await;
+    let mut input = report("Halte bus rusak di Jl. Lambung Mangkurat");
+    input.target_org_id = o.banjarmasin.to_string();
+    let filed = file_report(db, SECRET, &input, None, NOW, TODAY)
+        .await
+        .expect("filed");
+    let mut rx = db.hub.subscribe(db).await;
+    // An event stored without any announcement (as if its NOTIFY fell into the gap), then
+    // the listener's connection is cut: on reconnecting it must find the event in the table.
+    let report_id: i64 = sqlx::query_scalar("select id from reports where tracking_id = $1")
+        .bind(&filed.tracking_id)
+        .fetch_one(&db.pool)
+        .await
+        .expect("report");
+    let silent: i64 = sqlx::query_scalar(
+        "insert into report_events (report_id, at, kind, author_role, body) \
+         values ($1, $2, 'message', 'pelapor', 'tanpa pemberitahuan') returning id",
+    )
+    .bind(report_id)
+    .bind(NOW)
+    .fetch_one(&db.pool)
+    .await
+    .expect("silent event");
+    let cut: i64 = sqlx::query_scalar(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity \
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("terminate");
+    assert_eq!(cut, 1, "the listener's connection was found and cut");
+    let got = next(&mut rx).await;
+    assert_eq!(got.id, silent);
+    t.finish().await;
 }
