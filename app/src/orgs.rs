@@ -27,17 +27,17 @@ impl OrgKind {
         }
     }
 
+    pub const ALL: [OrgKind; 6] = [
+        OrgKind::National,
+        OrgKind::Ministry,
+        OrgKind::Province,
+        OrgKind::Regency,
+        OrgKind::City,
+        OrgKind::Opd,
+    ];
+
     pub fn from_code(code: &str) -> Option<OrgKind> {
-        [
-            OrgKind::National,
-            OrgKind::Ministry,
-            OrgKind::Province,
-            OrgKind::Regency,
-            OrgKind::City,
-            OrgKind::Opd,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        OrgKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 

@@ -11,15 +11,6 @@ use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const ORG_KINDS: [OrgKind; 6] = [
-    OrgKind::National,
-    OrgKind::Ministry,
-    OrgKind::Province,
-    OrgKind::Regency,
-    OrgKind::City,
-    OrgKind::Opd,
-];
-
 fn org_kind_key(kind: OrgKind) -> &'static str {
     match kind {
         OrgKind::National => "admin.kind_national",
@@ -218,7 +209,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 <FieldMessage field="parent_id" message=o_field("parent_id") />
                 <label for="o-kind">{tr!(loc, "admin.kind")}</label>
                 <select id="o-kind" name="kind">
-                    {ORG_KINDS.iter().map(|k| view! {
+                    {OrgKind::ALL.iter().map(|k| view! {
                         <option value=k.code() selected=o_in.kind == k.code()>{tr!(loc, org_kind_key(*k))}</option>
                     }).collect_view()}
                 </select>
