@@ -200,6 +200,8 @@ pub struct CaseSummary {
     pub opd: Option<String>,
     pub anonymous: bool,
     pub confidential: bool,
+    /// The deadline that matters now: time left, overdue, or paused.
+    pub deadline: Option<crate::deadlines::DeadlineView>,
 }
 
 /// A part of an inbox: what waits for one kind of action.
@@ -261,6 +263,8 @@ pub struct WatchRow {
     pub counts: Vec<i64>,
     /// The longest an open report of this row has waited, in days.
     pub oldest_waiting_days: i64,
+    /// Open reports of this row past a deadline.
+    pub overdue: i64,
 }
 
 #[cfg(feature = "ssr")]

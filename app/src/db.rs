@@ -29,6 +29,8 @@ pub struct Db {
     pub engine: Engine,
     /// Live updates of this database's events, for the streams open on this server.
     pub hub: crate::live::Hub,
+    /// The deployment's time zone: where working days begin and end.
+    pub time_zone: crate::i18n::TimeZone,
 }
 
 impl Db {
@@ -79,7 +81,12 @@ impl Db {
             }
         };
         let hub = crate::live::Hub::new((engine == Engine::Postgres).then(|| url.to_owned()));
-        let db = Db { pool, engine, hub };
+        let db = Db {
+            pool,
+            engine,
+            hub,
+            time_zone: crate::i18n::TimeZone::default(),
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -120,8 +127,17 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+static CLOCK_OFFSET: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
 /// Now, as Unix seconds. Domain functions take the time as an argument so that tests can
 /// move the clock; only the outermost layer calls this.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+        + CLOCK_OFFSET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Moves this process's clock `secs` ahead. Only reachable from the browser tests' clock
+/// route, which a server has only when started with `--test-clock`.
+pub fn advance_clock(secs: i64) -> i64 {
+    CLOCK_OFFSET.fetch_add(secs, std::sync::atomic::Ordering::Relaxed) + secs
 }

@@ -273,7 +273,7 @@ mod tests {
                     [
                         "nav", "home", "kind", "status", "form", "receipt", "report", "thread",
                         "staff", "admin", "action", "archive", "role", "list", "track", "account",
-                        "err", "app",
+                        "err", "app", "deadline", "feedback", "calendar", "figures",
                     ]
                     .contains(&area)
                         && !rest.is_empty()

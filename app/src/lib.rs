@@ -20,7 +20,9 @@ rust_i18n::i18n!("locales", fallback = "id");
 
 pub mod accounts;
 pub mod admin;
+pub mod calendar;
 pub mod casework;
+pub mod deadlines;
 pub mod error;
 pub mod i18n;
 pub mod lifecycle;
@@ -28,6 +30,7 @@ pub mod live;
 pub mod orgs;
 pub mod pages;
 pub mod reports;
+pub mod resolution;
 pub mod staff;
 pub mod threads;
 

@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod deadline;
 mod file_report;
 mod home;
 mod listing;

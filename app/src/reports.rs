@@ -300,6 +300,12 @@ pub struct ReportView {
     /// Contact details: only for the reporter, and never for an anonymous report.
     pub reporter: Option<ReporterView>,
     pub thread: Vec<crate::threads::ThreadEntry>,
+    /// Closed for good (confirmed, or the contest window ran out).
+    pub closed: bool,
+    /// The citizen's rating, once confirmed.
+    pub rating: Option<i64>,
+    /// The deadline clocks as of when the page was made (filled by the pages' loaders).
+    pub clocks: Option<crate::deadlines::Clocks>,
 }
 
 /// One line of a listing.

@@ -22,15 +22,19 @@ pub enum EventKind {
     Reclassified,
     /// Made anonymous or confidential by an official.
     Tightened,
+    /// Closed for good after "Selesai": the citizen confirmed (`reason` `confirmed`, with
+    /// the rating's comment as body) or the contest window ran out (`expired`).
+    Closed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::Status,
         EventKind::Message,
         EventKind::Routed,
         EventKind::Reclassified,
         EventKind::Tightened,
+        EventKind::Closed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +44,7 @@ impl EventKind {
             EventKind::Routed => "routed",
             EventKind::Reclassified => "reclassified",
             EventKind::Tightened => "tightened",
+            EventKind::Closed => "closed",
         }
     }
 
@@ -278,7 +283,11 @@ mod store {
     ) -> AppResult<i64> {
         let (report_id, status) = reporter_report_id(db, tracking_id, claim).await?;
         let body = validate_message(body).map_err(|e| AppError::Invalid(vec![e]))?;
-        if !status.accepts_messages() {
+        let closed: Option<i64> = sqlx::query_scalar("select closed_at from reports where id = $1")
+            .bind(report_id)
+            .fetch_one(&db.pool)
+            .await?;
+        if !status.accepts_messages() || closed.is_some() {
             return Err(AppError::invalid("body", "err.thread_closed"));
         }
         let mut tx = db.pool.begin().await?;

@@ -11,6 +11,7 @@ use app::error::AppError;
 use app::i18n::{LANG_COOKIE, Locale};
 use app::pages::FormEcho;
 use app::reports::{self, Claim, ReportInput};
+use app::resolution::{self, FeedbackInput};
 use app::state::{AppState, RequestCtx};
 use app::threads::{self, MessageInput};
 use axum::body::Body;
@@ -94,6 +95,61 @@ pub async fn post_message(
         Ok(_) => {
             let sep = if page.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{page}{sep}terkirim=1#thread-title")).into_response()
+        }
+        Err(error) => {
+            let (mut parts, body) = head.into_parts();
+            parts.uri = page.parse().unwrap_or_else(|_| parts.uri.clone());
+            show_again(
+                state,
+                Request::from_parts(parts, body),
+                input,
+                error,
+                ctx.locale,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /laporan/:id/konfirmasi`: the reporter confirms and rates a resolved report.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    feedback(state, id, req, "konfirmasi").await
+}
+
+/// `POST /laporan/:id/sanggah`: the reporter contests a resolved report.
+pub async fn contest(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    feedback(state, id, req, "sanggah").await
+}
+
+async fn feedback(state: AppState, id: String, req: Request<Body>, answer: &str) -> Response {
+    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
+    let code = Some(input.kode.trim()).filter(|c| !c.is_empty());
+    let claim = Claim {
+        code,
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    };
+    let tracking = app::secrets::normalize_code(&id);
+    let page = match code {
+        Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
+        None => format!("/laporan/{tracking}"),
+    };
+    let result = if answer == "sanggah" {
+        resolution::contest(&state.db, &id, claim, &input, now()).await
+    } else {
+        resolution::confirm(&state.db, &id, claim, &input, now()).await
+    };
+    match result {
+        Ok(()) => {
+            let sep = if page.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{page}{sep}dijawab={answer}")).into_response()
         }
         Err(error) => {
             let (mut parts, body) = head.into_parts();

@@ -40,9 +40,16 @@ pub async fn build_state(
     settings: &Settings,
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
-    let db = Db::connect(&settings.database_url)
+    let mut db = Db::connect(&settings.database_url)
         .await
         .with_context(|| format!("open database {}", settings.database_url))?;
+    db.time_zone = settings.time_zone;
+    let computed = app::deadlines::backfill(&db, app::db::now())
+        .await
+        .context("compute the deadlines of reports filed before they existed")?;
+    if computed > 0 {
+        tracing::info!(reports = computed, "deadlines computed");
+    }
     app::demo::ensure_default_categories(&db).await?;
     let server_secret = app::db::server_secret(&db)
         .await
@@ -56,6 +63,51 @@ pub async fn build_state(
             secure_cookies: settings.public_url.starts_with("https://"),
         }),
     })
+}
+
+/// The scheduled job: every minute, closes the reports whose contest window ran out. Safe
+/// with several servers on one database ([`app::deadlines::close_expired`]).
+pub fn spawn_scheduler(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::deadlines::close_expired(&db, app::db::now()).await {
+                Ok(closed) if !closed.is_empty() => {
+                    tracing::info!(reports = closed.len(), "contest window over: closed");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "closing expired reports failed"),
+            }
+        }
+    })
+}
+
+/// `POST /uji/jam?detik=N`: moves this server's clock N seconds ahead, for the browser tests
+/// (deadlines passing without waiting). Only routed with `--test-clock`; then it also runs the
+/// scheduled job at once, as if the time had really passed.
+async fn advance_clock(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let secs = q
+        .get("detik")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0)
+        .max(0);
+    let now = app::db::advance_clock(secs);
+    if let Err(e) = app::deadlines::close_expired(&state.db, now).await {
+        tracing::error!(error = %e, "closing expired reports failed");
+    }
+    now.to_string().into_response()
+}
+
+/// [`router`] plus the test clock route (`lapor --test-clock`, browser tests only).
+pub fn router_with_test_clock(state: AppState) -> Router {
+    let clock = Router::new()
+        .route("/uji/jam", post(advance_clock))
+        .with_state(state.clone());
+    clock.merge(router(state))
 }
 
 /// Every route of the application.
@@ -78,6 +130,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/lapor", post(forms::file_report))
         .route("/laporan/{id}/pesan", post(forms::post_message))
+        .route("/laporan/{id}/konfirmasi", post(forms::confirm))
+        .route("/laporan/{id}/sanggah", post(forms::contest))
         .route("/masuk", post(forms::login))
         .route("/daftar", post(forms::register))
         .route("/keluar", post(forms::logout))

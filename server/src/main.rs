@@ -31,6 +31,9 @@ struct Cli {
         default_value = "http://127.0.0.1:3000"
     )]
     public_url: String,
+    /// Browser tests only: adds `POST /uji/jam?detik=N`, which moves the server's clock ahead.
+    #[arg(long, hide = true)]
+    test_clock: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -113,7 +116,13 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    let app = router(state);
+    server::spawn_scheduler(state.db.clone());
+    let app = if cli.test_clock {
+        tracing::warn!("test clock enabled: anyone can move this server's time");
+        server::router_with_test_clock(state)
+    } else {
+        router(state)
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listen on {addr}"))?;

@@ -2,7 +2,9 @@
 //! handlers and the integration tests call alike.
 
 use super::*;
+use crate::calendar::WorkCalendar;
 use crate::db::Db;
+use crate::deadlines::{ClockKind, deadline_from_columns, load_calendar};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::lifecycle::tighten;
 use crate::staff::{Staff, scope};
@@ -66,7 +68,7 @@ async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRo
 const SUMMARY: &str = "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
      c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
      ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
-     r.confidential \
+     r.confidential, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, r.contest_until \
      from reports r join categories c on c.id = r.category_id \
      left join organizations ow on ow.id = r.owner_org_id \
      left join organizations op on op.id = r.opd_id \
@@ -83,18 +85,31 @@ fn opd_label(row: &AnyRow) -> Result<Option<String>, sqlx::Error> {
     }))
 }
 
-fn case_summary(row: &AnyRow, now: i64) -> Result<CaseSummary, sqlx::Error> {
+fn case_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummary, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let received_at: i64 = row.try_get("received_at")?;
     let changed: i64 = row.try_get("status_changed_at")?;
+    let status = decode_status(&row.try_get::<String, _>("status")?)?;
+    let deadline = deadline_from_columns(
+        cal,
+        now,
+        status,
+        [
+            (ClockKind::Verify, row.try_get("verify_due_at")?),
+            (ClockKind::FollowUp, row.try_get("follow_up_due_at")?),
+            (ClockKind::Resolve, row.try_get("resolve_due_at")?),
+            (ClockKind::Contest, row.try_get("contest_until")?),
+        ],
+    );
     Ok(CaseSummary {
+        deadline,
         tracking_id: row.try_get("tracking_id")?,
         title: row.try_get("title")?,
         kind: ReportKind::from_code(&kind)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {kind}").into()))?,
         category_name_id: row.try_get("category_name_id")?,
         category_name_en: row.try_get("category_name_en")?,
-        status: decode_status(&row.try_get::<String, _>("status")?)?,
+        status,
         received_at,
         age_days: (now - received_at).max(0) / DAY,
         waited_days: (now - changed).max(0) / DAY,
@@ -109,56 +124,90 @@ fn case_summary(row: &AnyRow, now: i64) -> Result<CaseSummary, sqlx::Error> {
 /// own government answers for; the national admin's those that name no agency; the OPD's
 /// those forwarded to it.
 pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
-    let routing = [
-        ("staff.to_verify", "r.status = 'submitted'", "r.received_at"),
-        (
-            "staff.to_forward",
-            "r.status = 'verified'",
-            "r.status_changed_at",
-        ),
-        (
-            "staff.on_hold",
-            "r.status = 'on_hold' and r.before_hold in ('submitted', 'verified')",
-            "r.status_changed_at",
-        ),
-    ];
-    let following_up = [
-        (
-            "staff.forwarded",
-            "r.status = 'disposed'",
-            "r.status_changed_at",
-        ),
-        (
-            "staff.in_progress",
-            "r.status = 'in_progress'",
-            "r.status_changed_at",
-        ),
-        (
-            "staff.on_hold",
-            "r.status = 'on_hold' and r.before_hold in ('disposed', 'in_progress')",
-            "r.status_changed_at",
-        ),
-    ];
-    let (whose, sections): (&str, &[(&str, &str, &str)]) = match (staff.role, staff.org_id) {
-        (Role::NationalAdmin, Some(_)) => ("r.owner_org_id is null and $1 = $1", &routing),
-        (Role::Coordinator, Some(_)) => ("r.owner_org_id = $1", &routing),
-        (Role::OpdAdmin, Some(_)) => ("r.opd_id = $1", &following_up),
-        (Role::Overseer, _) => ("", &[]),
+    // `$1` is the official's organisation, `$2` now; every section binds both.
+    let routing = |whose: &'static str| {
+        [
+            (
+                "staff.to_verify",
+                format!("{whose} and r.status = 'submitted'"),
+                "r.received_at",
+            ),
+            (
+                "staff.to_forward",
+                format!("{whose} and r.status = 'verified'"),
+                "r.status_changed_at",
+            ),
+            (
+                "staff.on_hold",
+                format!(
+                    "{whose} and r.status = 'on_hold' and r.before_hold in ('submitted', 'verified')"
+                ),
+                "r.status_changed_at",
+            ),
+        ]
+    };
+    let mut sections: Vec<(&str, String, &str)> = match (staff.role, staff.org_id) {
+        (Role::NationalAdmin, Some(_)) => {
+            // Late verification anywhere in the country reaches the national admin.
+            let mut s = vec![(
+                "staff.late_verification",
+                "$1 = $1 and r.status = 'submitted' and r.verify_due_at < $2".to_owned(),
+                "r.verify_due_at",
+            )];
+            s.extend(routing("r.owner_org_id is null and $1 = $1 and $2 = $2"));
+            s
+        }
+        (Role::Coordinator, Some(_)) => {
+            // Overdue reports of its government, wherever they wait (also at its OPDs).
+            let mut s = vec![(
+                "staff.overdue",
+                format!("r.owner_org_id = $1 and {OVERDUE}"),
+                "r.due_at",
+            )];
+            s.extend(routing("r.owner_org_id = $1 and $2 = $2"));
+            s
+        }
+        (Role::OpdAdmin, Some(_)) => vec![
+            (
+                "staff.overdue",
+                format!("r.opd_id = $1 and {OVERDUE}"),
+                "r.due_at",
+            ),
+            (
+                "staff.forwarded",
+                "r.opd_id = $1 and $2 = $2 and r.status = 'disposed'".to_owned(),
+                "r.status_changed_at",
+            ),
+            (
+                "staff.in_progress",
+                "r.opd_id = $1 and $2 = $2 and r.status = 'in_progress'".to_owned(),
+                "r.status_changed_at",
+            ),
+            (
+                "staff.on_hold",
+                "r.opd_id = $1 and $2 = $2 and r.status = 'on_hold' \
+                 and r.before_hold in ('disposed', 'in_progress')"
+                    .to_owned(),
+                "r.status_changed_at",
+            ),
+        ],
+        (Role::Overseer, _) => Vec::new(),
         _ => return Err(AppError::Refused(Refusal::NotYourRole.key().to_owned())),
     };
+    let cal = load_calendar(db, &db.pool).await?;
     let mut out = Vec::new();
-    for (key, condition, order) in sections {
-        let sql =
-            format!("{SUMMARY} where {whose} and {condition} order by {order}, r.id limit 200");
+    for (key, condition, order) in sections.drain(..) {
+        let sql = format!("{SUMMARY} where {condition} order by {order}, r.id limit 200");
         let rows = sqlx::query(&sql)
             .bind(staff.org_id.unwrap_or_default())
+            .bind(now)
             .fetch_all(&db.pool)
             .await?;
         out.push(InboxSection {
-            key: (*key).to_owned(),
+            key: key.to_owned(),
             items: rows
                 .iter()
-                .map(|r| case_summary(r, now))
+                .map(|r| case_summary(r, now, &cal))
                 .collect::<Result<_, _>>()?,
         });
     }
@@ -167,6 +216,10 @@ pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
         sections: out,
     })
 }
+
+/// A report whose running deadline has passed (a resolved report's contest window running
+/// out is not lateness: the report just closes).
+const OVERDUE: &str = "r.due_at < $2 and r.status <> 'resolved'";
 
 /// Every report in the official's scope by OPD and status, and the open ones, longest
 /// waiting first.
@@ -177,7 +230,8 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     let counts_sql = format!(
         "{} select r.opd_id, op.name as opd_name, opp.name as opd_parent, r.status, \
          count(*) as n, min(case when r.status in ('resolved', 'archived') then null \
-         else r.status_changed_at end) as oldest \
+         else r.status_changed_at end) as oldest, \
+         sum(case when {OVERDUE} then 1 else 0 end) as late \
          from reports r left join organizations op on op.id = r.opd_id \
          left join organizations opp on opp.id = op.parent_id \
          where {} group by r.opd_id, op.name, opp.name, r.status \
@@ -186,14 +240,17 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     );
     let rows = sqlx::query(&counts_sql)
         .bind(scope.org_id)
+        .bind(now)
         .fetch_all(&db.pool)
         .await?;
+    let cal = load_calendar(db, &db.pool).await?;
     let mut table: Vec<(Option<i64>, WatchRow)> = Vec::new();
     for row in &rows {
         let opd_id: Option<i64> = row.try_get("opd_id")?;
         let status = decode_status(&row.try_get::<String, _>("status")?)?;
         let n: i64 = row.try_get("n")?;
         let oldest: Option<i64> = row.try_get("oldest")?;
+        let late: i64 = row.try_get("late")?;
         let index = match table.iter().position(|(id, _)| *id == opd_id) {
             Some(i) => i,
             None => {
@@ -203,6 +260,7 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
                         opd: opd_label(row)?,
                         counts: vec![0; Status::ALL.len()],
                         oldest_waiting_days: 0,
+                        overdue: 0,
                     },
                 ));
                 table.len() - 1
@@ -212,6 +270,7 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
         if let Some(i) = Status::ALL.iter().position(|s| *s == status) {
             entry.counts[i] += n;
         }
+        entry.overdue += late;
         if let Some(oldest) = oldest {
             entry.oldest_waiting_days = entry.oldest_waiting_days.max((now - oldest).max(0) / DAY);
         }
@@ -220,15 +279,16 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     table.sort_by_key(|(id, _)| id.is_some());
     let items_sql = format!(
         "{} {SUMMARY} where {} and r.status not in ('resolved', 'archived') \
-         order by r.status_changed_at, r.id limit 200",
+         and $2 = $2 order by r.status_changed_at, r.id limit 200",
         scope.with, scope.condition
     );
     let items = sqlx::query(&items_sql)
         .bind(scope.org_id)
+        .bind(now)
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(|r| case_summary(r, now))
+        .map(|r| case_summary(r, now, &cal))
         .collect::<Result<_, _>>()?;
     Ok(Watch {
         org_name: staff.org_name.clone(),
@@ -247,6 +307,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         report.reporter = crate::reports::reporter(db, case.id).await?;
     }
     report.thread = threads::staff_thread(db, case.id).await?;
+    report.clocks = Some(crate::deadlines::report_clocks(db, case.id, now).await?);
     let names = sqlx::query(
         "select (select name from organizations where id = $1) as owner, \
          (select name from organizations where id = $2) as opd",
@@ -511,6 +572,9 @@ pub async fn act(
         return Err(refused(Refusal::WrongStatus));
     }
     let recorded = threads::record(&mut tx, event).await?;
+    if to.is_some() {
+        crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
+    }
     tx.commit().await?;
     db.hub.announce(db, &[recorded]).await;
     Ok(action)
@@ -566,6 +630,7 @@ pub async fn add_staff_message(
             )
             .await?;
             recorded.push(started);
+            crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
         }
     }
     let message = threads::record(

@@ -5,6 +5,7 @@ use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, u
 use crate::i18n::{Locale, TimeZone};
 use crate::lifecycle::ArchiveReason;
 use crate::reports::{ReportView, Status, get_report};
+use crate::resolution::FeedbackInput;
 use crate::threads::{AuthorRole, EventKind, MessageInput, ThreadEntry};
 use crate::tr;
 use leptos::prelude::*;
@@ -24,6 +25,8 @@ pub fn ReportPage() -> impl IntoView {
     let is_new = query.get("baru").is_some();
     let sent = query.get("terkirim").is_some();
     let echo = use_context::<FormEcho<MessageInput>>();
+    let feedback_echo = use_context::<FormEcho<FeedbackInput>>();
+    let answered = query.get("dijawab");
     let report = super::page_data(get_report(id, code.clone()));
     view! {
         // The private link carries a secret: keep it out of search engines.
@@ -33,9 +36,11 @@ pub fn ReportPage() -> impl IntoView {
                 let report = report.clone();
                 let code = code.clone();
                 let echo = echo.clone();
+                let feedback_echo = feedback_echo.clone();
+                let answered = answered.clone();
                 Suspend::new(async move {
                     match report.await {
-                        Ok(r) => view! { <ReportBody r code is_new sent echo loc tz /> }.into_any(),
+                        Ok(r) => view! { <ReportBody r code is_new sent echo feedback_echo answered loc tz /> }.into_any(),
                         Err(e) => {
                             set_error_status(&e);
                             let message = if e == crate::error::AppError::NotFound {
@@ -65,12 +70,29 @@ fn ReportBody(
     is_new: bool,
     sent: bool,
     echo: Option<FormEcho<MessageInput>>,
+    feedback_echo: Option<FormEcho<FeedbackInput>>,
+    answered: Option<String>,
     loc: Locale,
     tz: TimeZone,
 ) -> impl IntoView {
     if let Some(e) = &echo {
         set_error_status(&e.error);
     }
+    if let Some(e) = &feedback_echo {
+        set_error_status(&e.error);
+    }
+    let answered = answered.map(|a| {
+        let key = if a == "sanggah" {
+            "feedback.contested"
+        } else {
+            "feedback.confirmed"
+        };
+        view! { <p class="notice ok" role="status">{tr!(loc, key)}</p> }
+    });
+    let feedback = (r.is_reporter && r.status == Status::Resolved && !r.closed).then(|| {
+        let until = r.clocks.and_then(|c| c.contest.due_at());
+        view! { <Feedback tracking=r.tracking_id.clone() code=code.clone().unwrap_or_default() until echo=feedback_echo.clone() loc tz /> }
+    });
     let privacy = match (r.anonymous, r.confidential) {
         (false, false) => vec![tr!(loc, "report.public")],
         (a, c) => {
@@ -102,7 +124,7 @@ fn ReportBody(
             </section>
         }
     });
-    let accepts = r.status.accepts_messages();
+    let accepts = r.status.accepts_messages() && !r.closed;
     let reply = r.is_reporter.then(|| {
         let (typed, error) = match &echo {
             Some(FormEcho { input, error }) => (input.body.clone(), Some(error.clone())),
@@ -133,6 +155,7 @@ fn ReportBody(
         <Title text=r.title.clone() />
         {receipt}
         {sent.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "report.sent")}</p> })}
+        {answered}
         <article class="report">
             <p class="meta">
                 <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
@@ -157,6 +180,11 @@ fn ReportBody(
                 </section>
             })}
         </article>
+        <div data-live="clocks">
+            {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
+            {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
+            {feedback}
+        </div>
         <section class="thread" aria-labelledby="thread-title">
             <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
             <ol data-live="thread">
@@ -169,6 +197,70 @@ fn ReportBody(
                 offline=tr!(loc, "report.offline")
             />
             {reply}
+        </section>
+    }
+}
+
+/// Under a resolved report, for its reporter: confirm and rate, or contest.
+#[component]
+fn Feedback(
+    tracking: String,
+    code: String,
+    until: Option<i64>,
+    echo: Option<FormEcho<FeedbackInput>>,
+    loc: Locale,
+    tz: TimeZone,
+) -> impl IntoView {
+    let input = echo.as_ref().map(|e| e.input.clone()).unwrap_or_default();
+    let error = echo.map(|e| e.error);
+    let field = |name: &str| error.as_ref().and_then(|e| e.field_message(name));
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, crate::error::AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
+    let rating_msg = field("rating");
+    let comment_msg = field("comment");
+    let reason_msg = field("reason");
+    let window = until
+        .map(|u| tr!(loc, "feedback.window", until = loc.datetime(u, tz)))
+        .unwrap_or_default();
+    view! {
+        <section class="feedback" aria-labelledby="feedback-title">
+            <h2 id="feedback-title">{tr!(loc, "feedback.title")}</h2>
+            <p>{window}</p>
+            {general.map(|m| view! { <ErrorNotice message=m /> })}
+            <form method="post" action=format!("/laporan/{tracking}/konfirmasi") class="confirm">
+                <input type="hidden" name="kode" value=code.clone() />
+                <fieldset aria-invalid=rating_msg.is_some().then_some("true")
+                    aria-describedby=rating_msg.is_some().then_some("err-rating")>
+                    <legend>{tr!(loc, "feedback.rating")}</legend>
+                    <div class="stars">
+                        {(1..=crate::resolution::RATING_MAX).map(|n| {
+                            let id = format!("rating-{n}");
+                            view! {
+                                <input type="radio" id=id.clone() name="rating" value=n.to_string()
+                                    checked=input.rating == n.to_string() />
+                                <label for=id>{tr!(loc, "feedback.star", n = n)}</label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <FieldMessage field="rating" message=rating_msg />
+                <label for="feedback-comment">{tr!(loc, "feedback.comment")}</label>
+                <textarea id="feedback-comment" name="comment" rows="2" maxlength="1000"
+                    aria-invalid=comment_msg.is_some().then_some("true")>{input.comment.clone()}</textarea>
+                <FieldMessage field="comment" message=comment_msg />
+                <button type="submit" class="primary">{tr!(loc, "feedback.confirm")}</button>
+            </form>
+            <form method="post" action=format!("/laporan/{tracking}/sanggah") class="contest">
+                <input type="hidden" name="kode" value=code />
+                <label for="feedback-reason">{tr!(loc, "feedback.reason")}</label>
+                <textarea id="feedback-reason" name="reason" rows="3" maxlength="4000" required
+                    aria-invalid=reason_msg.is_some().then_some("true")
+                    aria-describedby=reason_msg.is_some().then_some("err-reason")>{input.reason.clone()}</textarea>
+                <FieldMessage field="reason" message=reason_msg />
+                <button type="submit" class="secondary">{tr!(loc, "feedback.contest")}</button>
+            </form>
         </section>
     }
 }
@@ -266,6 +358,11 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
                 flags.join(", ")
             ))
         }
+        EventKind::Closed => Some(if e.reason.as_deref() == Some("expired") {
+            tr!(loc, "thread.closed_expired")
+        } else {
+            tr!(loc, "thread.closed_confirmed")
+        }),
         EventKind::Message => None,
     };
     let who = if e.author == AuthorRole::Citizen {

@@ -73,6 +73,7 @@ fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
                 " · "{tr!(loc, "staff.waiting")}" "{days(loc, c.waited_days)}
                 {c.opd.clone().map(|o| view! { " · "{o} })}
             </p>
+            {c.deadline.map(|d| view! { <p class="meta"><super::deadline::DeadlineBadge d loc /></p> })}
         </li>
     }
 }
@@ -147,6 +148,7 @@ pub fn WatchPage() -> impl IntoView {
                                         <th scope="col">{tr!(loc, "staff.opd")}</th>
                                         {Status::ALL.iter().map(|s| view! { <th scope="col">{tr!(loc, s.label_key())}</th> }).collect_view()}
                                         <th scope="col">{tr!(loc, "staff.oldest")}</th>
+                                        <th scope="col">{tr!(loc, "staff.overdue_count")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -155,6 +157,7 @@ pub fn WatchPage() -> impl IntoView {
                                             <th scope="row">{r.opd.unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</th>
                                             {r.counts.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
                                             <td>{days(loc, r.oldest_waiting_days)}</td>
+                                            <td class=(r.overdue > 0).then_some("overdue")>{r.overdue}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -280,6 +283,10 @@ fn CaseBody(
             <div class="body">{r.body.clone()}</div>
             {reporter}
         </article>
+        <div data-live="clocks">
+            {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
+            {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
+        </div>
         <section class="thread" aria-labelledby="thread-title">
             <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
             <ol data-live="thread">

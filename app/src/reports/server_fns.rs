@@ -56,7 +56,7 @@ pub async fn get_report(tracking_id: String, code: Option<String>) -> Result<Rep
         code: code.as_deref(),
         account_id: ctx.viewer.account.as_ref().map(|a| a.id),
     };
-    find_report(&state.db, &tracking_id, claim).await
+    find_report_at(&state.db, &tracking_id, claim, crate::db::now()).await
 }
 
 /// A page of the public listing.

@@ -137,6 +137,7 @@ async fn insert(
         },
     )
     .await?;
+    crate::deadlines::refresh(db, &mut tx, id, now).await?;
     tx.commit().await?;
     Ok(event)
 }
@@ -184,6 +185,28 @@ pub async fn load_view(db: &Db, tracking_id: &str) -> AppResult<(i64, ReportView
 /// for a public report, so that a citizen who mistyped is told so instead of silently
 /// getting the public view.
 pub async fn find_report(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppResult<ReportView> {
+    find_report_inner(db, tracking_id, claim)
+        .await
+        .map(|(_, v)| v)
+}
+
+/// [`find_report`] with the report's deadline clocks as of `now`.
+pub async fn find_report_at(
+    db: &Db,
+    tracking_id: &str,
+    claim: Claim<'_>,
+    now: i64,
+) -> AppResult<ReportView> {
+    let (id, mut view) = find_report_inner(db, tracking_id, claim).await?;
+    view.clocks = Some(crate::deadlines::report_clocks(db, id, now).await?);
+    Ok(view)
+}
+
+async fn find_report_inner(
+    db: &Db,
+    tracking_id: &str,
+    claim: Claim<'_>,
+) -> AppResult<(i64, ReportView)> {
     let found = load_existing(db, tracking_id).await?;
     let is_reporter = match found.code_proof(claim) {
         Some(true) => true,
@@ -199,7 +222,7 @@ pub async fn find_report(db: &Db, tracking_id: &str, claim: Claim<'_>) -> AppRes
         view.reporter = reporter(db, found.id).await?;
     }
     view.thread = threads::public_thread(db, found.id).await?;
-    Ok(view)
+    Ok((found.id, view))
 }
 
 /// The id of a report whose reporter `claim` proves to be; the gate for citizen actions.
@@ -263,7 +286,7 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
 async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     let sql = format!(
         "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
-         r.anonymous, r.access_hash, rp.account_id as owner_account \
+         r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating \
          {SUMMARY_JOINS} left join reporters rp on rp.report_id = r.id \
          where r.tracking_id = $1"
     );
@@ -296,6 +319,9 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             is_reporter: false,
             reporter: None,
             thread: Vec::new(),
+            closed: row.try_get::<Option<i64>, _>("closed_at")?.is_some(),
+            rating: row.try_get("rating")?,
+            clocks: None,
         },
     }))
 }
