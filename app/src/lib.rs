@@ -24,6 +24,7 @@ pub mod calendar;
 pub mod casework;
 pub mod deadlines;
 pub mod error;
+pub mod figures;
 pub mod i18n;
 pub mod lifecycle;
 pub mod live;

@@ -8,6 +8,8 @@
 mod integration {
     pub mod accounts;
     pub mod casework;
+    pub mod deadlines;
+    pub mod figures;
     pub mod http;
     pub mod live;
     pub mod reports;

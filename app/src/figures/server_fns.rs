@@ -1,0 +1,34 @@
+//! The figures server functions: public, read-only, thin.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The organisation a filter names: `None` for the whole country.
+pub fn filter_org(filter: &FigureFilter) -> Result<Option<i64>, AppError> {
+    match filter.instansi.trim() {
+        "" => Ok(None),
+        id => id
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::invalid("instansi", "err.agency")),
+    }
+}
+
+/// The figures of a subtree and period (see [`store::figures`]).
+#[server(prefix = "/api", endpoint = "figures")]
+pub async fn get_figures(filter: FigureFilter) -> Result<Figures, AppError> {
+    let (state, _) = crate::state::server_ctx();
+    let now = crate::db::now();
+    let (from, to) = period(&filter, month_of(&state.db, now));
+    figures(&state.db, filter_org(&filter)?, from, to, now).await
+}
+
+/// The ranking of regions and OPDs for a period (see [`store::ranking`]).
+#[server(prefix = "/api", endpoint = "ranking")]
+pub async fn get_ranking(filter: FigureFilter) -> Result<Ranking, AppError> {
+    let (state, _) = crate::state::server_ctx();
+    let now = crate::db::now();
+    let (from, to) = period(&filter, month_of(&state.db, now));
+    ranking(&state.db, from, to, now).await
+}
