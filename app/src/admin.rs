@@ -65,6 +65,12 @@ pub struct AdminData {
     pub orgs: Vec<OrgRow>,
     pub categories: Vec<Category>,
     pub staff: Vec<StaffRow>,
+    /// The working-day calendar's days off.
+    pub holidays: Vec<crate::calendar::Holiday>,
+    /// The default deadline lengths.
+    pub policy: crate::deadlines::Policy,
+    /// Categories' own resolution lengths, by category id (absent: the default).
+    pub category_days: Vec<(i64, i64)>,
 }
 
 /// Which kinds of organisation a role may belong to.
@@ -331,10 +337,18 @@ mod store {
             })())
         })
         .collect::<Result<Vec<_>, _>>()?;
+        let category_days: Vec<(i64, i64)> = sqlx::query_as(
+            "select id, resolve_days from categories where resolve_days is not null",
+        )
+        .fetch_all(&db.pool)
+        .await?;
         Ok(AdminData {
             orgs: tree_order(orgs),
             categories: crate::orgs::categories(db).await?,
             staff,
+            holidays: crate::deadlines::holidays(db).await?,
+            policy: crate::deadlines::load_policy(&db.pool).await?,
+            category_days,
         })
     }
 }
@@ -387,6 +401,38 @@ mod server_fns {
     pub async fn admin_create_org(input: OrgInput) -> Result<i64, AppError> {
         let (state, loc) = system_admin()?;
         add_org(&state.db, &input)
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_save_holiday")]
+    pub async fn admin_save_holiday(input: crate::deadlines::HolidayInput) -> Result<(), AppError> {
+        let (state, loc) = system_admin()?;
+        crate::deadlines::save_holiday(&state.db, &input, crate::db::now())
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_remove_holiday")]
+    pub async fn admin_remove_holiday(date: String) -> Result<(), AppError> {
+        let (state, _) = system_admin()?;
+        crate::deadlines::remove_holiday(&state.db, &date, crate::db::now()).await
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_save_policy")]
+    pub async fn admin_save_policy(
+        input: crate::deadlines::PolicyInput,
+    ) -> Result<crate::deadlines::Policy, AppError> {
+        let (state, loc) = system_admin()?;
+        crate::deadlines::save_policy(&state.db, &input, crate::db::now())
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
+    #[server(prefix = "/api", endpoint = "admin_category_days")]
+    pub async fn admin_category_days(category_id: i64, days: String) -> Result<(), AppError> {
+        let (state, loc) = system_admin()?;
+        crate::deadlines::save_category_days(&state.db, category_id, &days, crate::db::now())
             .await
             .map_err(|e| e.localize(loc))
     }

@@ -373,6 +373,34 @@ impl DeadlineView {
     }
 }
 
+/// The admin's holiday form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HolidayInput {
+    pub date: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// The admin's form of deadline lengths, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyInput {
+    pub verify_days: String,
+    pub follow_up_days: String,
+    pub resolve_days: String,
+    pub contest_days: String,
+}
+
+/// A category's own resolution length, as typed (empty: the default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CategoryDaysInput {
+    /// Filled from the form's address, to show an error next to the right category.
+    pub category_id: String,
+    pub resolve_days: String,
+}
+
 #[cfg(feature = "ssr")]
 mod store;
 #[cfg(feature = "ssr")]

@@ -9,6 +9,7 @@
 mod account;
 mod admin;
 mod deadline;
+mod figures;
 mod file_report;
 mod home;
 mod listing;
@@ -19,6 +20,7 @@ mod track;
 
 pub use account::{LoginPage, MyReportsPage, RegisterPage};
 pub use admin::AdminPage;
+pub use figures::{FiguresPage, RankingPage};
 pub use file_report::{FileReportPage, ReportForm, ReportFormText};
 pub use home::HomePage;
 pub use listing::ListingPage;
@@ -112,6 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/laporan") view=ListingPage ssr=SsrMode::Async />
                     <Route path=path!("/laporan/:id") view=ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/lacak") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/statistik") view=FiguresPage ssr=SsrMode::Async />
+                    <Route path=path!("/statistik/peringkat") view=RankingPage ssr=SsrMode::Async />
                     <Route path=path!("/masuk") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/daftar") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/laporan-saya") view=MyReportsPage ssr=SsrMode::Async />
@@ -153,6 +157,7 @@ fn Frame(children: Children) -> impl IntoView {
                 <a href="/lapor">{tr!(loc, "nav.file")}</a>
                 <a href="/laporan">{tr!(loc, "nav.list")}</a>
                 <a href="/lacak">{tr!(loc, "nav.track")}</a>
+                <a href=viewer.staff.as_ref().and_then(|s| s.org_id).map(|o| format!("/statistik?instansi={o}")).unwrap_or_else(|| "/statistik".to_owned())>{tr!(loc, "nav.figures")}</a>
                 {match (viewer.account, viewer.staff) {
                     (Some(_), Some(staff)) => view! {
                         // The overseer has no inbox: it acts on nothing.

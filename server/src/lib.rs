@@ -6,6 +6,7 @@ pub mod cli;
 pub mod forms;
 pub mod http_layers;
 pub mod live;
+pub mod open_data;
 pub mod staff_forms;
 
 use anyhow::Context;
@@ -152,6 +153,20 @@ pub fn router(state: AppState) -> Router {
             "/petugas/admin/kategori",
             post(staff_forms::create_category),
         )
+        .route(
+            "/petugas/admin/kategori/{id}/tenggat",
+            post(staff_forms::category_days),
+        )
+        .route("/petugas/admin/libur", post(staff_forms::save_holiday))
+        .route(
+            "/petugas/admin/libur/{date}/hapus",
+            post(staff_forms::remove_holiday),
+        )
+        .route("/petugas/admin/tenggat", post(staff_forms::save_policy))
+        .route("/statistik/unduh.csv", get(open_data::figures_csv))
+        .route("/statistik/unduh.json", get(open_data::figures_json))
+        .route("/data/laporan.csv", get(open_data::reports_csv))
+        .route("/data/laporan.json", get(open_data::reports_json))
         .route("/healthz", get(|| async { "ok" }))
         .route("/langsung", get(live::stream))
         .leptos_routes_with_handler(routes, get(page_handler))

@@ -8,6 +8,7 @@ use app::accounts::LoginInput;
 use app::admin::{self, CategoryInput, OrgInput, StaffInput};
 use app::casework::{self, ActInput, StaffMessageInput, case_path};
 use app::db::now;
+use app::deadlines::{self, CategoryDaysInput, HolidayInput, PolicyInput};
 use app::error::AppError;
 use app::lifecycle::Role;
 use app::pages::FormEcho;
@@ -201,6 +202,69 @@ pub async fn create_category(State(state): State<AppState>, req: Request<Body>) 
     }
     match admin::add_category(&state.db, &input).await {
         Ok(_) => Redirect::to(&format!("{ADMIN}?selesai=1")).into_response(),
+        Err(e) => admin_again(state, head, input, e, ctx.locale).await,
+    }
+}
+
+/// `POST /petugas/admin/libur`: adds or renames a day off.
+pub async fn save_holiday(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<HolidayInput>(&state, req).await;
+    if let Some(refused) = refuse_unless_system_admin(&ctx) {
+        return refused;
+    }
+    match deadlines::save_holiday(&state.db, &input, now()).await {
+        Ok(()) => Redirect::to(&format!("{ADMIN}?selesai=1#calendar-title")).into_response(),
+        Err(e) => admin_again(state, head, input, e, ctx.locale).await,
+    }
+}
+
+/// `POST /petugas/admin/libur/{date}/hapus`: removes a day off.
+pub async fn remove_holiday(
+    State(state): State<AppState>,
+    Path(date): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let (ctx, (), head) = read_form::<()>(&state, req).await;
+    if let Some(refused) = refuse_unless_system_admin(&ctx) {
+        return refused;
+    }
+    match deadlines::remove_holiday(&state.db, &date, now()).await {
+        Ok(()) => Redirect::to(&format!("{ADMIN}?selesai=1#calendar-title")).into_response(),
+        Err(e) => {
+            let input = HolidayInput {
+                date,
+                ..Default::default()
+            };
+            admin_again(state, head, input, e, ctx.locale).await
+        }
+    }
+}
+
+/// `POST /petugas/admin/tenggat`: the default deadline lengths.
+pub async fn save_policy(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (ctx, input, head) = read_form::<PolicyInput>(&state, req).await;
+    if let Some(refused) = refuse_unless_system_admin(&ctx) {
+        return refused;
+    }
+    match deadlines::save_policy(&state.db, &input, now()).await {
+        Ok(_) => Redirect::to(&format!("{ADMIN}?selesai=1#deadline-title")).into_response(),
+        Err(e) => admin_again(state, head, input, e, ctx.locale).await,
+    }
+}
+
+/// `POST /petugas/admin/kategori/{id}/tenggat`.
+pub async fn category_days(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: Request<Body>,
+) -> Response {
+    let (ctx, mut input, head) = read_form::<CategoryDaysInput>(&state, req).await;
+    if let Some(refused) = refuse_unless_system_admin(&ctx) {
+        return refused;
+    }
+    input.category_id = id.to_string();
+    match deadlines::save_category_days(&state.db, id, &input.resolve_days, now()).await {
+        Ok(()) => Redirect::to(&format!("{ADMIN}?selesai=1#cat-title")).into_response(),
         Err(e) => admin_again(state, head, input, e, ctx.locale).await,
     }
 }

@@ -10,6 +10,7 @@ mod integration {
     pub mod casework;
     pub mod deadlines;
     pub mod figures;
+    pub mod figures_http;
     pub mod http;
     pub mod live;
     pub mod reports;

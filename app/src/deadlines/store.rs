@@ -282,15 +282,6 @@ pub async fn holidays(db: &Db) -> AppResult<Vec<Holiday>> {
         .map_err(AppError::from)
 }
 
-/// The admin's holiday form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HolidayInput {
-    pub date: String,
-    pub name: String,
-    pub kind: String,
-}
-
 /// Adds (or renames) a day off, then recomputes the deadlines of open reports.
 pub async fn save_holiday(db: &Db, input: &HolidayInput, now: i64) -> AppResult<()> {
     let mut errors = Vec::new();
@@ -334,16 +325,6 @@ pub async fn remove_holiday(db: &Db, date: &str, now: i64) -> AppResult<()> {
     }
     refresh_open(db, now).await?;
     Ok(())
-}
-
-/// The admin's form of deadline lengths, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PolicyInput {
-    pub verify_days: String,
-    pub follow_up_days: String,
-    pub resolve_days: String,
-    pub contest_days: String,
 }
 
 /// A length in working days: a whole number from 1 to [`Policy::MAX_DAYS`].

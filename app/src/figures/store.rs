@@ -489,7 +489,7 @@ pub async fn open_reports(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    let days = |v: Option<i64>| v.map(|s| crate::calendar::days_tenths(s));
+    let days = |v: Option<i64>| v.map(crate::calendar::days_tenths);
     rows.iter()
         .map(|r| -> Result<OpenReport, sqlx::Error> {
             Ok(OpenReport {

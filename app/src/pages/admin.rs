@@ -3,6 +3,8 @@
 
 use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
 use crate::admin::{AdminData, CategoryInput, OrgInput, StaffInput, admin_overview};
+use crate::calendar::HolidayKind;
+use crate::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::orgs::OrgKind;
@@ -85,10 +87,16 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
     let staff_echo = use_context::<FormEcho<StaffInput>>();
     let org_echo = use_context::<FormEcho<OrgInput>>();
     let cat_echo = use_context::<FormEcho<CategoryInput>>();
+    let holiday_echo = use_context::<FormEcho<HolidayInput>>();
+    let policy_echo = use_context::<FormEcho<PolicyInput>>();
+    let days_echo = use_context::<FormEcho<CategoryDaysInput>>();
     for e in [
         staff_echo.as_ref().map(|e| &e.error),
         org_echo.as_ref().map(|e| &e.error),
         cat_echo.as_ref().map(|e| &e.error),
+        holiday_echo.as_ref().map(|e| &e.error),
+        policy_echo.as_ref().map(|e| &e.error),
+        days_echo.as_ref().map(|e| &e.error),
     ]
     .into_iter()
     .flatten()
@@ -110,6 +118,40 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
         .map(|e| e.input.clone())
         .unwrap_or_default();
     let (c_field, c_general) = messages(cat_echo.map(|e| e.error), loc);
+    let h_in = holiday_echo
+        .as_ref()
+        .map(|e| e.input.clone())
+        .unwrap_or_default();
+    let (h_field, h_general) = messages(holiday_echo.map(|e| e.error), loc);
+    let p_in = policy_echo
+        .as_ref()
+        .map(|e| e.input.clone())
+        .unwrap_or_else(|| PolicyInput {
+            verify_days: o.policy.verify_days.to_string(),
+            follow_up_days: o.policy.follow_up_days.to_string(),
+            resolve_days: o.policy.resolve_days.to_string(),
+            contest_days: o.policy.contest_days.to_string(),
+        });
+    let (p_field, p_general) = messages(policy_echo.map(|e| e.error), loc);
+    let days_error = days_echo.map(|e| {
+        (
+            e.input.category_id.clone(),
+            e.input.resolve_days.clone(),
+            e.error
+                .field_message("resolve_days")
+                .unwrap_or_else(|| e.error.user_message(loc)),
+        )
+    });
+    let policy_field = |name: &'static str, key: &'static str, value: String| {
+        let msg = p_field(name);
+        let id = format!("p-{name}");
+        view! {
+            <label for=id.clone()>{tr!(loc, key)}</label>
+            <input id=id name=name type="number" min="1" max="60" required value=value
+                aria-invalid=msg.is_some().then_some("true") />
+            <FieldMessage field=name message=msg />
+        }
+    };
     let org_options = |selected: String| {
         o.orgs
             .iter()
@@ -225,8 +267,26 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
         </section>
         <section aria-labelledby="cat-title">
             <h2 id="cat-title">{tr!(loc, "admin.categories")}</h2>
-            <ul>
-                {o.categories.iter().map(|c| view! { <li>{c.name(loc).to_owned()}" "<span class="meta">{format!("({})", c.code)}</span></li> }).collect_view()}
+            <ul class="categories">
+                {o.categories.iter().map(|c| {
+                    let own = o.category_days.iter().find(|(id, _)| *id == c.id).map(|(_, d)| d.to_string());
+                    let error = days_error.clone().filter(|(id, _, _)| *id == c.id.to_string());
+                    let value = error.as_ref().map(|(_, typed, _)| typed.clone()).or(own).unwrap_or_default();
+                    let fid = format!("days-{}", c.id);
+                    view! {
+                        <li>
+                            {c.name(loc).to_owned()}" "<span class="meta">{format!("({})", c.code)}</span>
+                            <form method="post" action=format!("/petugas/admin/kategori/{}/tenggat", c.id) class="inline days">
+                                <label for=fid.clone()>{tr!(loc, "admin.category_days")}</label>
+                                <input id=fid name="resolve_days" type="number" min="1" max="60" value=value
+                                    placeholder=o.policy.resolve_days.to_string()
+                                    aria-invalid=error.is_some().then_some("true") />
+                                <button type="submit" class="link">{tr!(loc, "admin.save")}<span class="visually-hidden">{format!(" {}", c.code)}</span></button>
+                                {error.map(|(_, _, m)| view! { <p class="field-error">{m}</p> })}
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
             </ul>
             <form method="post" action="/petugas/admin/kategori" class="narrow">
                 <h3>{tr!(loc, "admin.new_category")}</h3>
@@ -241,6 +301,65 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 <input id="c-name-en" name="name_en" type="text" required value=c_in.name_en.clone() />
                 <FieldMessage field="name_en" message=c_field("name_en") />
                 <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
+            </form>
+        </section>
+        <section aria-labelledby="deadline-title">
+            <h2 id="deadline-title">{tr!(loc, "admin.deadlines")}</h2>
+            <form method="post" action="/petugas/admin/tenggat" class="narrow">
+                {p_general.map(|m| view! { <ErrorNotice message=m /> })}
+                {policy_field("verify_days", "deadline.verify", p_in.verify_days.clone())}
+                {policy_field("follow_up_days", "deadline.follow_up", p_in.follow_up_days.clone())}
+                {policy_field("resolve_days", "deadline.resolve", p_in.resolve_days.clone())}
+                {policy_field("contest_days", "deadline.contest", p_in.contest_days.clone())}
+                <p class="hint">{tr!(loc, "admin.deadlines_hint")}</p>
+                <button type="submit" class="primary">{tr!(loc, "admin.save")}</button>
+            </form>
+        </section>
+        <section aria-labelledby="calendar-title">
+            <h2 id="calendar-title">{tr!(loc, "admin.calendar")}</h2>
+            {h_general.map(|m| view! { <ErrorNotice message=m /> })}
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(loc, "admin.calendar")>
+                <table class="holidays">
+                    <thead><tr>
+                        <th scope="col">{tr!(loc, "admin.date")}</th>
+                        <th scope="col">{tr!(loc, "admin.holiday_name")}</th>
+                        <th scope="col">{tr!(loc, "admin.kind")}</th>
+                        <th scope="col"><span class="visually-hidden">{tr!(loc, "admin.remove")}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {o.holidays.iter().map(|h| view! {
+                            <tr>
+                                <td>{loc.date(&h.date)}</td>
+                                <td>{h.name.clone()}</td>
+                                <td>{tr!(loc, h.kind.label_key())}</td>
+                                <td>
+                                    <form method="post" action=format!("/petugas/admin/libur/{}/hapus", h.date) class="inline">
+                                        <button type="submit" class="link">{tr!(loc, "admin.remove")}<span class="visually-hidden">{format!(" {}", h.date)}</span></button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <form method="post" action="/petugas/admin/libur" class="narrow">
+                <h3>{tr!(loc, "admin.new_holiday")}</h3>
+                <label for="h-date">{tr!(loc, "admin.date")}</label>
+                <input id="h-date" name="date" type="date" required value=h_in.date.clone()
+                    aria-invalid=h_field("date").is_some().then_some("true") />
+                <FieldMessage field="date" message=h_field("date") />
+                <label for="h-name">{tr!(loc, "admin.holiday_name")}</label>
+                <input id="h-name" name="name" type="text" required maxlength="100" value=h_in.name.clone()
+                    aria-invalid=h_field("name").is_some().then_some("true") />
+                <FieldMessage field="name" message=h_field("name") />
+                <label for="h-kind">{tr!(loc, "admin.kind")}</label>
+                <select id="h-kind" name="kind">
+                    {HolidayKind::ALL.iter().map(|k| view! {
+                        <option value=k.code() selected=h_in.kind == k.code()>{tr!(loc, k.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="kind" message=h_field("kind") />
+                <button type="submit" class="primary">{tr!(loc, "admin.save")}</button>
             </form>
         </section>
     }

@@ -95,13 +95,13 @@ async fn an_untouched_report_turns_overdue_and_reaches_the_national_admin() {
 
         let friday = NOW + 4 * DAY;
         let late = inbox(db, &coordinator, friday).await.expect("inbox");
-        assert_eq!(tracking_ids(&late, "staff.overdue"), [id.clone()]);
+        assert_eq!(tracking_ids(&late, "staff.overdue"), [id.as_str()]);
         let item = &late.sections[0].items[0];
         assert!(item.deadline.expect("deadline").overdue());
         let national_box = inbox(db, &national, friday).await.expect("inbox");
         assert_eq!(
             tracking_ids(&national_box, "staff.late_verification"),
-            [id.clone()]
+            [id.as_str()]
         );
         // The citizen's page says so too.
         let view = find_report_at(db, &id, by_code(&filed), friday)
@@ -148,11 +148,11 @@ async fn a_late_follow_up_is_flagged_to_the_opd_and_its_coordinator_but_not_whil
         // Next Tuesday: 6 working days since disposition.
         let then = NOW + 8 * DAY;
         let opd_box = inbox(db, &pupr, then).await.expect("inbox");
-        assert_eq!(tracking_ids(&opd_box, "staff.overdue"), [late.clone()]);
+        assert_eq!(tracking_ids(&opd_box, "staff.overdue"), [late.as_str()]);
         let coordinator_box = inbox(db, &coordinator, then).await.expect("inbox");
         assert_eq!(
             tracking_ids(&coordinator_box, "staff.overdue"),
-            [late.clone()]
+            [late.as_str()]
         );
         let other = inbox(db, &dinkes, then).await.expect("inbox");
         assert!(tracking_ids(&other, "staff.overdue").is_empty());
@@ -246,7 +246,7 @@ async fn the_citizen_contests_then_confirms_and_rates() {
         );
         // Same OPD, its inbox has it again; the resolution clock counts on from one day.
         let opd_box = inbox(db, &pupr, NOW + 2 * DAY).await.expect("inbox");
-        assert_eq!(tracking_ids(&opd_box, "staff.in_progress"), [id.clone()]);
+        assert_eq!(tracking_ids(&opd_box, "staff.in_progress"), [id.as_str()]);
         assert_eq!(view.clocks.expect("clocks").resolve.used_secs, DAY);
 
         resolve(db, &pupr, &id, NOW + 3 * DAY).await;

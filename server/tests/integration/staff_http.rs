@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
 /// Signs in and returns the session cookie (`name=value`).
-async fn sign_in(app: &Router, email: &str) -> String {
+pub async fn sign_in(app: &Router, email: &str) -> String {
     let res = send(
         app,
         form(
@@ -43,7 +43,7 @@ fn session_of(res: &Answer) -> String {
 
 /// A page visit as a browser makes it (browsers ask for HTML, which is what makes a signed-out
 /// visit redirect to the login page).
-fn get_as(uri: &str, cookie: &str) -> Request<Body> {
+pub fn get_as(uri: &str, cookie: &str) -> Request<Body> {
     Request::get(uri)
         .header(header::COOKIE, cookie)
         .header(header::ACCEPT, "text/html")
@@ -52,7 +52,7 @@ fn get_as(uri: &str, cookie: &str) -> Request<Body> {
 }
 
 /// A server function call with url-encoded arguments, as the browser sends it.
-fn call(name: &str, args: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
+pub fn call(name: &str, args: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
     let mut req = Request::post(format!("/api/{name}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json");
@@ -302,6 +302,12 @@ async fn confidential_reports_stay_out_of_every_public_route() {
             get(&format!("/laporan/{id}?kode=AAAA-BBBB-CCCC")),
             call("public_reports", &[], None),
             call("get_report", &[("tracking_id", id)], None),
+            get("/data/laporan.csv?dari=2026-11&sampai=2026-11"),
+            get("/data/laporan.json?dari=2026-11&sampai=2026-11"),
+            get("/statistik?dari=2026-11&sampai=2026-11"),
+            get("/statistik/unduh.csv?dari=2026-11&sampai=2026-11"),
+            get("/statistik/unduh.json?dari=2026-11&sampai=2026-11"),
+            get("/statistik/peringkat?dari=2026-11&sampai=2026-11"),
         ];
         for req in public {
             let uri = req.uri().to_string();

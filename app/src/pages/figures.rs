@@ -1,0 +1,406 @@
+//! `/statistik`: the figures of a subtree and period, for the public and (starting at their
+//! own organisation) for officials; `/statistik/peringkat`: the ranking of regions and OPDs.
+//! Charts are SVG drawn here, sized for a phone, each followed by its numbers as a table.
+
+use super::{ErrorNotice, set_error_status, use_locale};
+use crate::figures::{
+    Breakdown, FigureFilter, Figures, RankRow, Ranking, Speed, get_figures, get_ranking,
+};
+use crate::i18n::Locale;
+use crate::orgs::get_catalogue;
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// A number with `decimals` places, a decimal comma in Indonesian.
+pub fn number(loc: Locale, value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    match loc {
+        Locale::Id => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+fn percent(loc: Locale, v: Option<f64>) -> String {
+    v.map(|v| format!("{} %", number(loc, v, 0)))
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+fn days(loc: Locale, v: Option<f64>) -> String {
+    v.map(|v| number(loc, v, 1))
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+fn filter_from_query() -> FigureFilter {
+    let q = use_query_map().read_untracked().clone();
+    FigureFilter {
+        instansi: q.get("instansi").unwrap_or_default(),
+        dari: q.get("dari").unwrap_or_default(),
+        sampai: q.get("sampai").unwrap_or_default(),
+    }
+}
+
+/// The query string of a filter, for the export links.
+fn query(f: &FigureFilter) -> String {
+    format!(
+        "?instansi={}&dari={}&sampai={}",
+        super::url_encode(&f.instansi),
+        super::url_encode(&f.dari),
+        super::url_encode(&f.sampai)
+    )
+}
+
+#[component]
+pub fn FiguresPage() -> impl IntoView {
+    let loc = use_locale();
+    let filter = filter_from_query();
+    let figures = super::page_data(get_figures(filter.clone()));
+    let options = super::page_data(get_catalogue());
+    view! {
+        <Title text=tr!(loc, "figures.title") />
+        <h1>{tr!(loc, "figures.title")}</h1>
+        <p class="lead">{tr!(loc, "figures.lead")}</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let figures = figures.clone();
+                let options = options.clone();
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    let (figures, options) = futures::join!(figures, options);
+                    let (f, options) = match (figures, options) {
+                        (Ok(f), Ok(o)) => (f, o),
+                        (Err(e), _) | (_, Err(e)) => {
+                            set_error_status(&e);
+                            return view! { <ErrorNotice message=e.user_message(loc) /> }.into_any();
+                        }
+                    };
+                    let export = query(&FigureFilter {
+                        dari: f.from.clone(),
+                        sampai: f.to.clone(),
+                        ..filter.clone()
+                    });
+                    view! {
+                        <form method="get" action="/statistik" class="filters">
+                            <label for="f-instansi">{tr!(loc, "figures.org")}</label>
+                            <select id="f-instansi" name="instansi">
+                                <option value="">{tr!(loc, "figures.country")}</option>
+                                {options.agencies.iter().map(|a| view! {
+                                    <option value=a.id.to_string() selected=filter.instansi == a.id.to_string()>{a.label()}</option>
+                                }).collect_view()}
+                            </select>
+                            <label for="f-dari">{tr!(loc, "figures.from")}</label>
+                            <input id="f-dari" name="dari" type="month" value=f.from.clone() />
+                            <label for="f-sampai">{tr!(loc, "figures.to")}</label>
+                            <input id="f-sampai" name="sampai" type="month" value=f.to.clone() />
+                            <button type="submit" class="secondary">{tr!(loc, "figures.show")}</button>
+                        </form>
+                        <FiguresBody f loc />
+                        <p class="exports">
+                            {tr!(loc, "figures.download")}" "
+                            <a href=format!("/statistik/unduh.csv{export}")>"CSV"</a>" · "
+                            <a href=format!("/statistik/unduh.json{export}")>"JSON"</a>" · "
+                            <a href=format!("/data/laporan.csv{export}")>{tr!(loc, "figures.open_data")}" (CSV)"</a>" · "
+                            <a href=format!("/data/laporan.json{export}")>{tr!(loc, "figures.open_data")}" (JSON)"</a>" · "
+                            <a href=format!("/statistik/peringkat{export}")>{tr!(loc, "figures.ranking")}</a>
+                        </p>
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
+    let scope = f
+        .org_name
+        .clone()
+        .unwrap_or_else(|| tr!(loc, "figures.country"));
+    let period = tr!(
+        loc,
+        "figures.period",
+        from = f.from.clone(),
+        to = f.to.clone()
+    );
+    let rating = f
+        .rating_average
+        .map(|r| format!("{} / 5 ({})", number(loc, r, 1), f.ratings))
+        .unwrap_or_else(|| "–".to_owned());
+    let cards = [
+        ("figures.received", f.received.to_string(), "received"),
+        (
+            "figures.followed_up",
+            percent(loc, f.followed_up_share),
+            "followed",
+        ),
+        (
+            "figures.finished",
+            percent(loc, f.finished_share),
+            "finished",
+        ),
+        ("figures.overdue_now", f.overdue_now.to_string(), "overdue"),
+        ("figures.rating", rating, "rating"),
+    ];
+    let speeds = [
+        ("deadline.verify", f.verify),
+        ("deadline.follow_up", f.follow_up),
+        ("deadline.resolve", f.resolve),
+    ];
+    view! {
+        <h2 class="scope">{scope}" · "{period}</h2>
+        <ul class="cards">
+            {cards.into_iter().map(|(key, value, id)| view! {
+                <li data-testid=format!("figure-{id}")><strong>{value}</strong><span>{tr!(loc, key)}</span></li>
+            }).collect_view()}
+        </ul>
+        <h2 id="speed-title">{tr!(loc, "figures.speed")}</h2>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="speed-title">
+            <table class="figures">
+                <thead><tr>
+                    <th scope="col">{tr!(loc, "figures.step")}</th>
+                    <th scope="col">{tr!(loc, "figures.average")}</th>
+                    <th scope="col">{tr!(loc, "figures.median")}</th>
+                    <th scope="col">{tr!(loc, "figures.within")}</th>
+                    <th scope="col">{tr!(loc, "figures.overdue_now")}</th>
+                </tr></thead>
+                <tbody>
+                    {speeds.into_iter().map(|(key, s): (&str, Speed)| view! {
+                        <tr>
+                            <th scope="row">{tr!(loc, key)}</th>
+                            <td>{days(loc, s.average_days)}</td>
+                            <td>{days(loc, s.median_days)}</td>
+                            <td>{percent(loc, s.within_share)}</td>
+                            <td>{s.overdue_now}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">{tr!(loc, "figures.speed_hint")}</p>
+        <h2 id="trend-title">{tr!(loc, "figures.trend")}</h2>
+        <MonthChart months=f.by_month.clone() loc />
+        <BreakdownTable rows=f.by_month.clone() caption=tr!(loc, "figures.trend") head=tr!(loc, "figures.month") loc />
+        <h2 id="category-title">{tr!(loc, "figures.by_category")}</h2>
+        <BarChart rows=f.by_category.clone() loc />
+        <BreakdownTable rows=f.by_category.clone() caption=tr!(loc, "figures.by_category") head=tr!(loc, "report.category") loc />
+        <h2 id="opd-title">{tr!(loc, "figures.by_opd")}</h2>
+        <BreakdownTable rows=f.by_opd.clone() caption=tr!(loc, "figures.by_opd") head=tr!(loc, "staff.opd") loc />
+    }
+}
+
+/// Received and finished per month, as columns.
+#[component]
+fn MonthChart(months: Vec<Breakdown>, loc: Locale) -> impl IntoView {
+    const W: f64 = 320.0;
+    const H: f64 = 150.0;
+    const BASE: f64 = 130.0;
+    let max = months.iter().map(|m| m.received).max().unwrap_or(0).max(1) as f64;
+    let n = months.len().max(1) as f64;
+    let slot = W / n;
+    let bar = (slot * 0.4).max(0.5);
+    let label_every = (months.len() / 6).max(1);
+    let bars = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let x = i as f64 * slot + slot * 0.1;
+            let h_received = m.received as f64 / max * (BASE - 10.0);
+            let h_finished = m.finished as f64 / max * (BASE - 10.0);
+            let label = (i % label_every == 0).then(|| {
+                view! {
+                    <text x=format!("{:.1}", x) y="146" class="axis">{m.key.get(2..).unwrap_or_default().replace('-', "/")}</text>
+                }
+            });
+            view! {
+                <rect x=format!("{x:.1}") y=format!("{:.1}", BASE - h_received) width=format!("{bar:.1}") height=format!("{h_received:.1}") class="received" />
+                <rect x=format!("{:.1}", x + bar) y=format!("{:.1}", BASE - h_finished) width=format!("{bar:.1}") height=format!("{h_finished:.1}") class="finished" />
+                {label}
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {W} {H}") aria-hidden="true" focusable="false" data-testid="chart-trend">
+                <line x1="0" y1=BASE x2=W y2=BASE class="axis" />
+                <text x="0" y="9" class="axis">{max as i64}</text>
+                {bars}
+            </svg>
+            <figcaption>
+                <span class="key received"></span>{tr!(loc, "figures.received")}" "
+                <span class="key finished"></span>{tr!(loc, "figures.finished_count")}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// Received per row, as horizontal bars.
+#[component]
+fn BarChart(rows: Vec<Breakdown>, loc: Locale) -> impl IntoView {
+    const W: f64 = 320.0;
+    const ROW: f64 = 22.0;
+    let max = rows.iter().map(|r| r.received).max().unwrap_or(0).max(1) as f64;
+    let height = (rows.len() as f64 * ROW).max(ROW);
+    let bars = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let y = i as f64 * ROW;
+            let width = r.received as f64 / max * (W - 150.0);
+            view! {
+                <text x="0" y=format!("{:.1}", y + 15.0) class="label">{r.label(loc).chars().take(22).collect::<String>()}</text>
+                <rect x="150" y=format!("{:.1}", y + 4.0) width=format!("{width:.1}") height="14" class="received" />
+                <text x=format!("{:.1}", 154.0 + width) y=format!("{:.1}", y + 15.0) class="value">{r.received}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {W} {height}") aria-hidden="true" focusable="false" data-testid="chart-category">
+                {bars}
+            </svg>
+        </figure>
+    }
+}
+
+/// A breakdown's numbers, for reading and for screen readers.
+#[component]
+fn BreakdownTable(
+    rows: Vec<Breakdown>,
+    caption: String,
+    head: String,
+    loc: Locale,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">{tr!(loc, "figures.none")}</p> }.into_any();
+    }
+    let label = caption.clone();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
+            <table class="figures">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead><tr>
+                    <th scope="col">{head}</th>
+                    <th scope="col">{tr!(loc, "figures.received")}</th>
+                    <th scope="col">{tr!(loc, "figures.finished_count")}</th>
+                    <th scope="col">{tr!(loc, "figures.overdue_now")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr>
+                            <th scope="row">{r.label(loc).to_owned()}</th>
+                            <td>{r.received}</td>
+                            <td>{r.finished}</td>
+                            <td>{r.overdue_now}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RankingPage() -> impl IntoView {
+    let loc = use_locale();
+    let filter = filter_from_query();
+    let ranking = super::page_data(get_ranking(filter));
+    view! {
+        <Title text=tr!(loc, "figures.ranking") />
+        <h1>{tr!(loc, "figures.ranking")}</h1>
+        <p class="lead">{tr!(loc, "figures.ranking_lead")}</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let ranking = ranking.clone();
+                Suspend::new(async move {
+                    match ranking.await {
+                        Ok(r) => view! { <RankingBody r loc /> }.into_any(),
+                        Err(e) => {
+                            set_error_status(&e);
+                            view! { <ErrorNotice message=e.user_message(loc) /> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RankingBody(r: Ranking, loc: Locale) -> impl IntoView {
+    view! {
+        <form method="get" action="/statistik/peringkat" class="filters">
+            <label for="r-dari">{tr!(loc, "figures.from")}</label>
+            <input id="r-dari" name="dari" type="month" value=r.from.clone() />
+            <label for="r-sampai">{tr!(loc, "figures.to")}</label>
+            <input id="r-sampai" name="sampai" type="month" value=r.to.clone() />
+            <button type="submit" class="secondary">{tr!(loc, "figures.show")}</button>
+        </form>
+        <h2 id="regions-title">{tr!(loc, "figures.regions")}</h2>
+        <RankTable rows=r.regions labelled="regions-title" loc />
+        <h2 id="opds-title">{tr!(loc, "figures.opds")}</h2>
+        <RankTable rows=r.opds labelled="opds-title" loc />
+    }
+}
+
+#[component]
+fn RankTable(rows: Vec<RankRow>, labelled: &'static str, loc: Locale) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby=labelled>
+            <table class="figures ranking">
+                <thead><tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">{tr!(loc, "figures.org")}</th>
+                    <th scope="col">{tr!(loc, "figures.received")}</th>
+                    <th scope="col">{tr!(loc, "figures.finished")}</th>
+                    <th scope="col">{tr!(loc, "figures.verify_average")}</th>
+                    <th scope="col">{tr!(loc, "figures.follow_up_average")}</th>
+                    <th scope="col">{tr!(loc, "figures.overdue_now")}</th>
+                    <th scope="col">{tr!(loc, "figures.flags")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().enumerate().map(|(i, r)| {
+                        let mut flags = Vec::new();
+                        if r.few_reports {
+                            flags.push(tr!(loc, "figures.few_reports"));
+                        }
+                        if r.slow_verification {
+                            flags.push(tr!(loc, "figures.slow_verification"));
+                        }
+                        let name = match &r.parent {
+                            Some(p) => format!("{} — {p}", r.name),
+                            None => r.name.clone(),
+                        };
+                        view! {
+                            <tr class=(!flags.is_empty()).then_some("flagged")>
+                                <td>{i + 1}</td>
+                                <th scope="row"><a href=format!("/statistik?instansi={}", r.org_id)>{name}</a></th>
+                                <td>{r.received}</td>
+                                <td>{percent(loc, r.finished_share)}</td>
+                                <td>{days(loc, r.verify_average_days)}</td>
+                                <td>{days(loc, r.follow_up_average_days)}</td>
+                                <td>{r.overdue_now}</td>
+                                <td class="flags">{flags.join("; ")}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_the_decimal_comma_in_indonesian() {
+        assert_eq!(number(Locale::Id, 0.7, 1), "0,7");
+        assert_eq!(number(Locale::En, 0.7, 1), "0.7");
+        assert_eq!(percent(Locale::Id, Some(90.476)), "90 %");
+        assert_eq!(percent(Locale::Id, None), "–");
+    }
+}
