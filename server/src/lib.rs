@@ -51,6 +51,12 @@ pub async fn build_state(
     if computed > 0 {
         tracing::info!(reports = computed, "deadlines computed");
     }
+    if app::figures::ensure_rollups(&db)
+        .await
+        .context("bring the figures' sums in step with the reports")?
+    {
+        tracing::info!("figures' sums rebuilt");
+    }
     app::demo::ensure_default_categories(&db).await?;
     let server_secret = app::db::server_secret(&db)
         .await

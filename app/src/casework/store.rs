@@ -572,9 +572,9 @@ pub async fn act(
         return Err(refused(Refusal::WrongStatus));
     }
     let recorded = threads::record(&mut tx, event).await?;
-    if to.is_some() {
-        crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
-    }
+    // Also without a change of status: routing and reclassifying move the report between
+    // the figures' sums.
+    crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
     tx.commit().await?;
     db.hub.announce(db, &[recorded]).await;
     Ok(action)

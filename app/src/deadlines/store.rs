@@ -65,10 +65,12 @@ pub async fn refresh(
 ) -> Result<Clocks, sqlx::Error> {
     let cal = load_calendar(db, &mut **tx).await?;
     let policy = load_policy(&mut **tx).await?;
-    refresh_with(tx, report_id, now, &cal, &policy).await
+    refresh_with(db, tx, report_id, now, &cal, &policy).await
 }
 
+/// Recomputes and stores the clocks, then brings the figures' sums in step with the report.
 async fn refresh_with(
+    db: &Db,
     tx: &mut Transaction<'_, Any>,
     report_id: i64,
     now: i64,
@@ -115,6 +117,7 @@ async fn refresh_with(
     .bind(report_id)
     .execute(&mut **tx)
     .await?;
+    crate::figures::sync(db, tx, report_id).await?;
     Ok(c)
 }
 
@@ -206,7 +209,7 @@ async fn refresh_many(db: &Db, ids: &[i64], now: i64) -> Result<(), sqlx::Error>
     for chunk in ids.chunks(500) {
         let mut tx = db.pool.begin().await?;
         for id in chunk {
-            refresh_with(&mut tx, *id, now, &cal, &policy).await?;
+            refresh_with(db, &mut tx, *id, now, &cal, &policy).await?;
         }
         tx.commit().await?;
     }

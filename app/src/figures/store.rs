@@ -6,7 +6,6 @@ use crate::calendar::DAY;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 /// Unix time at which a month begins in the deployment's time zone.
@@ -29,67 +28,253 @@ pub fn month_of(db: &Db, at: i64) -> Month {
     (local.year(), local.month() as u8)
 }
 
-/// `count of reports where cond`, as a bigint on both engines.
-fn count_if(cond: &str) -> String {
-    format!("cast(coalesce(sum(case when {cond} then 1 else 0 end), 0) as bigint)")
+mod rollup;
+pub use rollup::{ensure as ensure_rollups, rebuild as rebuild_rollups, sync};
+
+/// `yyyymm`.
+fn month_number((y, m): Month) -> i64 {
+    i64::from(y) * 100 + i64::from(m)
 }
 
-fn sum_of(column: &str) -> String {
-    format!("cast(coalesce(sum({column}), 0) as bigint)")
+/// Which rows of the sums a subtree covers. Every report counts at the government that
+/// answers for it (and, once forwarded, at one of that government's OPDs), so a government's
+/// subtree is a set of governments and an OPD's subtree is the OPD.
+enum Subtree {
+    Country,
+    Governments(Vec<i64>),
+    Opd(i64),
 }
 
-const FINISHED: &str = "r.status = 'resolved'";
-const FOLLOWED_UP: &str =
-    "(r.follow_up_secs is not null or r.status in ('in_progress', 'resolved'))";
-const OVERDUE_NOW: &str = "(r.due_at < $4 and r.status <> 'resolved')";
-
-/// The parts of every figures query: `$1` the organisation (0 for the whole country), `$2`
-/// and `$3` the period's bounds, `$4` now. Every query binds all four.
-struct Query {
-    with: String,
-    subtree: String,
-    org: i64,
-    from: i64,
-    to: i64,
-    now: i64,
-}
-
-impl Query {
-    fn new(db: &Db, org: Option<i64>, from: Month, to: Month, now: i64) -> Query {
-        let (with, subtree) = match org {
-            Some(_) => (
-                crate::orgs::subtree_cte("sub", 1),
-                "(r.owner_org_id in (select id from sub) or r.opd_id in (select id from sub))"
-                    .to_owned(),
-            ),
-            None => (String::new(), "$1 = $1".to_owned()),
+impl Subtree {
+    async fn of(db: &Db, org: Option<i64>) -> AppResult<Subtree> {
+        let Some(org) = org else {
+            return Ok(Subtree::Country);
         };
-        Query {
-            with,
-            subtree,
-            org: org.unwrap_or(0),
-            from: month_start(db, from),
-            to: month_start(db, next_month(to)),
-            now,
+        let orgs: Vec<(i64, Option<i64>, String)> =
+            sqlx::query_as("select id, parent_id, kind from organizations")
+                .fetch_all(&db.pool)
+                .await?;
+        let (_, parent, kind) = orgs
+            .iter()
+            .find(|(id, _, _)| *id == org)
+            .ok_or(AppError::NotFound)?;
+        if kind == "opd" {
+            return Ok(Subtree::Opd(org));
+        }
+        let mut ids = vec![org];
+        let mut i = 0;
+        while i < ids.len() {
+            let at = ids[i];
+            ids.extend(
+                orgs.iter()
+                    .filter(|(_, p, _)| *p == Some(at))
+                    .map(|(id, _, _)| *id),
+            );
+            i += 1;
+        }
+        if parent.is_none() {
+            // The root also answers for reports that name no agency yet.
+            ids.push(0);
+        }
+        Ok(Subtree::Governments(ids))
+    }
+
+    fn list(ids: &[i64]) -> String {
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A condition on `figure_cells`.
+    fn cells(&self) -> String {
+        match self {
+            Subtree::Country => "1 = 1".to_owned(),
+            Subtree::Governments(ids) => format!("owner_id in ({})", Self::list(ids)),
+            Subtree::Opd(id) => format!("opd_id = {id}"),
         }
     }
 
-    /// Reports of the subtree received in the period.
-    fn base(&self) -> String {
-        format!(
-            "{} and r.received_at >= $2 and r.received_at < $3 and $4 = $4",
-            self.subtree
-        )
+    /// A condition on `figure_durations`.
+    fn durations(&self) -> String {
+        match self {
+            Subtree::Country => "level = 0".to_owned(),
+            Subtree::Governments(ids) => format!("level = 0 and org_id in ({})", Self::list(ids)),
+            Subtree::Opd(id) => format!("level = 1 and org_id = {id}"),
+        }
     }
 
-    async fn rows(&self, db: &Db, sql: &str) -> Result<Vec<AnyRow>, sqlx::Error> {
-        sqlx::query(sql)
-            .bind(self.org)
-            .bind(self.from)
-            .bind(self.to)
-            .bind(self.now)
-            .fetch_all(&db.pool)
-            .await
+    /// A condition on `reports r`.
+    fn reports(&self) -> String {
+        match self {
+            Subtree::Country => "1 = 1".to_owned(),
+            Subtree::Governments(ids) => {
+                format!("coalesce(r.owner_org_id, 0) in ({})", Self::list(ids))
+            }
+            Subtree::Opd(id) => format!("r.opd_id = {id}"),
+        }
+    }
+}
+
+fn sum(column: &str) -> String {
+    format!("cast(coalesce(sum({column}), 0) as bigint) as {column}")
+}
+
+const CELL_SUMS: [&str; 15] = [
+    "received",
+    "finished",
+    "archived",
+    "followed",
+    "rated",
+    "rating_sum",
+    "verify_n",
+    "verify_sum",
+    "verify_ok",
+    "follow_up_n",
+    "follow_up_sum",
+    "follow_up_ok",
+    "resolve_n",
+    "resolve_sum",
+    "resolve_ok",
+];
+
+/// Sums of cells, grouped by `group` (an expression on `figure_cells`, or none).
+async fn cell_sums(
+    db: &Db,
+    subtree: &Subtree,
+    from: Month,
+    to: Month,
+    group: Option<&str>,
+) -> Result<Vec<(i64, HashMap<&'static str, i64>)>, sqlx::Error> {
+    let sums: Vec<String> = CELL_SUMS.iter().map(|c| sum(c)).collect();
+    let (select_group, group_by) = match group {
+        Some(g) => (format!("{g} as g, "), format!(" group by {g}")),
+        None => (String::new(), String::new()),
+    };
+    let sql = format!(
+        "select {select_group}{} from figure_cells where {} and month >= {} and month <= {}{group_by}",
+        sums.join(", "),
+        subtree.cells(),
+        month_number(from),
+        month_number(to),
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            let g = if group.is_some() { r.try_get("g")? } else { 0 };
+            let mut m = HashMap::new();
+            for c in CELL_SUMS {
+                m.insert(c, r.try_get::<i64, _>(c)?);
+            }
+            Ok((g, m))
+        })
+        .collect()
+}
+
+/// An open report past a deadline now: where it counts, and which clocks are late.
+struct Late {
+    received_at: i64,
+    category: i64,
+    owner: i64,
+    opd: i64,
+    /// verify, follow-up, resolve.
+    clocks: [bool; 3],
+}
+
+/// The open reports of a subtree past a deadline at `now` (any period): few, found by the
+/// index on `due_at`.
+async fn late(db: &Db, subtree: &Subtree, now: i64) -> Result<Vec<Late>, sqlx::Error> {
+    let sql = format!(
+        "select r.received_at, r.category_id, coalesce(r.owner_org_id, 0) as owner_id, \
+         coalesce(r.opd_id, 0) as opd_id, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at \
+         from reports r where r.due_at < $1 and r.status <> 'resolved' and {}",
+        subtree.reports()
+    );
+    let rows = sqlx::query(&sql).bind(now).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            let late = |c: &str| -> Result<bool, sqlx::Error> {
+                Ok(r.try_get::<Option<i64>, _>(c)?.is_some_and(|d| d < now))
+            };
+            Ok(Late {
+                received_at: r.try_get("received_at")?,
+                category: r.try_get("category_id")?,
+                owner: r.try_get("owner_id")?,
+                opd: r.try_get("opd_id")?,
+                clocks: [
+                    late("verify_due_at")?,
+                    late("follow_up_due_at")?,
+                    late("resolve_due_at")?,
+                ],
+            })
+        })
+        .collect()
+}
+
+/// Medians per measure from the histogram of tenths of working days.
+async fn medians(
+    db: &Db,
+    subtree: &Subtree,
+    from: Month,
+    to: Month,
+) -> Result<HashMap<String, f64>, sqlx::Error> {
+    let sql = format!(
+        "select measure, tenths, cast(sum(n) as bigint) as n from figure_durations \
+         where {} and month >= {} and month <= {} group by measure, tenths \
+         order by measure, tenths",
+        subtree.durations(),
+        month_number(from),
+        month_number(to)
+    );
+    let mut histograms: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+    for r in sqlx::query(&sql).fetch_all(&db.pool).await? {
+        let n: i64 = r.try_get("n")?;
+        if n > 0 {
+            histograms
+                .entry(r.try_get("measure")?)
+                .or_default()
+                .push((r.try_get("tenths")?, n));
+        }
+    }
+    Ok(histograms
+        .into_iter()
+        .filter_map(|(m, h)| median_of_histogram(&h).map(|v| (m, v)))
+        .collect())
+}
+
+/// The median of values given as `(tenths, count)` in ascending order, in days.
+fn median_of_histogram(h: &[(i64, i64)]) -> Option<f64> {
+    let total: i64 = h.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return None;
+    }
+    let at = |index: i64| {
+        let mut seen = 0;
+        for (t, n) in h {
+            seen += n;
+            if index < seen {
+                return *t;
+            }
+        }
+        h.last().map(|(t, _)| *t).unwrap_or(0)
+    };
+    let (a, b) = (at((total - 1) / 2), at(total / 2));
+    Some((a + b) as f64 / 20.0)
+}
+
+fn speed(m: &HashMap<&'static str, i64>, name: &str, median: Option<f64>, late: i64) -> Speed {
+    let get = |suffix: &str| {
+        m.get(format!("{name}_{suffix}").as_str())
+            .copied()
+            .unwrap_or(0)
+    };
+    let n = get("n");
+    Speed {
+        measured: n,
+        average_days: (n > 0).then(|| get("sum") as f64 / n as f64 / DAY as f64),
+        median_days: median,
+        within_share: share(get("ok"), n + late),
+        overdue_now: late,
     }
 }
 
@@ -112,215 +297,141 @@ pub async fn figures(
         ),
         None => None,
     };
-    let q = Query::new(db, org, from, to, now);
-    let mut columns = vec![
-        "count(*) as received".to_owned(),
-        format!("{} as finished", count_if(FINISHED)),
-        format!("{} as archived", count_if("r.status = 'archived'")),
-        format!("{} as followed", count_if(FOLLOWED_UP)),
-        "count(r.rating) as ratings".to_owned(),
-        format!("{} as rating_sum", sum_of("r.rating")),
-    ];
-    for (name, late) in [
-        ("verify", "r.verify_due_at < $4"),
-        ("follow_up", "r.follow_up_due_at < $4"),
-        ("resolve", "r.resolve_due_at < $4"),
-    ] {
-        columns.push(format!("count(r.{name}_secs) as {name}_n"));
-        columns.push(format!(
-            "{} as {name}_sum",
-            sum_of(&format!("r.{name}_secs"))
-        ));
-        columns.push(format!(
-            "{} as {name}_ok",
-            count_if(&format!("r.{name}_ok = 1"))
-        ));
-        columns.push(format!("{} as {name}_late", count_if(late)));
-    }
-    let sql = format!(
-        "{} select {} from reports r where {}",
-        q.with,
-        columns.join(", "),
-        q.base()
-    );
-    let rows = q.rows(db, &sql).await?;
-    let row = rows.first().ok_or(AppError::Internal)?;
-    let received: i64 = row.try_get("received")?;
-    let finished: i64 = row.try_get("finished")?;
-    let mut speeds = Vec::new();
-    for name in ["verify", "follow_up", "resolve"] {
-        let n: i64 = row.try_get(format!("{name}_n").as_str())?;
-        let sum: i64 = row.try_get(format!("{name}_sum").as_str())?;
-        let ok: i64 = row.try_get(format!("{name}_ok").as_str())?;
-        let late: i64 = row.try_get(format!("{name}_late").as_str())?;
-        speeds.push(Speed {
-            measured: n,
-            average_days: (n > 0).then(|| sum as f64 / n as f64 / DAY as f64),
-            median_days: median(db, &q, name, n).await?,
-            within_share: share(ok, n + late),
-            overdue_now: late,
-        });
-    }
-    let ratings: i64 = row.try_get("ratings")?;
-    let rating_sum: i64 = row.try_get("rating_sum")?;
-    let overdue_sql = format!(
-        "{} select count(*) as n from reports r where {} and $2 = $2 and $3 = $3 and {OVERDUE_NOW}",
-        q.with, q.subtree
-    );
-    let overdue_now: i64 = q
-        .rows(db, &overdue_sql)
+    let subtree = Subtree::of(db, org).await?;
+    let (start, end) = (month_start(db, from), month_start(db, next_month(to)));
+    let totals = cell_sums(db, &subtree, from, to, None)
         .await?
-        .first()
-        .map(|r| r.try_get("n"))
-        .transpose()?
-        .unwrap_or(0);
+        .pop()
+        .map(|(_, m)| m)
+        .unwrap_or_default();
+    let get = |c: &str| totals.get(c).copied().unwrap_or(0);
+    let late = late(db, &subtree, now).await?;
+    let in_period: Vec<&Late> = late
+        .iter()
+        .filter(|l| l.received_at >= start && l.received_at < end)
+        .collect();
+    let late_count = |i: usize| in_period.iter().filter(|l| l.clocks[i]).count() as i64;
+    let medians = medians(db, &subtree, from, to).await?;
+    let received = get("received");
+    let finished = get("finished");
+    let ratings = get("rated");
+
+    let categories: Vec<(i64, String, String, String)> =
+        sqlx::query_as("select id, code, name_id, name_en from categories")
+            .fetch_all(&db.pool)
+            .await?;
+    let orgs: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "select o.id, o.name, p.name from organizations o left join organizations p on p.id = o.parent_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_category: Vec<Breakdown> = cell_sums(db, &subtree, from, to, Some("category_id"))
+        .await?
+        .into_iter()
+        .filter(|(_, m)| m["received"] > 0)
+        .map(|(id, m)| {
+            let (code, name_id, name_en) = categories
+                .iter()
+                .find(|c| c.0 == id)
+                .map(|c| (c.1.clone(), c.2.clone(), c.3.clone()))
+                .unwrap_or_default();
+            Breakdown {
+                key: code,
+                label_id: name_id,
+                label_en: name_en,
+                received: m["received"],
+                finished: m["finished"],
+                overdue_now: in_period.iter().filter(|l| l.category == id).count() as i64,
+            }
+        })
+        .collect();
+    by_category.sort_by(|a, b| b.received.cmp(&a.received).then(a.key.cmp(&b.key)));
+    let mut by_opd: Vec<Breakdown> = cell_sums(db, &subtree, from, to, Some("opd_id"))
+        .await?
+        .into_iter()
+        .filter(|(id, m)| *id != 0 && m["received"] > 0)
+        .map(|(id, m)| {
+            let label = orgs
+                .iter()
+                .find(|o| o.0 == id)
+                .map(|(_, name, parent)| match parent {
+                    Some(p) => format!("{name} — {p}"),
+                    None => name.clone(),
+                })
+                .unwrap_or_default();
+            Breakdown {
+                key: id.to_string(),
+                label_id: label.clone(),
+                label_en: label,
+                received: m["received"],
+                finished: m["finished"],
+                overdue_now: in_period.iter().filter(|l| l.opd == id).count() as i64,
+            }
+        })
+        .collect();
+    by_opd.sort_by(|a, b| {
+        b.received
+            .cmp(&a.received)
+            .then(a.label_id.cmp(&b.label_id))
+    });
+    let per_month: HashMap<i64, HashMap<&'static str, i64>> =
+        cell_sums(db, &subtree, from, to, Some("month"))
+            .await?
+            .into_iter()
+            .collect();
+    let by_month = months(from, to)
+        .into_iter()
+        .map(|m| {
+            let sums = per_month.get(&month_number(m));
+            let count = |c: &str| sums.and_then(|s| s.get(c)).copied().unwrap_or(0);
+            Breakdown {
+                key: month_code(m),
+                label_id: month_code(m),
+                label_en: month_code(m),
+                received: count("received"),
+                finished: count("finished"),
+                overdue_now: in_period
+                    .iter()
+                    .filter(|l| month_of(db, l.received_at) == m)
+                    .count() as i64,
+            }
+        })
+        .collect();
     Ok(Figures {
         org_id: org,
         org_name,
         from: month_code(from),
         to: month_code(to),
         received,
-        verify: speeds[0],
-        follow_up: speeds[1],
-        resolve: speeds[2],
-        followed_up_share: share(row.try_get("followed")?, received),
+        verify: speed(
+            &totals,
+            "verify",
+            medians.get("verify").copied(),
+            late_count(0),
+        ),
+        follow_up: speed(
+            &totals,
+            "follow_up",
+            medians.get("follow_up").copied(),
+            late_count(1),
+        ),
+        resolve: speed(
+            &totals,
+            "resolve",
+            medians.get("resolve").copied(),
+            late_count(2),
+        ),
+        followed_up_share: share(get("followed"), received),
         finished_share: share(finished, received),
         finished,
-        archived: row.try_get("archived")?,
-        overdue_now,
-        rating_average: (ratings > 0).then(|| rating_sum as f64 / ratings as f64),
+        archived: get("archived"),
+        overdue_now: late.len() as i64,
+        rating_average: (ratings > 0).then(|| get("rating_sum") as f64 / ratings as f64),
         ratings,
-        by_month: by_month(db, &q, from, to).await?,
-        by_category: breakdown(
-            db,
-            &q,
-            "c.code as key, c.name_id as label_id, c.name_en as label_en",
-            "join categories c on c.id = r.category_id",
-            "c.code, c.name_id, c.name_en",
-        )
-        .await?,
-        by_opd: breakdown(
-            db,
-            &q,
-            "op.id as key, op.name as label_id, p.name as parent",
-            "join organizations op on op.id = r.opd_id \
-             left join organizations p on p.id = op.parent_id",
-            "op.id, op.name, p.name",
-        )
-        .await?,
+        by_month,
+        by_category,
+        by_opd,
     })
-}
-
-/// The median of a measured duration, in working days: the middle one or two values.
-async fn median(db: &Db, q: &Query, name: &str, n: i64) -> Result<Option<f64>, sqlx::Error> {
-    if n == 0 {
-        return Ok(None);
-    }
-    let sql = format!(
-        "{} select r.{name}_secs as v from reports r where {} and r.{name}_secs is not null \
-         order by r.{name}_secs limit {} offset {}",
-        q.with,
-        q.base(),
-        if n % 2 == 0 { 2 } else { 1 },
-        (n - 1) / 2
-    );
-    let values: Vec<f64> = q
-        .rows(db, &sql)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("v").map(|v| v as f64 / DAY as f64))
-        .collect::<Result<_, _>>()?;
-    Ok(median_sorted(&values))
-}
-
-/// Counts grouped by something joined to the report.
-async fn breakdown(
-    db: &Db,
-    q: &Query,
-    select: &str,
-    join: &str,
-    group: &str,
-) -> Result<Vec<Breakdown>, sqlx::Error> {
-    let sql = format!(
-        "{} select {select}, count(*) as received, {} as finished, {} as overdue \
-         from reports r {join} where {} group by {group} order by received desc, {group}",
-        q.with,
-        count_if(FINISHED),
-        count_if(OVERDUE_NOW),
-        q.base()
-    );
-    q.rows(db, &sql)
-        .await?
-        .iter()
-        .map(|r| {
-            let key = match r.try_get::<String, _>("key") {
-                Ok(k) => k,
-                Err(_) => r.try_get::<i64, _>("key")?.to_string(),
-            };
-            let (label_id, label_en) = match r.try_get::<Option<String>, _>("label_en") {
-                Ok(Some(en)) => (r.try_get("label_id")?, en),
-                _ => {
-                    let name: String = r.try_get("label_id")?;
-                    let label = match r.try_get::<Option<String>, _>("parent")? {
-                        Some(p) => format!("{name} — {p}"),
-                        None => name,
-                    };
-                    (label.clone(), label)
-                }
-            };
-            Ok(Breakdown {
-                key,
-                label_id,
-                label_en,
-                received: r.try_get("received")?,
-                finished: r.try_get("finished")?,
-                overdue_now: r.try_get("overdue")?,
-            })
-        })
-        .collect()
-}
-
-/// Received and finished per month of the period (every month, also empty ones).
-async fn by_month(
-    db: &Db,
-    q: &Query,
-    from: Month,
-    to: Month,
-) -> Result<Vec<Breakdown>, sqlx::Error> {
-    // Grouped by local day (an expression both engines compute alike), folded into months
-    // here.
-    let offset = i64::from(db.time_zone.offset().whole_seconds());
-    let sql = format!(
-        "{} select (r.received_at + {offset}) / {DAY} as day, count(*) as received, \
-         {} as finished, {} as overdue from reports r where {} group by 1",
-        q.with,
-        count_if(FINISHED),
-        count_if(OVERDUE_NOW),
-        q.base()
-    );
-    let mut per_month: HashMap<Month, (i64, i64, i64)> = HashMap::new();
-    for row in q.rows(db, &sql).await? {
-        let day: i64 = row.try_get("day")?;
-        let month = month_of(db, day * DAY - offset);
-        let entry = per_month.entry(month).or_default();
-        entry.0 += row.try_get::<i64, _>("received")?;
-        entry.1 += row.try_get::<i64, _>("finished")?;
-        entry.2 += row.try_get::<i64, _>("overdue")?;
-    }
-    Ok(months(from, to)
-        .into_iter()
-        .map(|m| {
-            let (received, finished, overdue_now) = per_month.get(&m).copied().unwrap_or_default();
-            Breakdown {
-                key: month_code(m),
-                label_id: month_code(m),
-                label_en: month_code(m),
-                received,
-                finished,
-                overdue_now,
-            }
-        })
-        .collect())
 }
 
 /// Sums of one group (a government or an OPD) for the ranking.
@@ -336,6 +447,18 @@ struct Totals {
 }
 
 impl Totals {
+    fn from_sums(m: &HashMap<&'static str, i64>) -> Totals {
+        Totals {
+            received: m["received"],
+            finished: m["finished"],
+            verify_n: m["verify_n"],
+            verify_sum: m["verify_sum"],
+            follow_n: m["follow_up_n"],
+            follow_sum: m["follow_up_sum"],
+            overdue: 0,
+        }
+    }
+
     fn add(&mut self, o: &Totals) {
         self.received += o.received;
         self.finished += o.finished;
@@ -367,42 +490,28 @@ impl Totals {
     }
 }
 
-async fn totals_by(db: &Db, q: &Query, column: &str) -> Result<HashMap<i64, Totals>, sqlx::Error> {
-    let sql = format!(
-        "select {column} as id, count(*) as received, {} as finished, \
-         count(r.verify_secs) as verify_n, {} as verify_sum, \
-         count(r.follow_up_secs) as follow_n, {} as follow_sum, {} as overdue \
-         from reports r where {column} is not null and {} group by {column}",
-        count_if(FINISHED),
-        sum_of("r.verify_secs"),
-        sum_of("r.follow_up_secs"),
-        count_if(OVERDUE_NOW),
-        q.base()
-    );
-    let mut out = HashMap::new();
-    for r in q.rows(db, &sql).await? {
-        out.insert(
-            r.try_get::<i64, _>("id")?,
-            Totals {
-                received: r.try_get("received")?,
-                finished: r.try_get("finished")?,
-                verify_n: r.try_get("verify_n")?,
-                verify_sum: r.try_get("verify_sum")?,
-                follow_n: r.try_get("follow_n")?,
-                follow_sum: r.try_get("follow_sum")?,
-                overdue: r.try_get("overdue")?,
-            },
-        );
-    }
-    Ok(out)
-}
-
 /// Every region (province, ministry, regency, city: each with everything below it) and every
-/// OPD, ranked, for the months `from` to `to`.
+/// OPD, ranked, for the months `from` to `to`; "overdue now" counts the reports received in
+/// the period that wait past a deadline.
 pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ranking> {
-    let q = Query::new(db, None, from, to, now);
-    let by_owner = totals_by(db, &q, "r.owner_org_id").await?;
-    let by_opd = totals_by(db, &q, "r.opd_id").await?;
+    let country = Subtree::Country;
+    let mut by_owner: HashMap<i64, Totals> = cell_sums(db, &country, from, to, Some("owner_id"))
+        .await?
+        .iter()
+        .map(|(id, m)| (*id, Totals::from_sums(m)))
+        .collect();
+    let mut by_opd: HashMap<i64, Totals> = cell_sums(db, &country, from, to, Some("opd_id"))
+        .await?
+        .iter()
+        .map(|(id, m)| (*id, Totals::from_sums(m)))
+        .collect();
+    let (start, end) = (month_start(db, from), month_start(db, next_month(to)));
+    for l in late(db, &country, now).await? {
+        if l.received_at >= start && l.received_at < end {
+            by_owner.entry(l.owner).or_default().overdue += 1;
+            by_opd.entry(l.opd).or_default().overdue += 1;
+        }
+    }
     let orgs: Vec<(i64, Option<i64>, String, String)> =
         sqlx::query_as("select id, parent_id, kind, name from organizations order by id")
             .fetch_all(&db.pool)
@@ -418,6 +527,7 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
     let mut regions = Vec::new();
     let mut opds = Vec::new();
     for (id, parent, kind, name) in &orgs {
+        let parent = parent.and_then(|p| names.get(&p)).map(|n| (*n).to_owned());
         match kind.as_str() {
             "province" | "ministry" | "regency" | "city" => {
                 let mut total = Totals::default();
@@ -428,12 +538,10 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
                     }
                     stack.extend(children.get(&o).into_iter().flatten());
                 }
-                let parent = parent.and_then(|p| names.get(&p)).map(|n| (*n).to_owned());
                 regions.push(total.row(*id, name.clone(), parent, span));
             }
             "opd" => {
                 let total = by_opd.get(id).copied().unwrap_or_default();
-                let parent = parent.and_then(|p| names.get(&p)).map(|n| (*n).to_owned());
                 opds.push(total.row(*id, name.clone(), parent, span));
             }
             _ => {}
@@ -509,4 +617,17 @@ pub async fn open_reports(
         })
         .collect::<Result<_, _>>()
         .map_err(AppError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_from_histograms_of_tenths() {
+        assert_eq!(median_of_histogram(&[(5, 1), (7, 1), (9, 1)]), Some(0.7));
+        assert_eq!(median_of_histogram(&[(10, 2), (40, 2)]), Some(2.5));
+        assert_eq!(median_of_histogram(&[(3, 0)]), None);
+        assert_eq!(median_of_histogram(&[(0, 5), (100, 1)]), Some(0.0));
+    }
 }

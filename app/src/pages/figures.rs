@@ -150,7 +150,7 @@ fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
     ];
     view! {
         <h2 class="scope">{scope}" · "{period}</h2>
-        <ul class="cards">
+        <ul class="figure-cards">
             {cards.into_iter().map(|(key, value, id)| view! {
                 <li data-testid=format!("figure-{id}")><strong>{value}</strong><span>{tr!(loc, key)}</span></li>
             }).collect_view()}

@@ -200,3 +200,175 @@ async fn slow_verification_is_flagged_and_open_data_leaves_out_confidential_repo
         t.finish().await;
     }
 }
+
+/// The sums as rows, without the ones that came back to zero.
+async fn sums(db: &Db) -> (Vec<Vec<i64>>, Vec<(i64, i64, i64, String, i64, i64)>) {
+    let cells: Vec<Vec<i64>> = sqlx::query(
+        "select month, owner_id, opd_id, category_id, received, finished, archived, followed, \
+         rated, rating_sum, verify_n, verify_sum, verify_ok, follow_up_n, follow_up_sum, \
+         follow_up_ok, resolve_n, resolve_sum, resolve_ok from figure_cells where received <> 0 \
+         order by month, owner_id, opd_id, category_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("cells")
+    .iter()
+    .map(|r| {
+        use sqlx::Row;
+        (0..19)
+            .map(|i| r.try_get::<i64, _>(i).expect("number"))
+            .collect()
+    })
+    .collect();
+    let durations = sqlx::query_as(
+        "select level, org_id, month, measure, tenths, n from figure_durations where n <> 0 \
+         order by level, org_id, month, measure, tenths",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("durations");
+    (cells, durations)
+}
+
+#[tokio::test]
+async fn the_running_sums_equal_a_rebuild_after_every_kind_of_change() {
+    use app::resolution::{FeedbackInput, confirm, contest};
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        let national = official(
+            db,
+            Role::NationalAdmin,
+            Some(super::support::national(db).await),
+        )
+        .await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let pupr = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let dinkes = official(db, Role::OpdAdmin, Some(o.dinkes)).await;
+        let mut claims = Vec::new();
+        for i in 0..6 {
+            let mut input = report("Antrean panjang di puskesmas");
+            if i > 0 {
+                input.target_org_id = o.banjarmasin.to_string();
+            }
+            let filed = file_report(db, SECRET, &input, None, NOW + i * 3600, TODAY)
+                .await
+                .expect("filed");
+            claims.push(filed);
+        }
+        let ids: Vec<String> = claims.iter().map(|f| f.tracking_id.clone()).collect();
+        // Routed by the national admin, reclassified, archived, handed back, resolved and
+        // contested, resolved and confirmed, resolved and left to expire.
+        let route = ActInput {
+            org_id: o.banjarmasin.to_string(),
+            ..action("route")
+        };
+        step(db, &national, &ids[0], route, NOW + DAY).await;
+        let reclassify = ActInput {
+            kind: "aspirasi".into(),
+            category_id: "2".into(),
+            ..action("reclassify")
+        };
+        step(db, &coordinator, &ids[0], reclassify, NOW + DAY).await;
+        let archive = ActInput {
+            reason: "duplicate".into(),
+            ..action("archive")
+        };
+        step(db, &coordinator, &ids[1], archive, NOW + DAY).await;
+        forward(db, &coordinator, &ids[2], o.pupr).await;
+        let hand_back = ActInput {
+            note: "Bukan wewenang kami.".into(),
+            ..action("hand_back")
+        };
+        step(db, &pupr, &ids[2], hand_back, NOW + DAY).await;
+        let dispose = ActInput {
+            opd_id: o.dinkes.to_string(),
+            ..action("dispose")
+        };
+        step(db, &coordinator, &ids[2], dispose, NOW + DAY).await;
+        step(db, &dinkes, &ids[2], action("start"), NOW + 2 * DAY).await;
+        for (i, id) in ids.iter().enumerate().skip(3) {
+            forward(db, &coordinator, id, o.pupr).await;
+            let hold = ActInput {
+                message: "Mohon foto.".into(),
+                ..action("hold")
+            };
+            step(db, &pupr, id, hold, NOW + DAY).await;
+            step(
+                db,
+                &pupr,
+                id,
+                ActInput {
+                    message: "Terima kasih.".into(),
+                    ..action("resume")
+                },
+                NOW + 2 * DAY,
+            )
+            .await;
+            step(db, &pupr, id, action("start"), NOW + 2 * DAY).await;
+            let resolve = ActInput {
+                message: "Selesai.".into(),
+                ..action("resolve")
+            };
+            step(db, &pupr, id, resolve, NOW + (2 + i as i64) * DAY).await;
+        }
+        let why = FeedbackInput {
+            reason: "Belum beres.".into(),
+            ..Default::default()
+        };
+        contest(
+            db,
+            &ids[3],
+            super::support::by_code(&claims[3]),
+            &why,
+            NOW + 6 * DAY,
+        )
+        .await
+        .expect("contest");
+        let rate = FeedbackInput {
+            rating: "4".into(),
+            ..Default::default()
+        };
+        confirm(
+            db,
+            &ids[4],
+            super::support::by_code(&claims[4]),
+            &rate,
+            NOW + 7 * DAY,
+        )
+        .await
+        .expect("confirm");
+        app::deadlines::close_expired(db, NOW + 40 * DAY)
+            .await
+            .expect("job");
+        let holiday = app::deadlines::HolidayInput {
+            date: "2026-11-24".into(),
+            name: "Libur".into(),
+            kind: "libur".into(),
+        };
+        app::deadlines::save_holiday(db, &holiday, NOW + 40 * DAY)
+            .await
+            .expect("holiday");
+
+        let running = sums(db).await;
+        assert!(running.0.len() >= 3, "cells: {:?}", running.0);
+        app::figures::rebuild_rollups(db).await.expect("rebuild");
+        assert_eq!(sums(db).await, running);
+        // The figures read from the sums agree with the reports.
+        let f = figures(db, None, NOVEMBER, NOVEMBER, NOW + 40 * DAY)
+            .await
+            .expect("figures");
+        assert_eq!(
+            (f.received, f.archived, f.finished, f.ratings),
+            (6, 1, 2, 1)
+        );
+        let dinkes_figures = figures(db, Some(o.dinkes), NOVEMBER, NOVEMBER, NOW + 40 * DAY)
+            .await
+            .expect("figures");
+        assert_eq!(
+            (dinkes_figures.received, dinkes_figures.follow_up.measured),
+            (1, 1)
+        );
+        t.finish().await;
+    }
+}
