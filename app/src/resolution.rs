@@ -170,6 +170,18 @@ mod store {
     }
 }
 
+/// The claim of the reporter calling a server function: the form's code or their account.
+#[cfg(feature = "ssr")]
+fn caller_claim<'a>(
+    input: &'a FeedbackInput,
+    ctx: &crate::state::RequestCtx,
+) -> crate::reports::Claim<'a> {
+    crate::reports::Claim {
+        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    }
+}
+
 /// The reporter confirms and rates a resolved report (see [`confirm`]).
 #[leptos::server(prefix = "/api", endpoint = "confirm_report")]
 pub async fn confirm_report(
@@ -177,13 +189,15 @@ pub async fn confirm_report(
     input: FeedbackInput,
 ) -> Result<(), crate::error::AppError> {
     let (state, ctx) = crate::state::server_ctx();
-    let claim = crate::reports::Claim {
-        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
-    confirm(&state.db, &tracking_id, claim, &input, crate::db::now())
-        .await
-        .map_err(|e| e.localize(ctx.locale))
+    confirm(
+        &state.db,
+        &tracking_id,
+        caller_claim(&input, &ctx),
+        &input,
+        crate::db::now(),
+    )
+    .await
+    .map_err(|e| e.localize(ctx.locale))
 }
 
 /// The reporter contests a resolved report (see [`contest`]).
@@ -193,13 +207,15 @@ pub async fn contest_report(
     input: FeedbackInput,
 ) -> Result<(), crate::error::AppError> {
     let (state, ctx) = crate::state::server_ctx();
-    let claim = crate::reports::Claim {
-        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
-    contest(&state.db, &tracking_id, claim, &input, crate::db::now())
-        .await
-        .map_err(|e| e.localize(ctx.locale))
+    contest(
+        &state.db,
+        &tracking_id,
+        caller_claim(&input, &ctx),
+        &input,
+        crate::db::now(),
+    )
+    .await
+    .map_err(|e| e.localize(ctx.locale))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 import { test, expect, Browser } from '@playwright/test';
+import { fileAnonymously } from './support';
 
 // Deadlines and figures, hydrated and with JavaScript off: the figures page renders and
 // filters; a report nobody verifies shows as overdue once its deadline has passed. The server
@@ -33,20 +34,7 @@ test('the figures page renders, filters and links to the ranking', async ({ page
 
 test('a report left unverified past its deadline shows as overdue to the citizen and the coordinator', async ({ page, browser }) => {
   const title = `Lampu jalan padam ${test.info().project.name} ${Date.now()}`;
-  await page.goto('/lapor');
-  if (hydrated()) {
-    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
-  }
-  await page.getByLabel('Pengaduan').check();
-  await page.getByLabel('Judul laporan *').fill(title);
-  await page.getByLabel('Isi laporan *').fill(
-    'Sudah seminggu lampu jalan di depan sekolah padam sehingga jalan gelap dan rawan.');
-  await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
-  await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
-  await page.getByLabel(/^Anonim/).check();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
-  const link = (await page.getByTestId('private-link').getAttribute('href'))!;
+  const link = await fileAnonymously(page, title);
   await expect(page.getByTestId('clock-verify')).toContainText('sisa 3 hari kerja');
 
   // Two weeks pass without anyone verifying it.

@@ -1,4 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
+import { fileAnonymously } from './support';
 
 // Officials at work, hydrated and with JavaScript off: a citizen's anonymous report goes from
 // the coordinator to the OPD and back to the citizen, and an OPD hands one back.
@@ -29,24 +30,6 @@ async function official(browser: Browser, email: string) {
   await page.getByRole('button', { name: 'Masuk' }).click();
   await expect(page).toHaveURL(/\/petugas$/);
   return page;
-}
-
-/** Files an anonymous complaint to Kota Banjarmasin; returns the reporter's private link. */
-async function fileAnonymously(page: Page, title: string) {
-  await page.goto('/lapor');
-  if (hydrated()) {
-    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
-  }
-  await page.getByLabel('Pengaduan').check();
-  await page.getByLabel('Judul laporan *').fill(title);
-  await page.getByLabel('Isi laporan *').fill(
-    'Gorong-gorong di ujung gang tersumbat sehingga air meluap ke rumah warga setiap kali hujan.');
-  await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
-  await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
-  await page.getByLabel(/^Anonim/).check();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
-  return (await page.getByTestId('private-link').getAttribute('href'))!;
 }
 
 async function openFromInbox(page: Page, title: string) {

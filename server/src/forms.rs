@@ -81,34 +81,20 @@ pub async fn post_message(
     req: Request<Body>,
 ) -> Response {
     let (ctx, input, head) = read_form::<MessageInput>(&state, req).await;
-    let code = Some(input.kode.trim()).filter(|c| !c.is_empty());
-    let claim = Claim {
-        code,
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
-    let tracking = app::secrets::normalize_code(&id);
-    let page = match code {
-        Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
-        None => format!("/laporan/{tracking}"),
-    };
-    match threads::add_citizen_message(&state.db, &id, claim, &input.body, now()).await {
-        Ok(_) => {
-            let sep = if page.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{page}{sep}terkirim=1#thread-title")).into_response()
-        }
-        Err(error) => {
-            let (mut parts, body) = head.into_parts();
-            parts.uri = page.parse().unwrap_or_else(|_| parts.uri.clone());
-            show_again(
-                state,
-                Request::from_parts(parts, body),
-                input,
-                error,
-                ctx.locale,
-            )
-            .await
-        }
-    }
+    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
+    let result = threads::add_citizen_message(&state.db, &id, claim, &input.body, now())
+        .await
+        .map(|_| ());
+    back_to_report(
+        state,
+        &ctx,
+        head,
+        page,
+        input,
+        result,
+        "terkirim=1#thread-title",
+    )
+    .await
 }
 
 /// `POST /laporan/:id/konfirmasi`: the reporter confirms and rates a resolved report.
@@ -117,7 +103,10 @@ pub async fn confirm(
     Path(id): Path<String>,
     req: Request<Body>,
 ) -> Response {
-    feedback(state, id, req, "konfirmasi").await
+    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
+    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
+    let result = resolution::confirm(&state.db, &id, claim, &input, now()).await;
+    back_to_report(state, &ctx, head, page, input, result, "dijawab=konfirmasi").await
 }
 
 /// `POST /laporan/:id/sanggah`: the reporter contests a resolved report.
@@ -126,30 +115,43 @@ pub async fn contest(
     Path(id): Path<String>,
     req: Request<Body>,
 ) -> Response {
-    feedback(state, id, req, "sanggah").await
+    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
+    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
+    let result = resolution::contest(&state.db, &id, claim, &input, now()).await;
+    back_to_report(state, &ctx, head, page, input, result, "dijawab=sanggah").await
 }
 
-async fn feedback(state: AppState, id: String, req: Request<Body>, answer: &str) -> Response {
-    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
-    let code = Some(input.kode.trim()).filter(|c| !c.is_empty());
+/// The reporter's page of report `id` (with the access code when they came with one), and
+/// their claim to it.
+fn reporter_page<'a>(ctx: &RequestCtx, id: &str, kode: &'a str) -> (Claim<'a>, String) {
+    let code = Some(kode.trim()).filter(|c| !c.is_empty());
     let claim = Claim {
         code,
         account_id: ctx.viewer.account.as_ref().map(|a| a.id),
     };
-    let tracking = app::secrets::normalize_code(&id);
+    let tracking = app::secrets::normalize_code(id);
     let page = match code {
         Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
         None => format!("/laporan/{tracking}"),
     };
-    let result = if answer == "sanggah" {
-        resolution::contest(&state.db, &id, claim, &input, now()).await
-    } else {
-        resolution::confirm(&state.db, &id, claim, &input, now()).await
-    };
+    (claim, page)
+}
+
+/// After a reporter's form: on to the report page with `done` in its query, or the report
+/// page again with what was typed and the error.
+async fn back_to_report<T: Clone + Send + Sync + 'static>(
+    state: AppState,
+    ctx: &RequestCtx,
+    head: Request<Body>,
+    page: String,
+    input: T,
+    result: Result<(), AppError>,
+    done: &str,
+) -> Response {
     match result {
         Ok(()) => {
             let sep = if page.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{page}{sep}dijawab={answer}")).into_response()
+            Redirect::to(&format!("{page}{sep}{done}")).into_response()
         }
         Err(error) => {
             let (mut parts, body) = head.into_parts();

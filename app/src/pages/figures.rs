@@ -85,8 +85,12 @@ pub fn FiguresPage() -> impl IntoView {
                             <label for="f-instansi">{tr!(loc, "figures.org")}</label>
                             <select id="f-instansi" name="instansi">
                                 <option value="">{tr!(loc, "figures.country")}</option>
-                                {options.agencies.iter().map(|a| view! {
-                                    <option value=a.id.to_string() selected=filter.instansi == a.id.to_string()>{a.label()}</option>
+                                {super::file_report::agency_groups(&options.agencies).into_iter().map(|(group, items)| view! {
+                                    <optgroup label=group>
+                                        {items.into_iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=filter.instansi == id.to_string()>{name}</option>
+                                        }).collect_view()}
+                                    </optgroup>
                                 }).collect_view()}
                             </select>
                             <label for="f-dari">{tr!(loc, "figures.from")}</label>

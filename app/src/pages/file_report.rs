@@ -159,7 +159,7 @@ fn prefilled(options: &FormOptions) -> ReportInput {
 }
 
 /// Agencies grouped under their government, for `<optgroup>`s.
-fn agency_groups(agencies: &[Agency]) -> Vec<(String, Vec<(i64, String)>)> {
+pub(super) fn agency_groups(agencies: &[Agency]) -> Vec<(String, Vec<(i64, String)>)> {
     let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
     for a in agencies {
         let group = if a.parent_name.is_empty() {
