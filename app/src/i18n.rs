@@ -82,6 +82,11 @@ impl Locale {
     }
 
     fn date_parts(self, year: i32, month: u8, day: u8) -> String {
+        format!("{day} {}", self.month(year, month))
+    }
+
+    /// A month: `Agustus 2026` / `August 2026`.
+    pub fn month(self, year: i32, month: u8) -> String {
         let names = match self {
             Locale::Id => MONTHS_ID,
             Locale::En => MONTHS_EN,
@@ -90,7 +95,7 @@ impl Locale {
             .get(usize::from(month).wrapping_sub(1))
             .copied()
             .unwrap_or("?");
-        format!("{day} {name} {year}")
+        format!("{name} {year}")
     }
 }
 

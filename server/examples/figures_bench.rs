@@ -284,12 +284,23 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let runs: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .try_init();
     let now = app::db::now();
-    let mut db = fresh(&url).await?;
+    // FIGURES_BENCH_REUSE=1 times the queries on the database a previous run filled.
+    let reuse = std::env::var_os("FIGURES_BENCH_REUSE").is_some();
+    let mut db = if reuse {
+        Db::connect(&url).await?
+    } else {
+        fresh(&url).await?
+    };
     db.time_zone = TimeZone::Wita;
-    app::demo::ensure_default_categories(&db).await?;
-    app::demo::load(&db, "bench-secret", now, &db.time_zone.date_at(now)).await?;
-    fill(&db, n, now).await?;
+    if !reuse {
+        app::demo::ensure_default_categories(&db).await?;
+        app::demo::load(&db, "bench-secret", now, &db.time_zone.date_at(now)).await?;
+        fill(&db, n, now).await?;
+    }
 
     let this = app::figures::month_of(&db, now);
     let year_ago = app::figures::period(&Default::default(), this).0;

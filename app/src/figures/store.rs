@@ -386,8 +386,8 @@ pub async fn figures(
             let count = |c: &str| sums.and_then(|s| s.get(c)).copied().unwrap_or(0);
             Breakdown {
                 key: month_code(m),
-                label_id: month_code(m),
-                label_en: month_code(m),
+                label_id: crate::i18n::Locale::Id.month(m.0, m.1),
+                label_en: crate::i18n::Locale::En.month(m.0, m.1),
                 received: count("received"),
                 finished: count("finished"),
                 overdue_now: in_period

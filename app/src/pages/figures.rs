@@ -122,11 +122,16 @@ fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
         .org_name
         .clone()
         .unwrap_or_else(|| tr!(loc, "figures.country"));
+    let month = |code: &str| {
+        crate::figures::parse_month(code)
+            .map(|(y, m)| loc.month(y, m))
+            .unwrap_or_else(|| code.to_owned())
+    };
     let period = tr!(
         loc,
         "figures.period",
-        from = f.from.clone(),
-        to = f.to.clone()
+        from = month(&f.from),
+        to = month(&f.to)
     );
     let rating = f
         .rating_average
