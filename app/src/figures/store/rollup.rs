@@ -100,76 +100,147 @@ impl Contribution {
     }
 }
 
-/// Adds `sign` × `c` to the sums.
-async fn apply(
-    tx: &mut Transaction<'_, Any>,
-    c: &Contribution,
-    sign: i64,
-) -> Result<(), sqlx::Error> {
-    let [(v, v_ok), (f, f_ok), (r, r_ok)] = c.measures;
-    let n = |s: Option<i64>| sign * i64::from(s.is_some());
-    sqlx::query(
-        "insert into figure_cells (month, owner_id, opd_id, category_id, received, finished, \
-         archived, followed, rated, rating_sum, verify_n, verify_sum, verify_ok, follow_up_n, \
-         follow_up_sum, follow_up_ok, resolve_n, resolve_sum, resolve_ok) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
-         on conflict (month, owner_id, opd_id, category_id) do update set \
-         received = figure_cells.received + excluded.received, \
-         finished = figure_cells.finished + excluded.finished, \
-         archived = figure_cells.archived + excluded.archived, \
-         followed = figure_cells.followed + excluded.followed, \
-         rated = figure_cells.rated + excluded.rated, \
-         rating_sum = figure_cells.rating_sum + excluded.rating_sum, \
-         verify_n = figure_cells.verify_n + excluded.verify_n, \
-         verify_sum = figure_cells.verify_sum + excluded.verify_sum, \
-         verify_ok = figure_cells.verify_ok + excluded.verify_ok, \
-         follow_up_n = figure_cells.follow_up_n + excluded.follow_up_n, \
-         follow_up_sum = figure_cells.follow_up_sum + excluded.follow_up_sum, \
-         follow_up_ok = figure_cells.follow_up_ok + excluded.follow_up_ok, \
-         resolve_n = figure_cells.resolve_n + excluded.resolve_n, \
-         resolve_sum = figure_cells.resolve_sum + excluded.resolve_sum, \
-         resolve_ok = figure_cells.resolve_ok + excluded.resolve_ok",
-    )
-    .bind(c.month)
-    .bind(c.owner)
-    .bind(c.opd)
-    .bind(c.category)
-    .bind(sign)
-    .bind(sign * c.finished)
-    .bind(sign * c.archived)
-    .bind(sign * c.followed)
-    .bind(sign * c.rated)
-    .bind(sign * c.rating)
-    .bind(n(v))
-    .bind(sign * v.unwrap_or(0))
-    .bind(sign * v_ok * i64::from(v.is_some()))
-    .bind(n(f))
-    .bind(sign * f.unwrap_or(0))
-    .bind(sign * f_ok * i64::from(f.is_some()))
-    .bind(n(r))
-    .bind(sign * r.unwrap_or(0))
-    .bind(sign * r_ok * i64::from(r.is_some()))
-    .execute(&mut **tx)
-    .await?;
-    for (measure, (secs, _)) in MEASURES.iter().zip(c.measures) {
-        let Some(secs) = secs else { continue };
-        let mut levels = vec![(0, c.owner)];
-        if c.opd != 0 {
-            levels.push((1, c.opd));
+/// The columns of `figure_cells` after its key, in the order [`Contribution::cell_deltas`]
+/// gives them.
+const CELL_COUNTERS: [&str; 15] = [
+    "received",
+    "finished",
+    "archived",
+    "followed",
+    "rated",
+    "rating_sum",
+    "verify_n",
+    "verify_sum",
+    "verify_ok",
+    "follow_up_n",
+    "follow_up_sum",
+    "follow_up_ok",
+    "resolve_n",
+    "resolve_sum",
+    "resolve_ok",
+];
+
+/// A row of the sums: a cell `(month, owner, opd, category)` or a duration count
+/// `(level, org, month, measure, tenths)`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SumRow {
+    Cell(i64, i64, i64, i64),
+    Duration(i64, i64, i64, &'static str, i64),
+}
+
+impl Contribution {
+    /// What this contribution adds to its cell, in the order of [`CELL_COUNTERS`].
+    fn cell_deltas(&self) -> [i64; 15] {
+        let mut d = [
+            1,
+            self.finished,
+            self.archived,
+            self.followed,
+            self.rated,
+            self.rating,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ];
+        for (i, (secs, ok)) in self.measures.iter().enumerate() {
+            if let Some(secs) = secs {
+                d[6 + 3 * i] = 1;
+                d[7 + 3 * i] = *secs;
+                d[8 + 3 * i] = *ok;
+            }
         }
-        for (level, org) in levels {
+        d
+    }
+
+    /// Every row of the sums this contribution adds to, with what it adds.
+    fn rows(&self) -> Vec<(SumRow, [i64; 15])> {
+        let (month, owner, opd, category) = self.cell_key();
+        let mut rows = vec![(
+            SumRow::Cell(month, owner, opd, category),
+            self.cell_deltas(),
+        )];
+        for (measure, (secs, _)) in MEASURES.iter().zip(self.measures) {
+            let Some(secs) = secs else { continue };
+            let mut one = [0; 15];
+            one[0] = 1;
+            rows.push((
+                SumRow::Duration(0, owner, month, measure, tenths(secs)),
+                one,
+            ));
+            if opd != 0 {
+                rows.push((SumRow::Duration(1, opd, month, measure, tenths(secs)), one));
+            }
+        }
+        rows
+    }
+}
+
+/// The net change `old` → `new` makes to the sums, row by row, in one fixed order: rows that
+/// come out even are left alone, and two transactions on PostgreSQL lock the rows they share
+/// in the same order, so they cannot deadlock.
+fn changes(old: Option<&Contribution>, new: Option<&Contribution>) -> Vec<(SumRow, [i64; 15])> {
+    let mut net: std::collections::BTreeMap<SumRow, [i64; 15]> = Default::default();
+    for (c, sign) in [(old, -1), (new, 1)] {
+        for (row, deltas) in c.map(Contribution::rows).unwrap_or_default() {
+            let entry = net.entry(row).or_insert([0; 15]);
+            for (e, d) in entry.iter_mut().zip(deltas) {
+                *e += sign * d;
+            }
+        }
+    }
+    net.into_iter()
+        .filter(|(_, d)| d.iter().any(|v| *v != 0))
+        .collect()
+}
+
+/// Adds the deltas to one row of the sums.
+async fn add(
+    tx: &mut Transaction<'_, Any>,
+    row: &SumRow,
+    deltas: &[i64; 15],
+) -> Result<(), sqlx::Error> {
+    match row {
+        SumRow::Cell(month, owner, opd, category) => {
+            let placeholders: Vec<String> = (5..=19).map(|i| format!("${i}")).collect();
+            let updates: Vec<String> = CELL_COUNTERS
+                .iter()
+                .map(|c| format!("{c} = figure_cells.{c} + excluded.{c}"))
+                .collect();
+            let sql = format!(
+                "insert into figure_cells (month, owner_id, opd_id, category_id, {})                  values ($1, $2, $3, $4, {})                  on conflict (month, owner_id, opd_id, category_id) do update set {}",
+                CELL_COUNTERS.join(", "),
+                placeholders.join(", "),
+                updates.join(", ")
+            );
+            let mut q = sqlx::query(&sql)
+                .bind(*month)
+                .bind(*owner)
+                .bind(*opd)
+                .bind(*category);
+            for d in deltas {
+                q = q.bind(*d);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        SumRow::Duration(level, org, month, measure, tenths) => {
             sqlx::query(
                 "insert into figure_durations (level, org_id, month, measure, tenths, n) \
                  values ($1, $2, $3, $4, $5, $6) \
                  on conflict (level, org_id, month, measure, tenths) do update set \
                  n = figure_durations.n + excluded.n",
             )
-            .bind(level)
-            .bind(org)
-            .bind(c.month)
+            .bind(*level)
+            .bind(*org)
+            .bind(*month)
             .bind(*measure)
-            .bind(tenths(secs))
-            .bind(sign)
+            .bind(*tenths)
+            .bind(deltas[0])
             .execute(&mut **tx)
             .await?;
         }
@@ -204,18 +275,8 @@ pub async fn sync(
     if old == new {
         return Ok(());
     }
-    // Take out and add in a fixed order of cells, so that two transactions touching the same
-    // two cells on PostgreSQL lock them in the same order and cannot deadlock.
-    let mut steps: Vec<(&Contribution, i64)> = Vec::new();
-    if let Some(o) = &old {
-        steps.push((o, -1));
-    }
-    if let Some(n) = &new {
-        steps.push((n, 1));
-    }
-    steps.sort_by_key(|(c, _)| c.cell_key());
-    for (c, sign) in steps {
-        apply(tx, c, sign).await?;
+    for (row, deltas) in changes(old.as_ref(), new.as_ref()) {
+        add(tx, &row, &deltas).await?;
     }
     sqlx::query("delete from report_figures where report_id = $1")
         .bind(report_id)
@@ -301,6 +362,48 @@ pub async fn ensure(db: &Db) -> Result<bool, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn contribution(status_finished: i64, verify: Option<i64>, opd: i64) -> Contribution {
+        Contribution {
+            month: 202_611,
+            owner: 4,
+            opd,
+            category: 3,
+            finished: status_finished,
+            archived: 0,
+            followed: i64::from(opd != 0),
+            rated: 0,
+            rating: 0,
+            measures: [(verify, 1), (None, 0), (None, 0)],
+        }
+    }
+
+    #[test]
+    fn a_change_touches_only_the_rows_that_move() {
+        // Forwarded to an OPD: the cell moves from "no OPD" to the OPD, the government's
+        // duration count stays, the OPD's appears.
+        let before = contribution(0, Some(43_200), 0);
+        let after = contribution(0, Some(43_200), 9);
+        let rows: Vec<SumRow> = changes(Some(&before), Some(&after))
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                SumRow::Cell(202_611, 4, 0, 3),
+                SumRow::Cell(202_611, 4, 9, 3),
+                SumRow::Duration(1, 9, 202_611, "verify", 5),
+            ]
+        );
+        let net = changes(Some(&before), Some(&after));
+        assert_eq!(net[0].1[0], -1);
+        assert_eq!(net[1].1[0], 1);
+        // Nothing changed: nothing to write.
+        assert!(changes(Some(&after), Some(&after)).is_empty());
+        // A new report: every row it adds to, once.
+        assert_eq!(changes(None, Some(&before)).len(), 2);
+    }
 
     #[test]
     fn durations_round_to_the_nearest_tenth_of_a_day() {
