@@ -358,6 +358,38 @@ async fn a_new_holiday_moves_open_deadlines_and_old_reports_get_clocks() {
         let due = due_columns(db, &id).await.0.expect("due");
         assert!(due < NOW - 10 * DAY, "due {due}");
         assert_eq!(refresh_open(db, NOW).await.expect("refresh"), 1);
+
+        // A category with its own resolution length: the open report's deadline follows it.
+        let resolve_due = || async {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "select resolve_due_at from reports where tracking_id = $1",
+            )
+            .bind(&id)
+            .fetch_one(&db.pool)
+            .await
+            .expect("row")
+            .expect("running")
+        };
+        let default_due = resolve_due().await;
+        let category: i64 =
+            sqlx::query_scalar("select category_id from reports where tracking_id = $1")
+                .bind(&id)
+                .fetch_one(&db.pool)
+                .await
+                .expect("category");
+        app::deadlines::save_category_days(db, category, "10", NOW)
+            .await
+            .expect("category days");
+        let short_due = resolve_due().await;
+        // Twenty working days earlier: four weeks, the added holiday not counting either way.
+        assert!(
+            default_due - short_due >= 28 * DAY,
+            "{default_due} → {short_due}"
+        );
+        assert!(matches!(
+            app::deadlines::save_category_days(db, category, "90", NOW).await,
+            Err(AppError::Invalid(_))
+        ));
         t.finish().await;
     }
 }

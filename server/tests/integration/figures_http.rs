@@ -343,6 +343,15 @@ async fn the_system_admin_edits_the_calendar_and_the_deadlines() {
         )
         .await;
         let coordinator = sign_in(&app, "induk@x.id").await;
+        // The official's menu leads to the figures of their own organisation.
+        let inbox = send(&app, get_as("/petugas", &coordinator)).await;
+        assert!(
+            inbox
+                .body
+                .contains(&format!("href=\"/statistik?instansi={}\"", o.banjarmasin)),
+            "{}",
+            inbox.body
+        );
         let refused = send(
             &app,
             form(
