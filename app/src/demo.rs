@@ -245,5 +245,177 @@ pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow
             .await
             .map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
     }
+    history(db, server_secret, now).await?;
     Ok(true)
+}
+
+/// A year of anonymous reports to Kota Banjarmasin taken through the real steps (verified,
+/// forwarded, followed up, resolved, rated; a few archived, a few late, the newest still
+/// open), so that the figures and the inboxes have something to show. The same every time.
+async fn history(db: &Db, server_secret: &str, now: i64) -> anyhow::Result<()> {
+    use crate::casework::{ActInput, act};
+    use crate::reports::Claim;
+    use crate::resolution::{FeedbackInput, confirm};
+    const HOUR: i64 = 3600;
+    const DAY: i64 = 24 * HOUR;
+    let id_of = |sql: &'static str, code: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(code)
+                .fetch_one(&db.pool)
+                .await
+                .with_context(|| format!("demo history: {code}"))
+        }
+    };
+    let staff = |email: &'static str| {
+        let db = db.clone();
+        async move {
+            let id: i64 = sqlx::query_scalar("select id from accounts where email = $1")
+                .bind(email)
+                .fetch_one(&db.pool)
+                .await?;
+            crate::staff::load(&db, id)
+                .await?
+                .with_context(|| format!("demo official {email}"))
+        }
+    };
+    let city = id_of(
+        "select id from organizations where code = $1",
+        "banjarmasin",
+    )
+    .await?;
+    let coordinator = staff("induk.banjarmasin@demo.lapor.id").await?;
+    let opds = [
+        (
+            staff("pupr.banjarmasin@demo.lapor.id").await?,
+            id_of(
+                "select id from organizations where code = $1",
+                "banjarmasin-pupr",
+            )
+            .await?,
+            id_of("select id from categories where code = $1", "infrastruktur").await?,
+            [
+                "Jalan berlubang di depan pasar",
+                "Drainase tersumbat, air meluap ke jalan",
+                "Jembatan kayu di gang mulai lapuk",
+                "Lampu penerangan jalan padam sepekan",
+            ],
+        ),
+        (
+            staff("dinkes.banjarmasin@demo.lapor.id").await?,
+            id_of(
+                "select id from organizations where code = $1",
+                "banjarmasin-dinkes",
+            )
+            .await?,
+            id_of("select id from categories where code = $1", "kesehatan").await?,
+            [
+                "Obat di puskesmas sering kosong",
+                "Petugas posyandu jarang datang",
+                "Ambulans desa sulit dihubungi malam hari",
+                "Antrean rujukan BPJS terlalu lama",
+            ],
+        ),
+    ];
+    let mut seed: u64 = 0x2026_1124;
+    let mut roll = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n.max(1)
+    };
+    let act_as = |staff: &crate::staff::Staff, id: &str, input: ActInput, at: i64| {
+        let (db, staff, id) = (db.clone(), staff.clone(), id.to_owned());
+        async move {
+            act(&db, &staff, &id, &input, at)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo history {id}: {e}"))
+        }
+    };
+    let action = |code: &str| ActInput {
+        action: code.into(),
+        ..Default::default()
+    };
+    for i in 0..120_i64 {
+        let (opd_staff, opd, category, titles) = &opds[(i % 2) as usize];
+        let mut at = now - DAY * (3 + 362 * (120 - i) / 120) - HOUR * roll(8) as i64;
+        let input = ReportInput {
+            submission_key: format!("{:032x}", 1000 + i),
+            kind: "pengaduan".into(),
+            title: titles[roll(4) as usize].into(),
+            body: "Laporan contoh dari data demo: warga menyampaikan keluhan tentang layanan ini dan meminta tindak lanjut.".into(),
+            category_id: category.to_string(),
+            location: "Banjarmasin".into(),
+            target_org_id: city.to_string(),
+            anonymous: Some("on".into()),
+            ..Default::default()
+        };
+        let filed = file_report(
+            db,
+            server_secret,
+            &input,
+            None,
+            at,
+            &crate::i18n::TimeZone::default().date_at(at),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo history report: {e}"))?;
+        let id = filed.tracking_id.as_str();
+        // Each step after a delay; a step that would fall after now has not happened yet.
+        macro_rules! step {
+            ($hours:expr) => {{
+                at += HOUR * (1 + roll($hours) as i64);
+                at < now
+            }};
+        }
+        if !step!(if i % 7 == 0 { 120 } else { 40 }) {
+            continue;
+        }
+        if i % 10 == 3 {
+            let archive = ActInput {
+                reason: "duplicate".into(),
+                ..action("archive")
+            };
+            act_as(&coordinator, id, archive, at).await?;
+            continue;
+        }
+        act_as(&coordinator, id, action("verify"), at).await?;
+        if !step!(12) {
+            continue;
+        }
+        let dispose = ActInput {
+            opd_id: opd.to_string(),
+            ..action("dispose")
+        };
+        act_as(&coordinator, id, dispose, at).await?;
+        if !step!(if i % 5 == 0 { 150 } else { 30 }) {
+            continue;
+        }
+        act_as(opd_staff, id, action("start"), at).await?;
+        if !step!(24 * 15) {
+            continue;
+        }
+        let resolve = ActInput {
+            message: "Sudah kami tindak lanjuti di lapangan.".into(),
+            ..action("resolve")
+        };
+        act_as(opd_staff, id, resolve, at).await?;
+        if i % 3 == 0 || !step!(24 * 5) {
+            continue;
+        }
+        let rating = FeedbackInput {
+            rating: (3 + roll(3)).to_string(),
+            ..Default::default()
+        };
+        let claim = Claim {
+            code: Some(&filed.access_code),
+            account_id: None,
+        };
+        confirm(db, id, claim, &rating, at)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo history {id}: {e}"))?;
+    }
+    crate::deadlines::close_expired(db, now).await?;
+    Ok(())
 }

@@ -37,7 +37,32 @@ async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
         1 + 2 * 2 + 9 * 8,
         "national, 2 provinces with their Diskominfo, 9 regions with 7 OPDs each"
     );
-    assert!(reports > 0);
+    assert!(reports > 100, "the demo and a year of history: {reports}");
+    // The history went through the real steps: resolved, rated, archived, still open.
+    let resolved = count(
+        &state.db,
+        "select count(*) from reports where status = 'resolved'",
+    )
+    .await;
+    let rated = count(
+        &state.db,
+        "select count(*) from reports where rating is not null",
+    )
+    .await;
+    let archived = count(
+        &state.db,
+        "select count(*) from reports where status = 'archived'",
+    )
+    .await;
+    assert!(
+        resolved > 30 && rated > 10 && archived > 5,
+        "{resolved} {rated} {archived}"
+    );
+    assert_eq!(
+        count(&state.db, "select count(*) from report_figures").await,
+        reports,
+        "every demo report is in the figures' sums"
+    );
     state.db.pool.close().await;
 
     // A second start keeps the data, the secret and does not load the demo again.
