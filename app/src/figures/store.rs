@@ -29,6 +29,7 @@ pub fn month_of(db: &Db, at: i64) -> Month {
 }
 
 mod rollup;
+use rollup::CELL_COUNTERS;
 pub use rollup::{ensure as ensure_rollups, rebuild as rebuild_rollups, sync};
 
 /// `yyyymm`.
@@ -120,24 +121,6 @@ fn sum(column: &str) -> String {
     format!("cast(coalesce(sum({column}), 0) as bigint) as {column}")
 }
 
-const CELL_SUMS: [&str; 15] = [
-    "received",
-    "finished",
-    "archived",
-    "followed",
-    "rated",
-    "rating_sum",
-    "verify_n",
-    "verify_sum",
-    "verify_ok",
-    "follow_up_n",
-    "follow_up_sum",
-    "follow_up_ok",
-    "resolve_n",
-    "resolve_sum",
-    "resolve_ok",
-];
-
 /// Sums of cells, grouped by `group` (an expression on `figure_cells`, or none).
 async fn cell_sums(
     db: &Db,
@@ -146,7 +129,7 @@ async fn cell_sums(
     to: Month,
     group: Option<&str>,
 ) -> Result<Vec<(i64, HashMap<&'static str, i64>)>, sqlx::Error> {
-    let sums: Vec<String> = CELL_SUMS.iter().map(|c| sum(c)).collect();
+    let sums: Vec<String> = CELL_COUNTERS.iter().map(|c| sum(c)).collect();
     let (select_group, group_by) = match group {
         Some(g) => (format!("{g} as g, "), format!(" group by {g}")),
         None => (String::new(), String::new()),
@@ -163,7 +146,7 @@ async fn cell_sums(
         .map(|r| {
             let g = if group.is_some() { r.try_get("g")? } else { 0 };
             let mut m = HashMap::new();
-            for c in CELL_SUMS {
+            for c in CELL_COUNTERS {
                 m.insert(c, r.try_get::<i64, _>(c)?);
             }
             Ok((g, m))

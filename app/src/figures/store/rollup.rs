@@ -102,7 +102,7 @@ impl Contribution {
 
 /// The columns of `figure_cells` after its key, in the order [`Contribution::cell_deltas`]
 /// gives them.
-const CELL_COUNTERS: [&str; 15] = [
+pub(super) const CELL_COUNTERS: [&str; 15] = [
     "received",
     "finished",
     "archived",
