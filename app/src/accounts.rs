@@ -288,6 +288,11 @@ mod store {
         }
     }
 
+    /// The account a session is signed in as, without loading the account.
+    pub async fn session_account(session: &Session) -> Option<i64> {
+        session.get::<i64>(ACCOUNT_KEY).await.ok().flatten()
+    }
+
     /// The viewer behind a session; a broken session or a deleted or disabled account is a
     /// visitor.
     pub async fn viewer(db: &Db, session: &Session) -> Viewer {

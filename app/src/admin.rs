@@ -364,7 +364,7 @@ mod server_fns {
         let (state, ctx) = crate::state::server_ctx();
         match &ctx.viewer.staff {
             Some(s) if s.role == Role::SystemAdmin => Ok((state, ctx.locale)),
-            Some(_) => Err(AppError::Refused("err.not_your_role".to_owned())),
+            Some(_) => Err(AppError::Refused(crate::error::Refusal::NotYourRole)),
             None => Err(AppError::Unauthorized),
         }
     }

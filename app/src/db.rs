@@ -99,15 +99,114 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {
-        let migrator = match self.engine {
-            Engine::Sqlite => &SQLITE_MIGRATIONS,
-            Engine::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
+        repair_superseded(&self.pool, self.engine).await?;
+        migrator(self.engine)
             .run(&self.pool)
             .await
             .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
     }
+}
+
+/// The migrations of `engine`, as compiled into this binary.
+pub fn migrator(engine: Engine) -> &'static Migrator {
+    match engine {
+        Engine::Sqlite => &SQLITE_MIGRATIONS,
+        Engine::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
+impl Engine {
+    /// The engine's name in `migrations/checksums.txt` and its folder under `migrations/`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+/// The committed record of every landed migration (`migrations/checksums.txt`).
+pub const LANDED_CHECKSUMS: &str = include_str!("../../migrations/checksums.txt");
+
+/// One line of [`LANDED_CHECKSUMS`]: engine, version, SHA-384 in hex, and whether it is a
+/// superseded form of that migration (a file that was once applied but edited afterwards).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LandedChecksum {
+    pub engine: String,
+    pub version: i64,
+    pub sha384: String,
+    pub superseded: bool,
+}
+
+/// Parses [`LANDED_CHECKSUMS`] (comment lines start with `#`).
+pub fn landed_checksums() -> Vec<LandedChecksum> {
+    LANDED_CHECKSUMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|line| {
+            let mut words: Vec<&str> = line.split_whitespace().collect();
+            let superseded = words.first() == Some(&"superseded");
+            if superseded {
+                words.remove(0);
+            }
+            let [engine, version, sha384] = words[..] else {
+                return None;
+            };
+            Some(LandedChecksum {
+                engine: engine.to_owned(),
+                version: version.parse().ok()?,
+                sha384: sha384.to_owned(),
+                superseded,
+            })
+        })
+        .collect()
+}
+
+/// A database whose record of a migration carries a superseded checksum (the migration was
+/// edited after it had landed, and this database was made from the edit) is brought back to
+/// the file's checksum, so that sqlx's check at start accepts it; a later migration makes
+/// whatever the edit had changed. Without this such a database would refuse to start.
+async fn repair_superseded(pool: &AnyPool, engine: Engine) -> Result<(), sqlx::Error> {
+    let exists_sql = match engine {
+        Engine::Sqlite => {
+            "select count(*) from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
+        }
+        Engine::Postgres => {
+            "select count(*) from information_schema.tables \
+             where table_schema = current_schema() and table_name = '_sqlx_migrations'"
+        }
+    };
+    let exists: i64 = sqlx::query_scalar(exists_sql).fetch_one(pool).await?;
+    if exists == 0 {
+        return Ok(());
+    }
+    for old in landed_checksums()
+        .into_iter()
+        .filter(|c| c.superseded && c.engine == engine.code())
+    {
+        let Some(current) = migrator(engine).iter().find(|m| m.version == old.version) else {
+            continue;
+        };
+        let Ok(old_bytes) = hex::decode(&old.sha384) else {
+            continue;
+        };
+        let done = sqlx::query(
+            "update _sqlx_migrations set checksum = $1 where version = $2 and checksum = $3",
+        )
+        .bind(current.checksum.to_vec())
+        .bind(old.version)
+        .bind(old_bytes)
+        .execute(pool)
+        .await?;
+        if done.rows_affected() > 0 {
+            tracing::warn!(
+                version = old.version,
+                "migration record carried an edited checksum; brought back to the landed file"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The server secret (see [`crate::secrets::access_code`]): created on first start and kept
@@ -140,4 +239,49 @@ pub fn now() -> i64 {
 /// route, which a server has only when started with `--test-clock`.
 pub fn advance_clock(secs: i64) -> i64 {
     CLOCK_OFFSET.fetch_add(secs, std::sync::atomic::Ordering::Relaxed) + secs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guard against editing a migration after it has landed: every migration compiled
+    /// into the binary must be listed in `migrations/checksums.txt` with its file's checksum.
+    #[test]
+    fn landed_migrations_are_unchanged() {
+        let landed = landed_checksums();
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            for m in migrator(engine).iter() {
+                let listed = landed
+                    .iter()
+                    .find(|c| !c.superseded && c.engine == engine.code() && c.version == m.version)
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{} migration {} is not in migrations/checksums.txt: add a line",
+                            engine.code(),
+                            m.version
+                        )
+                    });
+                assert_eq!(
+                    hex::encode(&m.checksum),
+                    listed.sha384,
+                    "{} migration {} ({}) changed after it landed: add a new migration instead",
+                    engine.code(),
+                    m.version,
+                    m.description
+                );
+            }
+            let compiled = migrator(engine).iter().count();
+            let listed = landed
+                .iter()
+                .filter(|c| !c.superseded && c.engine == engine.code())
+                .count();
+            assert_eq!(
+                compiled,
+                listed,
+                "a listed {} migration is missing from migrations/",
+                engine.code()
+            );
+        }
+    }
 }

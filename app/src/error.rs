@@ -48,19 +48,54 @@ pub enum AppError {
     /// Email and password did not match an account (never says which one was wrong).
     #[error("wrong credentials")]
     WrongCredentials,
-    /// The viewer may not do this, or not now: the key names the reason
-    /// (`err.not_your_role`, `err.wrong_status`).
-    #[error("refused: {0}")]
-    Refused(String),
+    /// The viewer may not do this, or not now.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// Too many attempts in a short time.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// The request could not be read at all (arguments of the wrong type, broken encoding): a
+    /// client's mistake, never ours. Forms in our pages never produce it.
+    #[error("malformed request")]
+    Malformed,
+    /// The request came from a page on another site (a forged cross-site post).
+    #[error("cross-site request")]
+    CrossSite,
     /// Something failed on our side; its details are in the server log only.
     #[error("internal error")]
     Internal,
     /// The request never reached us or the answer never came back (browser side).
     #[error("network: {0}")]
     Network(String),
+}
+
+/// Why an allowed-looking request is refused; each reason is told to the user in their
+/// language ([`Refusal::key`]) and answered with its own HTTP status ([`AppError::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// This role never does this.
+    NotYourRole,
+    /// Not from the report's current status (or another official changed it meanwhile).
+    WrongStatus,
+    /// The time for this ran out (e.g. the contest window).
+    WindowOver,
+}
+
+impl Refusal {
+    /// Translation key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::NotYourRole => "err.not_your_role",
+            Refusal::WrongStatus => "err.wrong_status",
+            Refusal::WindowOver => "err.window_over",
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Refused(r)
+    }
 }
 
 impl AppError {
@@ -82,11 +117,13 @@ impl AppError {
     pub fn user_message(&self, locale: Locale) -> String {
         let key = match self {
             AppError::Invalid(_) => "err.invalid",
-            AppError::Refused(key) => return crate::tr!(locale, key),
+            AppError::Refused(refusal) => refusal.key(),
             AppError::NotFound => "err.not_found",
             AppError::Unauthorized => "err.unauthorized",
             AppError::WrongCredentials => "err.wrong_credentials",
             AppError::TooManyAttempts => "err.too_many",
+            AppError::Malformed => "err.malformed",
+            AppError::CrossSite => "err.cross_site",
             AppError::Internal => "err.internal",
             AppError::Network(_) => "err.network",
         };
@@ -104,19 +141,26 @@ impl AppError {
         }
     }
 
+    /// The HTTP status of this error: the one mapping that pages, form posts, server
+    /// functions and downloads all answer with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Malformed => 400,
+            AppError::Invalid(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Unauthorized | AppError::WrongCredentials => 401,
+            AppError::Refused(Refusal::NotYourRole) | AppError::CrossSite => 403,
+            AppError::Refused(_) => 409,
+            AppError::TooManyAttempts => 429,
+            AppError::Internal => 500,
+            AppError::Network(_) => 502,
+        }
+    }
+
     #[cfg(feature = "ssr")]
     pub fn status(&self) -> http::StatusCode {
-        use http::StatusCode;
-        match self {
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthorized | AppError::WrongCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Refused(key) if key == "err.not_your_role" => StatusCode::FORBIDDEN,
-            AppError::Refused(_) => StatusCode::CONFLICT,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Network(_) => StatusCode::BAD_GATEWAY,
-        }
+        http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// Logs an internal failure and returns the variant that hides it.
@@ -135,8 +179,21 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
                 AppError::Network(detail)
             }
-            // Deserialisation problems of *our* arguments mean a malformed request: on the
-            // server we log them, the browser only learns that something went wrong.
+            // Arguments that cannot be decoded are the client's mistake (a 400), never ours.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                #[cfg(feature = "ssr")]
+                tracing::debug!(%detail, "server function arguments refused");
+                #[cfg(not(feature = "ssr"))]
+                let _ = detail;
+                AppError::Malformed
+            }
+            // On the server this is a request body that is not even text: the client's too.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => {
+                tracing::debug!(%detail, "server function body refused");
+                AppError::Malformed
+            }
+            // Anything else went wrong on our side before our code ran: logged, never shown.
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::warn!(error = %other, "server function failed before our code ran");

@@ -133,30 +133,7 @@ pub enum Action {
     Contest,
 }
 
-/// Why a transition was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Refusal {
-    /// This role never takes this action.
-    NotYourRole,
-    /// Not from this status.
-    WrongStatus,
-}
-
-impl Refusal {
-    /// Translation key of the message shown to the official.
-    pub fn key(self) -> &'static str {
-        match self {
-            Refusal::NotYourRole => "err.not_your_role",
-            Refusal::WrongStatus => "err.wrong_status",
-        }
-    }
-}
-
-impl From<Refusal> for crate::error::AppError {
-    fn from(r: Refusal) -> Self {
-        crate::error::AppError::Refused(r.key().to_owned())
-    }
-}
+pub use crate::error::Refusal;
 
 /// Where `action` by `role` takes a report in status `from`. `before_hold` is the status the
 /// report had when it was put on hold (only read for [`Action::Resume`]).

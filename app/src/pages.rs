@@ -232,16 +232,7 @@ pub fn set_status(code: u16) {
 
 /// Sets the status that matches an error.
 pub fn set_error_status(error: &AppError) {
-    set_status(match error {
-        AppError::Invalid(_) => 422,
-        AppError::NotFound => 404,
-        AppError::Unauthorized | AppError::WrongCredentials => 401,
-        AppError::Refused(key) if key == "err.not_your_role" => 403,
-        AppError::Refused(_) => 409,
-        AppError::TooManyAttempts => 429,
-        AppError::Internal => 500,
-        AppError::Network(_) => 502,
-    });
+    set_status(error.status_code());
 }
 
 /// A page-level error message.
@@ -255,6 +246,26 @@ pub fn ErrorNotice(message: String) -> impl IntoView {
 #[component]
 pub fn FieldMessage(field: &'static str, #[prop(into)] message: Option<String>) -> impl IntoView {
     message.map(|m| view! { <p class="field-error" id=format!("err-{field}")>{m}</p> })
+}
+
+/// The typed text a `<textarea>` shows again, as markup for its `inner_html`. Leptos writes a
+/// textarea's children into the page unescaped (leptos #4730, reverted in #4819), so
+/// `</textarea><form …>` typed by a user would end the field and become markup on our origin.
+/// Escaped here, the browser shows exactly what was typed, on the server's page and when the
+/// browser sets the field itself.
+pub fn textarea_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Percent-encodes a value for a query string.

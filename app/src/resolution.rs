@@ -3,7 +3,7 @@
 //! at the same OPD with its resolution clock resumed. A window that passes in silence closes
 //! the report for good ([`crate::deadlines::close_expired`], a scheduled job).
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// The reporter's form under a resolved report, as typed. One form for both answers, so that
@@ -80,10 +80,10 @@ mod store {
                 .fetch_one(&db.pool)
                 .await?;
         if status != Status::Resolved || closed_at.is_some() {
-            return Err(AppError::Refused("err.wrong_status".into()));
+            return Err(AppError::Refused(Refusal::WrongStatus));
         }
         if until.is_some_and(|u| u <= now) {
-            return Err(AppError::Refused("err.window_over".into()));
+            return Err(AppError::Refused(Refusal::WindowOver));
         }
         Ok(id)
     }
@@ -111,7 +111,7 @@ mod store {
         .await?
         .rows_affected();
         if won == 0 {
-            return Err(AppError::Refused("err.wrong_status".into()));
+            return Err(AppError::Refused(Refusal::WrongStatus));
         }
         let event = record(
             &mut tx,
@@ -151,7 +151,7 @@ mod store {
         .await?
         .rows_affected();
         if won == 0 {
-            return Err(AppError::Refused("err.wrong_status".into()));
+            return Err(AppError::Refused(Refusal::WrongStatus));
         }
         let event = record(
             &mut tx,

@@ -24,6 +24,39 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    /// Told when the server begins to stop, so that long answers (live streams) end.
+    pub shutdown: Shutdown,
+}
+
+/// The moment the server begins to stop (SIGTERM or Ctrl-C), for whatever must end by itself
+/// then: live streams close, and their clients reconnect to another server or to this one
+/// once it is back, resuming with `Last-Event-ID`.
+#[derive(Debug, Clone)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Shutdown {
+    /// Tells everyone waiting that the server is stopping.
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Whether the server is stopping.
+    pub fn begun(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Resolves once the server begins to stop.
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        // The sender lives as long as `self`, so the wait only ends by a stop.
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    }
 }
 
 /// Facts about the current request that pages and server functions need.

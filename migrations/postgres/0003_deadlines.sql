@@ -59,7 +59,7 @@ alter table reports add column due_at bigint;
 -- Whether the clocks were ever computed (reports filed before this migration are computed
 -- once at the next start).
 alter table reports add column clocks_at bigint;
-create index reports_due on reports(due_at) where due_at is not null;
+create index reports_due on reports(due_at);
 create index reports_received on reports(received_at);
 create index reports_contest on reports(contest_until);
 

@@ -373,6 +373,7 @@ async fn main() -> anyhow::Result<()> {
             time_zone: TimeZone::Wita,
             secure_cookies: false,
         }),
+        shutdown: Default::default(),
     };
     let router = server::router(state);
 

@@ -59,16 +59,21 @@ pub async fn file_report(State(state): State<AppState>, req: Request<Body>) -> R
     let at = now();
     let today = state.config.time_zone.date_at(at);
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
-    match reports::file_report(
-        &state.db,
-        &state.config.server_secret,
-        &input,
-        account,
-        at,
-        &today,
-    )
-    .await
-    {
+    let filed = match crate::limits::refusal(&head) {
+        Some(limited) => Err(limited),
+        None => {
+            reports::file_report(
+                &state.db,
+                &state.config.server_secret,
+                &input,
+                account,
+                at,
+                &today,
+            )
+            .await
+        }
+    };
+    match filed {
         Ok(filed) => Redirect::to(&format!("{}&baru=1", filed.private_link())).into_response(),
         Err(error) => show_again(state, head, input, error, ctx.locale).await,
     }
@@ -82,9 +87,12 @@ pub async fn post_message(
 ) -> Response {
     let (ctx, input, head) = read_form::<MessageInput>(&state, req).await;
     let (claim, page) = reporter_page(&ctx, &id, &input.kode);
-    let result = threads::add_citizen_message(&state.db, &id, claim, &input.body, now())
-        .await
-        .map(|_| ());
+    let result = match crate::limits::refusal(&head) {
+        Some(limited) => Err(limited),
+        None => threads::add_citizen_message(&state.db, &id, claim, &input.body, now())
+            .await
+            .map(|_| ()),
+    };
     back_to_report(
         state,
         &ctx,
@@ -172,7 +180,11 @@ async fn back_to_report<T: Clone + Send + Sync + 'static>(
 /// reply typed while the session had expired (`draf`) waits in the new session for its page.
 pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (ctx, input, head) = read_form::<LoginInput>(&state, req).await;
+    let limited = crate::limits::refusal(&head);
     let signed_in = async {
+        if let Some(limited) = limited {
+            return Err(limited);
+        }
         let id = accounts::authenticate(&state.db, &input, now()).await?;
         accounts::sign_in(&ctx.session, id).await?;
         let ke = input.ke.trim();
@@ -204,7 +216,11 @@ pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Respons
 /// `POST /daftar`.
 pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (ctx, input, head) = read_form::<RegisterInput>(&state, req).await;
-    let result = match accounts::register(&state.db, &input, now()).await {
+    let registered = match crate::limits::refusal(&head) {
+        Some(limited) => Err(limited),
+        None => accounts::register(&state.db, &input, now()).await,
+    };
+    let result = match registered {
         Ok(id) => accounts::sign_in(&ctx.session, id).await,
         Err(e) => Err(e),
     };

@@ -86,3 +86,106 @@ pub async fn cache_static(
     }
     res
 }
+
+/// Refuses state-changing requests that a browser says come from another site, the way Go's
+/// `http.CrossOriginProtection` does: `Sec-Fetch-Site` (sent by every current browser) must be
+/// `same-origin` or `none`; when a browser sends only `Origin`, it must be this site's. A
+/// request with neither header is not from a browser page (curl, a gateway, a test) and cannot
+/// carry a visitor's cookies against their will, so it passes. Safe methods always pass. No
+/// token is needed in the forms, so every plain HTML form keeps working without JavaScript.
+pub async fn refuse_cross_site(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if is_cross_site(&req) {
+        let locale = app::i18n::Locale::from_cookie_header(
+            req.headers()
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let error = app::error::AppError::CrossSite;
+        tracing::info!(path = %req.uri().path(), "cross-site write refused");
+        return error_response(req.uri().path(), &error, locale);
+    }
+    next.run(req).await
+}
+
+/// Whether `req` is a write a browser made on behalf of another site's page.
+pub fn is_cross_site<B>(req: &http::Request<B>) -> bool {
+    use http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://").map(|(_, rest)| rest));
+    !matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+/// An error answered outside the pages: JSON in the server functions' format under `/api/`,
+/// a sentence in the user's language elsewhere; its status from [`AppError::status`].
+pub fn error_response(
+    path: &str,
+    error: &app::error::AppError,
+    locale: app::i18n::Locale,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if path.starts_with("/api/") {
+        (error.status(), axum::Json(error.clone())).into_response()
+    } else {
+        (
+            error.status(),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            error.user_message(locale),
+        )
+            .into_response()
+    }
+}
+
+/// Private pages (an access code in the address, everything of officials and of a signed-in
+/// citizen) are never kept by a shared cache or the browser's history cache; and with an
+/// https public URL every response tells browsers to use https only (HSTS).
+pub async fn private_pages(
+    axum::extract::State(hsts): axum::extract::State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let private = path.starts_with("/petugas")
+        || path.starts_with("/laporan-saya")
+        || path.starts_with("/masuk")
+        || path.starts_with("/daftar")
+        || req
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("kode=")));
+    let mut res = next.run(req).await;
+    if private {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if hsts {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// What a client sees of a panic: the same bare 500 as any internal error.
+pub fn panic_response(
+    _panic: Box<dyn std::any::Any + Send + 'static>,
+) -> http::Response<axum::body::Body> {
+    tracing::error!("a request handler panicked");
+    error_response("/", &app::error::AppError::Internal, app::i18n::Locale::Id)
+}

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod forms;
 pub mod http_layers;
+pub mod limits;
 pub mod live;
 pub mod open_data;
 pub mod staff_forms;
@@ -69,25 +70,42 @@ pub async fn build_state(
             time_zone: settings.time_zone,
             secure_cookies: settings.public_url.starts_with("https://"),
         }),
+        shutdown: app::state::Shutdown::default(),
     })
 }
 
-/// The scheduled job: every minute, closes the reports whose contest window ran out. Safe
-/// with several servers on one database ([`app::deadlines::close_expired`]).
-pub fn spawn_scheduler(db: Db) -> tokio::task::JoinHandle<()> {
+/// The scheduled job: every minute, closes the reports whose contest window ran out, and
+/// purges expired sessions and spent rate-limit windows ([`scheduled`]).
+pub fn spawn_scheduler(
+    db: Db,
+    limiters: std::sync::Arc<limits::Limiters>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            match app::deadlines::close_expired(&db, app::db::now()).await {
-                Ok(closed) if !closed.is_empty() => {
-                    tracing::info!(reports = closed.len(), "contest window over: closed");
-                }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "closing expired reports failed"),
-            }
+            scheduled(&db, app::db::now()).await;
+            limiters.forget_idle();
         }
     })
+}
+
+/// One run of the scheduled job at `now`. Safe with several servers on one database: each
+/// report is closed by the one update that still finds it open
+/// ([`app::deadlines::close_expired`]), and deleting what expired twice deletes nothing.
+pub async fn scheduled(db: &Db, now: i64) {
+    match app::deadlines::close_expired(db, now).await {
+        Ok(closed) if !closed.is_empty() => {
+            tracing::info!(reports = closed.len(), "contest window over: closed");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "closing expired reports failed"),
+    }
+    match app::accounts::delete_expired_sessions(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(sessions = n, "expired sessions purged"),
+        Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
+    }
 }
 
 /// `POST /uji/jam?detik=N`: moves this server's clock N seconds ahead, for the browser tests
@@ -103,22 +121,31 @@ async fn advance_clock(
         .unwrap_or(0)
         .max(0);
     let now = app::db::advance_clock(secs);
-    if let Err(e) = app::deadlines::close_expired(&state.db, now).await {
-        tracing::error!(error = %e, "closing expired reports failed");
-    }
+    scheduled(&state.db, now).await;
     now.to_string().into_response()
 }
 
 /// [`router`] plus the test clock route (`lapor --test-clock`, browser tests only).
-pub fn router_with_test_clock(state: AppState) -> Router {
+pub fn router_with_test_clock(
+    state: AppState,
+    limiters: std::sync::Arc<limits::Limiters>,
+) -> Router {
     let clock = Router::new()
         .route("/uji/jam", post(advance_clock))
         .with_state(state.clone());
-    clock.merge(router(state))
+    clock.merge(router_with(state, limiters))
 }
 
-/// Every route of the application.
+/// Every route of the application, with the default abuse limits and no trusted proxy.
 pub fn router(state: AppState) -> Router {
+    router_with(
+        state,
+        limits::Limiters::new(&limits::Limits::default(), Vec::new()),
+    )
+}
+
+/// Every route of the application, counting abuse with `limiters`.
+pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore {
         db: state.db.clone(),
@@ -177,14 +204,45 @@ pub fn router(state: AppState) -> Router {
         .route("/langsung", get(live::stream))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            limiters,
+            limits::limit,
+        ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(http_layers::refuse_cross_site))
         .layer(axum::middleware::from_fn(http_layers::cache_static))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            http_layers::private_pages,
+        ))
         .layer(http_layers::security_headers())
         .layer(http_layers::compression())
+        // A panic is a bug: the client gets a bare 500, the log gets the panic.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http_layers::panic_response,
+        ))
         .with_state(state)
 }
 
+/// Every server function of the app: its path and method (also what the hostile-input tests
+/// send their requests to).
+pub fn server_fn_routes() -> Vec<(&'static str, http::Method)> {
+    let mut all: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    all
+}
+
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let known =
+        leptos::server_fn::axum::get_server_fn_service(req.uri().path(), req.method().clone())
+            .is_some();
+    if !known {
+        return http_layers::error_response(
+            "/api/",
+            &app::error::AppError::NotFound,
+            app::i18n::Locale::Id,
+        );
+    }
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let req = Request::from_parts(parts, body);

@@ -15,6 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::{Request, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde::Deserialize;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -156,6 +157,7 @@ pub async fn stream(
     } else {
         VecDeque::new()
     };
+    let shutdown = state.shutdown.clone();
     let cursor = Cursor {
         state,
         rx,
@@ -163,10 +165,13 @@ pub async fn stream(
         last,
         audiences,
     };
+    // A stopping server ends every stream; the browser reconnects by itself and resumes
+    // from its Last-Event-ID.
     let events = futures::stream::unfold(cursor, |mut c| async move {
         let f = c.next().await?;
         Some((Ok::<_, std::convert::Infallible>(sse_event(&f)), c))
-    });
+    })
+    .take_until(Box::pin(async move { shutdown.wait().await }));
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

@@ -6,7 +6,7 @@
 use anyhow::Context;
 use app::i18n::TimeZone;
 use clap::Parser;
-use server::{Settings, build_state, router};
+use server::{Settings, build_state};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -31,6 +31,13 @@ struct Cli {
         default_value = "http://127.0.0.1:3000"
     )]
     public_url: String,
+    /// Addresses of reverse proxies (comma-separated) whose `X-Forwarded-For` names the
+    /// client; from any other peer the header is ignored.
+    #[arg(long, env = "LAPOR_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Browser tests only: multiplies the bursts of the abuse limits.
+    #[arg(long, hide = true, default_value_t = 1)]
+    limits_burst_factor: u32,
     /// Browser tests only: adds `POST /uji/jam?detik=N`, which moves the server's clock ahead.
     #[arg(long, hide = true)]
     test_clock: bool,
@@ -116,17 +123,64 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    server::spawn_scheduler(state.db.clone());
+    let limits = server::limits::Limits {
+        burst_factor: cli.limits_burst_factor,
+        ..Default::default()
+    };
+    let limiters = server::limits::Limiters::new(&limits, cli.trusted_proxies.clone());
+    server::spawn_scheduler(state.db.clone(), limiters.clone());
+    let shutdown = state.shutdown.clone();
     let app = if cli.test_clock {
         tracing::warn!("test clock enabled: anyone can move this server's time");
-        server::router_with_test_clock(state)
+        server::router_with_test_clock(state, limiters)
     } else {
-        router(state)
+        server::router_with(state, limiters)
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listen on {addr}"))?;
     tracing::info!("lapor listening on http://{addr}");
-    axum::serve(listener, app).await.context("serve")?;
+    let stopping = shutdown.clone();
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stop_signal().await;
+        tracing::info!("stopping: no new connections; finishing requests in flight");
+        stopping.begin();
+    });
+    tokio::select! {
+        served = serve => served.context("serve")?,
+        () = async {
+            shutdown.wait().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}: stopped"),
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// How long requests in flight may take to finish once the server is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// SIGTERM (what a service manager sends) or Ctrl-C.
+async fn stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
 }

@@ -168,17 +168,32 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
     rows
 }
 
+/// A cell as a spreadsheet will read it as text, never as a formula (OWASP's advice on CSV
+/// injection): a citizen's title `=HYPERLINK("http://…")` would otherwise run in the
+/// spreadsheet of whoever opens the download. A cell starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'`, which spreadsheets show as nothing.
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 fn csv_bytes<I, R>(header: &[&str], rows: I) -> Result<Vec<u8>, AppError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,
-    R::Item: AsRef<[u8]>,
+    R::Item: AsRef<str>,
 {
     let mut w = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| AppError::internal("write csv", e);
     w.write_record(header).map_err(internal)?;
     for row in rows {
-        w.write_record(row).map_err(internal)?;
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| neutralise_cell(c.as_ref()).into_owned())
+            .collect();
+        w.write_record(&cells).map_err(internal)?;
     }
     w.into_inner()
         .map_err(|e| AppError::internal("write csv", e.to_string()))

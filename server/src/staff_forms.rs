@@ -79,7 +79,11 @@ pub async fn message(
         )
         .await;
     };
-    match casework::add_staff_message(&state.db, &staff, &tracking, &input, now()).await {
+    let result = match crate::limits::refusal(&head) {
+        Some(limited) => Err(limited),
+        None => casework::add_staff_message(&state.db, &staff, &tracking, &input, now()).await,
+    };
+    match result {
         Ok(()) => Redirect::to(&format!("{page}#thread-title")).into_response(),
         Err(error) => show_again(state, at_path(head, &page), input, error, ctx.locale).await,
     }
@@ -92,7 +96,7 @@ fn refuse_unless_system_admin(ctx: &app::state::RequestCtx) -> Option<Response> 
         Some(_) => Some(
             (
                 axum::http::StatusCode::FORBIDDEN,
-                AppError::Refused("err.not_your_role".into()).user_message(ctx.locale),
+                AppError::Refused(app::error::Refusal::NotYourRole).user_message(ctx.locale),
             )
                 .into_response(),
         ),

@@ -11,9 +11,13 @@ mod integration {
     pub mod deadlines;
     pub mod figures;
     pub mod figures_http;
+    pub mod hardening;
     pub mod http;
     pub mod live;
+    pub mod migrations;
+    pub mod processes;
     pub mod reports;
+    pub mod shutdown;
     pub mod staff_http;
     pub mod startup;
     pub mod support;

@@ -192,7 +192,7 @@ pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
             ),
         ],
         (Role::Overseer, _) => Vec::new(),
-        _ => return Err(AppError::Refused(Refusal::NotYourRole.key().to_owned())),
+        _ => return Err(AppError::Refused(Refusal::NotYourRole)),
     };
     let cal = load_calendar(db, &db.pool).await?;
     let mut out = Vec::new();
@@ -225,7 +225,7 @@ const OVERDUE: &str = "r.due_at < $2 and r.status <> 'resolved'";
 /// waiting first.
 pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     let Some(scope) = scope(staff, 1) else {
-        return Err(AppError::Refused(Refusal::NotYourRole.key().to_owned()));
+        return Err(AppError::Refused(Refusal::NotYourRole));
     };
     let counts_sql = format!(
         "{} select r.opd_id, op.name as opd_name, opp.name as opd_parent, r.status, \
@@ -379,7 +379,7 @@ fn required_text(field: &str, text: &str) -> Result<String, FieldError> {
 }
 
 fn refused(r: Refusal) -> AppError {
-    AppError::Refused(r.key().to_owned())
+    AppError::Refused(r)
 }
 
 /// Takes `input`'s action on a report as `staff`. Scope first (outside it the report does not

@@ -316,7 +316,8 @@ pub fn ReportForm(
             <label for="body">{t.body.clone()}</label>
             <p class="hint" id="hint-body">{t.body_hint.clone()}</p>
             <textarea id="body" name="body" rows="7" maxlength="5000" required
-                aria-invalid=invalid("body") aria-describedby=described("body", true)>{initial.body.clone()}</textarea>
+                aria-invalid=invalid("body") aria-describedby=described("body", true)
+                inner_html=super::textarea_text(&initial.body)></textarea>
             {message("body")}
 
             <label for="category_id">{t.category.clone()}</label>

@@ -131,7 +131,10 @@ fn ReportBody(
             None => (String::new(), None),
         };
         let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
-        let general = error.as_ref().filter(|_| field_msg.is_none()).map(|e| e.user_message(loc));
+        let general = error
+            .as_ref()
+            .filter(|_| field_msg.is_none())
+            .map(|e| e.user_message(loc));
         let action = format!("/laporan/{}/pesan", r.tracking_id);
         if accepts {
             view! {
@@ -141,7 +144,8 @@ fn ReportBody(
                     <label for="reply-body">{tr!(loc, "report.reply")}</label>
                     <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
                         aria-invalid=field_msg.is_some().then_some("true")
-                        aria-describedby=field_msg.is_some().then_some("err-body")>{typed}</textarea>
+                        aria-describedby=field_msg.is_some().then_some("err-body")
+                        inner_html=super::textarea_text(&typed)></textarea>
                     <FieldMessage field="body" message=field_msg />
                     <button type="submit" class="primary">{tr!(loc, "report.send")}</button>
                 </form>
@@ -248,7 +252,8 @@ fn Feedback(
                 <FieldMessage field="rating" message=rating_msg />
                 <label for="feedback-comment">{tr!(loc, "feedback.comment")}</label>
                 <textarea id="feedback-comment" name="comment" rows="2" maxlength="1000"
-                    aria-invalid=comment_msg.is_some().then_some("true")>{input.comment.clone()}</textarea>
+                    aria-invalid=comment_msg.is_some().then_some("true")
+                    inner_html=super::textarea_text(&input.comment)></textarea>
                 <FieldMessage field="comment" message=comment_msg />
                 <button type="submit" class="primary">{tr!(loc, "feedback.confirm")}</button>
             </form>
@@ -257,7 +262,8 @@ fn Feedback(
                 <label for="feedback-reason">{tr!(loc, "feedback.reason")}</label>
                 <textarea id="feedback-reason" name="reason" rows="3" maxlength="4000" required
                     aria-invalid=reason_msg.is_some().then_some("true")
-                    aria-describedby=reason_msg.is_some().then_some("err-reason")>{input.reason.clone()}</textarea>
+                    aria-describedby=reason_msg.is_some().then_some("err-reason")
+                    inner_html=super::textarea_text(&input.reason)></textarea>
                 <FieldMessage field="reason" message=reason_msg />
                 <button type="submit" class="secondary">{tr!(loc, "feedback.contest")}</button>
             </form>

@@ -348,7 +348,8 @@ fn ReplyForm(
             <label for="reply-body">{label}</label>
             <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
                 aria-invalid=field_msg.is_some().then_some("true")
-                aria-describedby=field_msg.is_some().then_some("err-body")>{typed}</textarea>
+                aria-describedby=field_msg.is_some().then_some("err-body")
+                inner_html=super::textarea_text(&typed)></textarea>
             <FieldMessage field="body" message=field_msg />
             {if can_reply && can_note {
                 view! {
@@ -395,7 +396,8 @@ fn ActionForm(
             <label for=fid.clone()>{tr!(loc, label_key)}</label>
             <textarea id=fid name=name rows="3" maxlength="4000" required=required
                 aria-invalid=msg.is_some().then_some("true")
-                aria-describedby=msg.is_some().then(|| format!("err-{name}"))>{value}</textarea>
+                aria-describedby=msg.is_some().then(|| format!("err-{name}"))
+                inner_html=super::textarea_text(&value)></textarea>
             <FieldMessage field=name message=msg />
         }
     };

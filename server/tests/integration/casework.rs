@@ -6,7 +6,7 @@ use super::support::{
 };
 use app::casework::{ActInput, StaffMessageInput, act, add_staff_message, inbox, open_case, watch};
 use app::db::Db;
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::lifecycle::Role;
 use app::reports::{Claim, FiledReport, Status, file_report, find_report, list_public};
 use app::threads::{EventKind, add_citizen_message};
@@ -23,8 +23,8 @@ fn section<'a>(inbox: &'a app::casework::Inbox, key: &str) -> &'a [app::casework
         .items
 }
 
-fn refused(key: &str) -> AppError {
-    AppError::Refused(key.to_owned())
+fn refused(r: Refusal) -> AppError {
+    AppError::Refused(r)
 }
 
 fn invalid_field(result: &Result<impl std::fmt::Debug, AppError>) -> Vec<(String, String)> {
@@ -225,11 +225,11 @@ async fn a_report_goes_from_submission_to_resolution_and_the_citizen_follows_it(
         // Resolved is final for officials.
         assert_eq!(
             act(db, &pupr, id, &with_message("resolve", "lagi"), later + 9).await,
-            Err(refused("err.wrong_status"))
+            Err(refused(Refusal::WrongStatus))
         );
         assert_eq!(
             add_staff_message(db, &pupr, id, &reply("Halo?"), later + 9).await,
-            Err(refused("err.wrong_status"))
+            Err(refused(Refusal::WrongStatus))
         );
         t.finish().await;
     }
@@ -356,29 +356,29 @@ async fn illegal_and_out_of_scope_actions_are_refused_and_change_nothing() {
             .expect("overseer reads");
         assert_eq!(
             act(db, &overseer, id, &action("verify"), NOW).await,
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         assert_eq!(
             add_staff_message(db, &overseer, id, &note("x"), NOW).await,
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         // The conversation belongs to the OPD.
         assert_eq!(
             add_staff_message(db, &coordinator, id, &reply("Halo"), NOW).await,
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         assert_eq!(
             act(db, &coordinator, id, &action("resolve"), NOW).await,
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         assert_eq!(
             act(db, &coordinator, id, &action("start"), NOW).await,
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         // Not from this status.
         assert_eq!(
             act(db, &coordinator, id, &dispose_to(o.pupr, ""), NOW).await,
-            Err(refused("err.wrong_status"))
+            Err(refused(Refusal::WrongStatus))
         );
         assert_eq!(
             invalid_field(&act(db, &coordinator, id, &action("teleport"), NOW).await),
@@ -390,7 +390,7 @@ async fn illegal_and_out_of_scope_actions_are_refused_and_change_nothing() {
         // A second verification (another official was faster) is refused.
         assert_eq!(
             act(db, &coordinator, id, &action("verify"), NOW).await,
-            Err(refused("err.wrong_status"))
+            Err(refused(Refusal::WrongStatus))
         );
         // Only to this government's own OPDs.
         assert_eq!(
@@ -425,9 +425,9 @@ async fn illegal_and_out_of_scope_actions_are_refused_and_change_nothing() {
             assert_eq!(
                 act(db, &coordinator, id, &action(code), NOW + 2).await,
                 Err(refused(if code == "route" {
-                    "err.not_your_role"
+                    Refusal::NotYourRole
                 } else {
-                    "err.wrong_status"
+                    Refusal::WrongStatus
                 })),
                 "{code}"
             );
@@ -587,7 +587,7 @@ async fn a_hold_asks_the_citizen_and_resumes_where_it_was() {
         // The coordinator cannot resume the OPD's hold.
         assert_eq!(
             act(db, &coordinator, id, &action("resume"), NOW + 8).await,
-            Err(refused("err.wrong_status"))
+            Err(refused(Refusal::WrongStatus))
         );
         let boxed = inbox(db, &pupr, NOW + 8).await.expect("inbox");
         assert!(
@@ -768,7 +768,7 @@ async fn the_coordinator_watches_its_opds_and_the_overseer_reads_along() {
         assert_eq!(far.items.len(), 1);
         assert_eq!(
             watch(db, &sysadmin, NOW).await.map(|_| ()),
-            Err(refused("err.not_your_role"))
+            Err(refused(Refusal::NotYourRole))
         );
         t.finish().await;
     }

@@ -264,7 +264,7 @@ async fn the_citizen_contests_then_confirms_and_rates() {
         // Closed for good: no second answer, no more messages.
         assert_eq!(
             contest(db, &id, by_code(&filed), &why, NOW + 3 * DAY).await,
-            Err(AppError::Refused("err.wrong_status".into()))
+            Err(AppError::Refused(app::error::Refusal::WrongStatus))
         );
         assert!(
             add_citizen_message(db, &id, by_code(&filed), "Halo?", NOW + 3 * DAY)

@@ -21,6 +21,7 @@ pub fn app(t: &TestDb) -> Router {
             time_zone: TimeZone::Wita,
             secure_cookies: false,
         }),
+        shutdown: Default::default(),
     };
     server::router(state)
 }

@@ -104,6 +104,67 @@ pub async fn postgres() -> Option<TestDb> {
     })
 }
 
+/// An empty database (no migrations applied), for tests of the schema itself.
+pub struct Blank {
+    pub url: String,
+    pub engine: app::db::Engine,
+    cleanup: Option<(String, String)>,
+    path: Option<std::path::PathBuf>,
+}
+
+impl Blank {
+    pub async fn finish(self) {
+        if let Some((admin_url, name)) = self.cleanup {
+            let admin = Db::connect_unmigrated(&admin_url)
+                .await
+                .expect("admin connection");
+            sqlx::query(&format!("drop database if exists {name} with (force)"))
+                .execute(&admin)
+                .await
+                .expect("drop test database");
+            admin.close().await;
+        }
+        if let Some(path) = self.path {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+}
+
+/// One empty database of every engine this run tests.
+pub async fn blank_databases() -> Vec<Blank> {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_blank")));
+    let mut all = vec![Blank {
+        url: format!("sqlite://{}?mode=rwc", path.display()),
+        engine: app::db::Engine::Sqlite,
+        cleanup: None,
+        path: Some(path),
+    }];
+    if let Ok(base) = std::env::var("LAPOR_TEST_POSTGRES")
+        && !base.is_empty()
+    {
+        let base = base.trim_end_matches('/').to_owned();
+        let name = unique("lapor_blank");
+        let admin_url = format!("{base}/postgres");
+        let admin = Db::connect_unmigrated(&admin_url)
+            .await
+            .expect("postgres admin connection");
+        sqlx::query(&format!("create database {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        all.push(Blank {
+            url: format!("{base}/{name}"),
+            engine: app::db::Engine::Postgres,
+            cleanup: Some((admin_url, name)),
+            path: None,
+        });
+    }
+    all
+}
+
 /// Every engine this run tests.
 pub async fn engines() -> Vec<TestDb> {
     let mut all = vec![sqlite().await];
