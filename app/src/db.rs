@@ -27,8 +27,6 @@ pub enum Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
-    /// Live updates of this database's events, for the streams open on this server.
-    pub hub: crate::live::Hub,
     /// The deployment's time zone: where working days begin and end.
     pub time_zone: crate::i18n::TimeZone,
 }
@@ -80,11 +78,9 @@ impl Db {
                     .await?
             }
         };
-        let hub = crate::live::Hub::new((engine == Engine::Postgres).then(|| url.to_owned()));
         let db = Db {
             pool,
             engine,
-            hub,
             time_zone: crate::i18n::TimeZone::default(),
         };
         db.migrate().await?;

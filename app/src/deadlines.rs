@@ -18,7 +18,7 @@
 //! are plain SQL over indexed columns.
 
 use crate::calendar::{DAY, WorkCalendar};
-use crate::reports::Status;
+use crate::lifecycle::Status;
 use serde::{Deserialize, Serialize};
 
 /// How long each clock may run, in working days.

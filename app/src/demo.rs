@@ -128,7 +128,12 @@ pub const DEMO_STAFF: [(&str, &str, Role, &str); 7] = [
 ];
 
 /// Loads the demo data unless it is already there; returns whether it loaded anything.
-pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow::Result<bool> {
+pub async fn load(
+    db: &crate::change::Store,
+    server_secret: &str,
+    now: i64,
+    today: &str,
+) -> anyhow::Result<bool> {
     let present: i64 = sqlx::query_scalar("select count(*) from organizations where code = 'id'")
         .fetch_one(&db.pool)
         .await?;
@@ -252,7 +257,7 @@ pub async fn load(db: &Db, server_secret: &str, now: i64, today: &str) -> anyhow
 /// A year of anonymous reports to Kota Banjarmasin taken through the real steps (verified,
 /// forwarded, followed up, resolved, rated; a few archived, a few late, the newest still
 /// open), so that the figures and the inboxes have something to show. The same every time.
-async fn history(db: &Db, server_secret: &str, now: i64) -> anyhow::Result<()> {
+async fn history(db: &crate::change::Store, server_secret: &str, now: i64) -> anyhow::Result<()> {
     use crate::casework::{ActInput, act};
     use crate::reports::Claim;
     use crate::resolution::{FeedbackInput, confirm};
@@ -416,6 +421,6 @@ async fn history(db: &Db, server_secret: &str, now: i64) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("demo history {id}: {e}"))?;
     }
-    crate::deadlines::close_expired(db, now).await?;
+    crate::resolution::close_expired(db, now).await?;
     Ok(())
 }

@@ -6,8 +6,65 @@
 //! place whatever page or server function asked for it. Scope (whether the actor's
 //! organisation may touch this report at all) is checked by the caller before this.
 
-use crate::reports::Status;
 use serde::{Deserialize, Serialize};
+
+/// Where a report is in its life (DOMAIN.md, "Lifecycle").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Submitted,
+    Verified,
+    Disposed,
+    InProgress,
+    OnHold,
+    Resolved,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Submitted,
+        Status::Verified,
+        Status::Disposed,
+        Status::InProgress,
+        Status::OnHold,
+        Status::Resolved,
+        Status::Archived,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Verified => "verified",
+            Status::Disposed => "disposed",
+            Status::InProgress => "in_progress",
+            Status::OnHold => "on_hold",
+            Status::Resolved => "resolved",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Translation key of the label DOMAIN.md gives ("Belum Terverifikasi", …).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Submitted => "status.submitted",
+            Status::Verified => "status.verified",
+            Status::Disposed => "status.disposed",
+            Status::InProgress => "status.in_progress",
+            Status::OnHold => "status.on_hold",
+            Status::Resolved => "status.resolved",
+            Status::Archived => "status.archived",
+        }
+    }
+
+    /// Whether the citizen may still write in the thread.
+    pub fn accepts_messages(self) -> bool {
+        self != Status::Archived
+    }
+}
 
 /// Who acts on a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,61 +48,64 @@ impl ReportKind {
     }
 }
 
-/// Where a report is in its life (DOMAIN.md, "Lifecycle").
+pub use crate::lifecycle::Status;
+
+/// How a report reached us (DOMAIN.md, "A report").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status {
-    Submitted,
-    Verified,
-    Disposed,
-    InProgress,
-    OnHold,
-    Resolved,
-    Archived,
+pub enum Channel {
+    Web,
+    Sms,
+    Api,
+    WalkIn,
+    Phone,
+    Letter,
+    Import,
 }
 
-impl Status {
-    pub const ALL: [Status; 7] = [
-        Status::Submitted,
-        Status::Verified,
-        Status::Disposed,
-        Status::InProgress,
-        Status::OnHold,
-        Status::Resolved,
-        Status::Archived,
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Web,
+        Channel::Sms,
+        Channel::Api,
+        Channel::WalkIn,
+        Channel::Phone,
+        Channel::Letter,
+        Channel::Import,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
-            Status::Submitted => "submitted",
-            Status::Verified => "verified",
-            Status::Disposed => "disposed",
-            Status::InProgress => "in_progress",
-            Status::OnHold => "on_hold",
-            Status::Resolved => "resolved",
-            Status::Archived => "archived",
+            Channel::Web => "web",
+            Channel::Sms => "sms",
+            Channel::Api => "api",
+            Channel::WalkIn => "walk_in",
+            Channel::Phone => "phone",
+            Channel::Letter => "letter",
+            Channel::Import => "import",
         }
     }
 
-    pub fn from_code(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == code)
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
     }
+}
 
-    /// Translation key of the label DOMAIN.md gives ("Belum Terverifikasi", …).
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Status::Submitted => "status.submitted",
-            Status::Verified => "status.verified",
-            Status::Disposed => "status.disposed",
-            Status::InProgress => "status.in_progress",
-            Status::OnHold => "status.on_hold",
-            Status::Resolved => "status.resolved",
-            Status::Archived => "status.archived",
+/// How and when a report came in: its channel, and when the citizen actually complained
+/// (for a report taken at a counter or imported from a backlog, the original moment, not
+/// the moment it was typed in), which starts its deadline clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intake {
+    pub channel: Channel,
+    pub received_at: i64,
+}
+
+impl Intake {
+    /// Typed on the web form, received as it is sent.
+    pub fn web(now: i64) -> Intake {
+        Intake {
+            channel: Channel::Web,
+            received_at: now,
         }
-    }
-
-    /// Whether the citizen may still write in the thread.
-    pub fn accepts_messages(self) -> bool {
-        self != Status::Archived
     }
 }
 

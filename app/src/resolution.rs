@@ -58,12 +58,13 @@ pub use store::*;
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
+    use crate::change::Store;
     use crate::db::Db;
-    use crate::deadlines::{CLOSED_CONFIRMED, refresh};
+    use crate::deadlines::{CLOSED_CONFIRMED, CLOSED_EXPIRED};
     use crate::error::{AppError, AppResult};
     use crate::lifecycle::{Action, Role, next_status};
     use crate::reports::{Claim, Status, reporter_report_id};
-    use crate::threads::{EventKind, NewEvent, record};
+    use crate::threads::{EventKind, NewEvent};
 
     /// The report's id if the claim proves its reporter and it is resolved and still open
     /// for an answer at `now`.
@@ -90,7 +91,7 @@ mod store {
 
     /// The reporter confirms the result with a rating: the report is closed for good.
     pub async fn confirm(
-        db: &Db,
+        db: &Store,
         tracking_id: &str,
         claim: Claim<'_>,
         input: &FeedbackInput,
@@ -98,7 +99,7 @@ mod store {
     ) -> AppResult<()> {
         let id = open_for_answer(db, tracking_id, claim, now).await?;
         let (rating, comment) = validate_confirmation(input).map_err(AppError::Invalid)?;
-        let mut tx = db.pool.begin().await?;
+        let mut change = db.change(now).await?;
         let won = sqlx::query(
             "update reports set closed_at = $1, rating = $2, rating_comment = $3, updated_at = $1 \
              where id = $4 and status = 'resolved' and closed_at is null",
@@ -107,30 +108,26 @@ mod store {
         .bind(rating)
         .bind(&comment)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(change.conn())
         .await?
         .rows_affected();
         if won == 0 {
             return Err(AppError::Refused(Refusal::WrongStatus));
         }
-        let event = record(
-            &mut tx,
-            NewEvent {
+        change
+            .record(NewEvent {
                 body: &comment,
                 reason: Some(CLOSED_CONFIRMED),
                 ..NewEvent::new(id, now, EventKind::Closed, "pelapor", claim.account_id)
-            },
-        )
-        .await?;
-        refresh(db, &mut tx, id, now).await?;
-        tx.commit().await?;
-        db.hub.announce(db, &[event]).await;
+            })
+            .await?;
+        change.commit().await?;
         Ok(())
     }
 
     /// The reporter contests the result: back to "in progress" at the same OPD.
     pub async fn contest(
-        db: &Db,
+        db: &Store,
         tracking_id: &str,
         claim: Claim<'_>,
         input: &FeedbackInput,
@@ -139,7 +136,7 @@ mod store {
         let id = open_for_answer(db, tracking_id, claim, now).await?;
         let reason = validate_contest(input).map_err(|e| AppError::Invalid(vec![e]))?;
         let to = next_status(Status::Resolved, Action::Contest, Role::Citizen, None)?;
-        let mut tx = db.pool.begin().await?;
+        let mut change = db.change(now).await?;
         let won = sqlx::query(
             "update reports set status = $1, status_changed_at = $2, updated_at = $2 \
              where id = $3 and status = 'resolved' and closed_at is null",
@@ -147,26 +144,60 @@ mod store {
         .bind(to.code())
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(change.conn())
         .await?
         .rows_affected();
         if won == 0 {
             return Err(AppError::Refused(Refusal::WrongStatus));
         }
-        let event = record(
-            &mut tx,
-            NewEvent {
+        change
+            .record(NewEvent {
                 from_status: Some(Status::Resolved),
                 to_status: Some(to),
                 body: &reason,
                 ..NewEvent::new(id, now, EventKind::Status, "pelapor", claim.account_id)
-            },
-        )
-        .await?;
-        refresh(db, &mut tx, id, now).await?;
-        tx.commit().await?;
-        db.hub.announce(db, &[event]).await;
+            })
+            .await?;
+        change.commit().await?;
         Ok(())
+    }
+
+    /// The scheduled job: closes for good every report whose contest window ran out by `now`.
+    /// Safe when several servers run it at once: each report is closed by the one update that
+    /// finds it still open, and only that server records it. Returns the reports it closed.
+    pub async fn close_expired(db: &Store, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let due: Vec<(i64, i64)> = sqlx::query_as(
+            "select id, contest_until from reports where status = 'resolved' and closed_at is null \
+             and contest_until is not null and contest_until <= $1 order by contest_until limit 1000",
+        )
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut closed = Vec::new();
+        for (id, until) in due {
+            let mut change = db.change(now).await?;
+            let won = sqlx::query(
+                "update reports set closed_at = $1, updated_at = $2 where id = $3 \
+                 and status = 'resolved' and closed_at is null",
+            )
+            .bind(until)
+            .bind(now)
+            .bind(id)
+            .execute(change.conn())
+            .await?
+            .rows_affected();
+            if won == 1 {
+                change
+                    .record(NewEvent {
+                        reason: Some(CLOSED_EXPIRED),
+                        ..NewEvent::new(id, until, EventKind::Closed, "system", None)
+                    })
+                    .await?;
+                change.commit().await?;
+                closed.push(id);
+            }
+        }
+        Ok(closed)
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the server hands to every page and server function.
 
 use crate::accounts::{self, Viewer};
-use crate::db::Db;
+use crate::change::Store;
 use crate::i18n::{Locale, TimeZone};
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -22,7 +22,8 @@ pub struct Config {
 #[derive(Debug, Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: Db,
+    /// The database, and the live hub every change is announced through.
+    pub db: Store,
     pub config: Arc<Config>,
     /// Told when the server begins to stop, so that long answers (live streams) end.
     pub shutdown: Shutdown,
@@ -91,6 +92,7 @@ impl RequestCtx {
 
     /// Puts the state and this request into the reactive context.
     pub fn provide(self, state: AppState) {
+        provide_context(state.db.db.clone());
         provide_context(state.db.clone());
         provide_context(state.config.clone());
         provide_context(state);

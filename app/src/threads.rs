@@ -6,7 +6,7 @@
 //! A thread never names a citizen: entries carry the author's role. Officials speak for their
 //! organisation; only the staff view adds the official's own name.
 
-use crate::reports::Status;
+use crate::lifecycle::Status;
 use serde::{Deserialize, Serialize};
 
 /// What happened in a thread entry.
@@ -133,7 +133,6 @@ mod store {
     use super::*;
     use crate::db::Db;
     use crate::error::{AppError, AppResult};
-    use crate::reports::{Claim, reporter_report_id};
     use sqlx::{Any, Row, Transaction};
 
     /// An entry to add to a thread.
@@ -271,48 +270,6 @@ mod store {
             })
             .collect::<Result<_, _>>()
             .map_err(AppError::from)
-    }
-
-    /// The reporter adds a message to their report's thread.
-    pub async fn add_citizen_message(
-        db: &Db,
-        tracking_id: &str,
-        claim: Claim<'_>,
-        body: &str,
-        now: i64,
-    ) -> AppResult<i64> {
-        let (report_id, status) = reporter_report_id(db, tracking_id, claim).await?;
-        let body = validate_message(body).map_err(|e| AppError::Invalid(vec![e]))?;
-        let closed: Option<i64> = sqlx::query_scalar("select closed_at from reports where id = $1")
-            .bind(report_id)
-            .fetch_one(&db.pool)
-            .await?;
-        if !status.accepts_messages() || closed.is_some() {
-            return Err(AppError::invalid("body", "err.thread_closed"));
-        }
-        let mut tx = db.pool.begin().await?;
-        let id = record(
-            &mut tx,
-            NewEvent {
-                body: &body,
-                ..NewEvent::new(
-                    report_id,
-                    now,
-                    EventKind::Message,
-                    "pelapor",
-                    claim.account_id,
-                )
-            },
-        )
-        .await?;
-        sqlx::query("update reports set updated_at = $1 where id = $2")
-            .bind(now)
-            .bind(report_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        db.hub.announce(db, &[id]).await;
-        Ok(id)
     }
 }
 

@@ -296,6 +296,7 @@ async fn main() -> anyhow::Result<()> {
         fresh(&url).await?
     };
     db.time_zone = TimeZone::Wita;
+    let db = app::change::Store::new(db, &url);
     if !reuse {
         app::demo::ensure_default_categories(&db).await?;
         app::demo::load(&db, "bench-secret", now, &db.time_zone.date_at(now)).await?;

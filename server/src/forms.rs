@@ -13,7 +13,7 @@ use app::pages::FormEcho;
 use app::reports::{self, Claim, ReportInput};
 use app::resolution::{self, FeedbackInput};
 use app::state::{AppState, RequestCtx};
-use app::threads::{self, MessageInput};
+use app::threads::MessageInput;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Request, header};
@@ -89,7 +89,7 @@ pub async fn post_message(
     let (claim, page) = reporter_page(&ctx, &id, &input.kode);
     let result = match crate::limits::refusal(&head) {
         Some(limited) => Err(limited),
-        None => threads::add_citizen_message(&state.db, &id, claim, &input.body, now())
+        None => reports::add_citizen_message(&state.db, &id, claim, &input.body, now())
             .await
             .map(|_| ()),
     };

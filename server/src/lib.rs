@@ -46,6 +46,7 @@ pub async fn build_state(
         .await
         .with_context(|| format!("open database {}", settings.database_url))?;
     db.time_zone = settings.time_zone;
+    let db = app::change::Store::new(db, &settings.database_url);
     let computed = app::deadlines::backfill(&db, app::db::now())
         .await
         .context("compute the deadlines of reports filed before they existed")?;
@@ -77,7 +78,7 @@ pub async fn build_state(
 /// The scheduled job: every minute, closes the reports whose contest window ran out, and
 /// purges expired sessions and spent rate-limit windows ([`scheduled`]).
 pub fn spawn_scheduler(
-    db: Db,
+    db: app::change::Store,
     limiters: std::sync::Arc<limits::Limiters>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -92,9 +93,9 @@ pub fn spawn_scheduler(
 
 /// One run of the scheduled job at `now`. Safe with several servers on one database: each
 /// report is closed by the one update that still finds it open
-/// ([`app::deadlines::close_expired`]), and deleting what expired twice deletes nothing.
-pub async fn scheduled(db: &Db, now: i64) {
-    match app::deadlines::close_expired(db, now).await {
+/// ([`app::resolution::close_expired`]), and deleting what expired twice deletes nothing.
+pub async fn scheduled(db: &app::change::Store, now: i64) {
+    match app::resolution::close_expired(db, now).await {
         Ok(closed) if !closed.is_empty() => {
             tracing::info!(reports = closed.len(), "contest window over: closed");
         }
@@ -148,7 +149,7 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore {
-        db: state.db.clone(),
+        db: state.db.db.clone(),
     })
     .with_name("lapor_session")
     .with_http_only(true)

@@ -387,7 +387,7 @@ fn refused(r: Refusal) -> AppError {
 /// thread are stored together; if another official changed the status meanwhile, nothing is
 /// stored and the action is refused as coming from the wrong status.
 pub async fn act(
-    db: &Db,
+    db: &crate::change::Store,
     staff: &Staff,
     tracking_id: &str,
     input: &ActInput,
@@ -543,7 +543,7 @@ pub async fn act(
         event.body = &message;
     }
     event.note = &note;
-    let mut tx = db.pool.begin().await?;
+    let mut change = db.change(now).await?;
     let changed = sqlx::query(
         "update reports set status = $1, before_hold = $2, owner_org_id = $3, opd_id = $4, \
          kind = $5, category_id = $6, anonymous = $7, confidential = $8, \
@@ -565,18 +565,16 @@ pub async fn act(
     .bind(now)
     .bind(case.id)
     .bind(case.status.code())
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?
     .rows_affected();
     if changed == 0 {
         return Err(refused(Refusal::WrongStatus));
     }
-    let recorded = threads::record(&mut tx, event).await?;
-    // Also without a change of status: routing and reclassifying move the report between
-    // the figures' sums.
-    crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
-    tx.commit().await?;
-    db.hub.announce(db, &[recorded]).await;
+    // Also without a change of status the commit refreshes the clocks and sums: routing and
+    // reclassifying move the report between the figures' sums.
+    change.record(event).await?;
+    change.commit().await?;
     Ok(action)
 }
 
@@ -584,7 +582,7 @@ pub async fn act(
 /// first reply is the first follow-up and moves the report to "in progress") or an internal
 /// note (any official who handles reports).
 pub async fn add_staff_message(
-    db: &Db,
+    db: &crate::change::Store,
     staff: &Staff,
     tracking_id: &str,
     input: &StaffMessageInput,
@@ -600,8 +598,7 @@ pub async fn add_staff_message(
         check_reply(staff.role, case.status).map_err(refused)?;
     }
     let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
-    let mut tx = db.pool.begin().await?;
-    let mut recorded = Vec::new();
+    let mut change = db.change(now).await?;
     if !internal && case.status == Status::Disposed {
         let moved = sqlx::query(
             "update reports set status = $1, status_changed_at = $2 where id = $3 and status = $4",
@@ -610,13 +607,12 @@ pub async fn add_staff_message(
         .bind(now)
         .bind(case.id)
         .bind(Status::Disposed.code())
-        .execute(&mut *tx)
+        .execute(change.conn())
         .await?
         .rows_affected();
         if moved == 1 {
-            let started = threads::record(
-                &mut tx,
-                NewEvent {
+            change
+                .record(NewEvent {
                     from_status: Some(Status::Disposed),
                     to_status: Some(Status::InProgress),
                     ..NewEvent::new(
@@ -626,16 +622,12 @@ pub async fn add_staff_message(
                         staff.role.code(),
                         Some(staff.account_id),
                     )
-                },
-            )
-            .await?;
-            recorded.push(started);
-            crate::deadlines::refresh(db, &mut tx, case.id, now).await?;
+                })
+                .await?;
         }
     }
-    let message = threads::record(
-        &mut tx,
-        NewEvent {
+    change
+        .record(NewEvent {
             body: &body,
             internal,
             ..NewEvent::new(
@@ -645,16 +637,13 @@ pub async fn add_staff_message(
                 staff.role.code(),
                 Some(staff.account_id),
             )
-        },
-    )
-    .await?;
-    recorded.push(message);
+        })
+        .await?;
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)
         .bind(case.id)
-        .execute(&mut *tx)
+        .execute(change.conn())
         .await?;
-    tx.commit().await?;
-    db.hub.announce(db, &recorded).await;
+    change.commit().await?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use super::*;
 use crate::calendar::{Holiday, HolidayKind, parse_date};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::threads::{self, EventKind, NewEvent};
 use sqlx::{Any, Row, Transaction};
 
 /// The working-day calendar, in the deployment's time zone.
@@ -214,50 +213,6 @@ async fn refresh_many(db: &Db, ids: &[i64], now: i64) -> Result<(), sqlx::Error>
         tx.commit().await?;
     }
     Ok(())
-}
-
-/// The scheduled job: closes for good every report whose contest window ran out by `now`.
-/// Safe when several servers run it at once: each report is closed by the one update that
-/// finds it still open, and only that server records it. Returns the reports it closed.
-pub async fn close_expired(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let due: Vec<(i64, i64)> = sqlx::query_as(
-        "select id, contest_until from reports where status = 'resolved' and closed_at is null \
-         and contest_until is not null and contest_until <= $1 order by contest_until limit 1000",
-    )
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut closed = Vec::new();
-    let mut events = Vec::new();
-    for (id, until) in due {
-        let mut tx = db.pool.begin().await?;
-        let won = sqlx::query(
-            "update reports set closed_at = $1, updated_at = $2 where id = $3 \
-             and status = 'resolved' and closed_at is null",
-        )
-        .bind(until)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if won == 1 {
-            let event = threads::record(
-                &mut tx,
-                NewEvent {
-                    reason: Some(CLOSED_EXPIRED),
-                    ..NewEvent::new(id, until, EventKind::Closed, "system", None)
-                },
-            )
-            .await?;
-            refresh(db, &mut tx, id, now).await?;
-            tx.commit().await?;
-            closed.push(id);
-            events.push(event);
-        }
-    }
-    db.hub.announce(db, &events).await;
-    Ok(closed)
 }
 
 /// `reason` of a [`EventKind::Closed`] entry: the window ran out in silence.

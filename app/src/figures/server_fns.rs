@@ -18,17 +18,17 @@ pub fn filter_org(filter: &FigureFilter) -> Result<Option<i64>, AppError> {
 /// The figures of a subtree and period (see [`store::figures`]).
 #[server(prefix = "/api", endpoint = "figures")]
 pub async fn get_figures(filter: FigureFilter) -> Result<Figures, AppError> {
-    let (state, _) = crate::state::server_ctx();
+    let db = expect_context::<crate::db::Db>();
     let now = crate::db::now();
-    let (from, to) = period(&filter, month_of(&state.db, now));
-    figures(&state.db, filter_org(&filter)?, from, to, now).await
+    let (from, to) = period(&filter, month_of(&db, now));
+    figures(&db, filter_org(&filter)?, from, to, now).await
 }
 
 /// The ranking of regions and OPDs for a period (see [`store::ranking`]).
 #[server(prefix = "/api", endpoint = "ranking")]
 pub async fn get_ranking(filter: FigureFilter) -> Result<Ranking, AppError> {
-    let (state, _) = crate::state::server_ctx();
+    let db = expect_context::<crate::db::Db>();
     let now = crate::db::now();
-    let (from, to) = period(&filter, month_of(&state.db, now));
-    ranking(&state.db, from, to, now).await
+    let (from, to) = period(&filter, month_of(&db, now));
+    ranking(&db, from, to, now).await
 }

@@ -85,7 +85,7 @@ pub async fn post_message(
         code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
         account_id: ctx.viewer.account.as_ref().map(|a| a.id),
     };
-    crate::threads::add_citizen_message(
+    add_citizen_message(
         &state.db,
         &tracking_id,
         claim,

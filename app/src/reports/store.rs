@@ -2,6 +2,7 @@
 //! so do the integration tests, on both engines.
 
 use super::*;
+use crate::change::Store;
 use crate::db::{Db, is_unique_violation};
 use crate::error::{AppError, AppResult};
 use crate::secrets;
@@ -18,13 +19,37 @@ pub struct Claim<'a> {
     pub account_id: Option<i64>,
 }
 
-/// Files a report. A second call with the same submission key returns the first report
-/// (with the same access code) instead of creating another one.
+/// Files a report typed on the web form at `now`; see [`file`].
 pub async fn file_report(
-    db: &Db,
+    db: &Store,
     server_secret: &str,
     input: &ReportInput,
     account_id: Option<i64>,
+    now: i64,
+    today: &str,
+) -> AppResult<FiledReport> {
+    file(
+        db,
+        server_secret,
+        input,
+        account_id,
+        Intake::web(now),
+        now,
+        today,
+    )
+    .await
+}
+
+/// Files a report that reached us through `intake` (its channel, and when the citizen really
+/// complained, which starts its clocks), entered at `now`. A second call with the same
+/// submission key returns the first report (with the same access code) instead of creating
+/// another one.
+pub async fn file(
+    db: &Store,
+    server_secret: &str,
+    input: &ReportInput,
+    account_id: Option<i64>,
+    intake: Intake,
     now: i64,
     today: &str,
 ) -> AppResult<FiledReport> {
@@ -38,6 +63,12 @@ pub async fn file_report(
     }
     let valid = validate(input, today).map_err(AppError::Invalid)?;
     let mut errors = Vec::new();
+    if intake.received_at > now {
+        errors.push(crate::error::FieldError::new(
+            "received_at",
+            "err.date_future",
+        ));
+    }
     if !crate::orgs::category_exists(db, valid.category_id).await? {
         errors.push(crate::error::FieldError::new("category_id", "err.category"));
     }
@@ -52,9 +83,16 @@ pub async fn file_report(
     let code = secrets::access_code(server_secret, key);
     for _ in 0..5 {
         let tracking_id = secrets::new_tracking_id();
-        match insert(db, &valid, key, &tracking_id, &code, account_id, now).await {
-            Ok(event) => {
-                db.hub.announce(db, &[event]).await;
+        let row = NewReport {
+            valid: &valid,
+            key,
+            tracking_id: &tracking_id,
+            code: &code,
+            account_id,
+            intake,
+        };
+        match insert(db, row, now).await {
+            Ok(()) => {
                 return Ok(FiledReport {
                     tracking_id,
                     access_code: code,
@@ -87,22 +125,32 @@ async fn already_filed(db: &Db, secret: &str, key: &str) -> AppResult<Option<Fil
     }))
 }
 
-async fn insert(
-    db: &Db,
-    v: &ValidReport,
-    key: &str,
-    tracking_id: &str,
-    code: &str,
+/// What one filing stores.
+struct NewReport<'a> {
+    valid: &'a ValidReport,
+    key: &'a str,
+    tracking_id: &'a str,
+    code: &'a str,
     account_id: Option<i64>,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    intake: Intake,
+}
+
+async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
+    let NewReport {
+        valid: v,
+        key,
+        tracking_id,
+        code,
+        account_id,
+        intake,
+    } = r;
+    let mut change = db.change(now).await?;
     let id: i64 = sqlx::query_scalar(
         "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
          category_id, incident_date, location, target_org_id, anonymous, confidential, channel, \
          status, received_at, created_at, updated_at, status_changed_at, owner_org_id) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'web', 'submitted', $13, $13, \
-         $13, $13, (select case when o.kind = 'opd' then o.parent_id else o.id end \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $15, \
+         $15, $14, (select case when o.kind = 'opd' then o.parent_id else o.id end \
          from organizations o where o.id = $10)) \
          returning id",
     )
@@ -118,8 +166,10 @@ async fn insert(
     .bind(v.target_org_id)
     .bind(i64::from(v.anonymous))
     .bind(i64::from(v.confidential))
+    .bind(intake.channel.code())
+    .bind(intake.received_at)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(change.conn())
     .await?;
     sqlx::query("insert into reporters (report_id, account_id, name, email, phone) values ($1, $2, $3, $4, $5)")
         .bind(id)
@@ -127,19 +177,16 @@ async fn insert(
         .bind(&v.name)
         .bind(&v.email)
         .bind(&v.phone)
-        .execute(&mut *tx)
+        .execute(change.conn())
         .await?;
-    let event = threads::record(
-        &mut tx,
-        threads::NewEvent {
+    change
+        .record(threads::NewEvent {
             to_status: Some(Status::Submitted),
             ..threads::NewEvent::new(id, now, EventKind::Status, "pelapor", account_id)
-        },
-    )
-    .await?;
-    crate::deadlines::refresh(db, &mut tx, id, now).await?;
-    tx.commit().await?;
-    Ok(event)
+        })
+        .await?;
+    change.commit().await?;
+    Ok(())
 }
 
 /// A report row with what it takes to decide who may see it.
@@ -414,4 +461,43 @@ pub async fn list_for_account(db: &Db, account_id: i64) -> AppResult<Vec<ReportS
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The reporter adds a message to their report's thread.
+pub async fn add_citizen_message(
+    db: &Store,
+    tracking_id: &str,
+    claim: Claim<'_>,
+    body: &str,
+    now: i64,
+) -> AppResult<i64> {
+    let (report_id, status) = reporter_report_id(db, tracking_id, claim).await?;
+    let body = threads::validate_message(body).map_err(|e| AppError::Invalid(vec![e]))?;
+    let closed: Option<i64> = sqlx::query_scalar("select closed_at from reports where id = $1")
+        .bind(report_id)
+        .fetch_one(&db.pool)
+        .await?;
+    if !status.accepts_messages() || closed.is_some() {
+        return Err(AppError::invalid("body", "err.thread_closed"));
+    }
+    let mut change = db.change(now).await?;
+    let id = change
+        .record(threads::NewEvent {
+            body: &body,
+            ..threads::NewEvent::new(
+                report_id,
+                now,
+                EventKind::Message,
+                "pelapor",
+                claim.account_id,
+            )
+        })
+        .await?;
+    sqlx::query("update reports set updated_at = $1 where id = $2")
+        .bind(now)
+        .bind(report_id)
+        .execute(change.conn())
+        .await?;
+    change.commit().await?;
+    Ok(id)
 }

@@ -5,11 +5,12 @@ use super::support::{
     NOW, SECRET, TODAY, action, by_code, count, engines, national, official, orgs, report,
 };
 use app::casework::{ActInput, StaffMessageInput, act, add_staff_message, inbox, open_case, watch};
-use app::db::Db;
+use app::change::Store;
 use app::error::{AppError, Refusal};
 use app::lifecycle::Role;
+use app::reports::add_citizen_message;
 use app::reports::{Claim, FiledReport, Status, file_report, find_report, list_public};
-use app::threads::{EventKind, add_citizen_message};
+use app::threads::EventKind;
 
 const DAY: i64 = 86_400;
 
@@ -38,7 +39,7 @@ fn invalid_field(result: &Result<impl std::fmt::Debug, AppError>) -> Vec<(String
 }
 
 /// Files a report addressed to `target` (an organisation id or none).
-async fn file(db: &Db, title: &str, target: Option<i64>, anonymous: bool) -> FiledReport {
+async fn file(db: &Store, title: &str, target: Option<i64>, anonymous: bool) -> FiledReport {
     let mut input = report(title);
     input.target_org_id = target.map(|t| t.to_string()).unwrap_or_default();
     if anonymous {

@@ -3,20 +3,19 @@
 
 use super::support::{NOW, SECRET, TODAY, action, by_code, engines, official, orgs, report};
 use app::casework::{ActInput, Inbox, act, add_staff_message, inbox, watch};
-use app::db::Db;
-use app::deadlines::{
-    ClockKind, HolidayInput, backfill, close_expired, refresh_open, save_holiday,
-};
+use app::change::Store;
+use app::deadlines::{ClockKind, HolidayInput, backfill, refresh_open, save_holiday};
 use app::error::AppError;
 use app::lifecycle::Role;
+use app::reports::add_citizen_message;
 use app::reports::{FiledReport, Status, file_report, find_report, find_report_at};
-use app::resolution::{FeedbackInput, confirm, contest};
+use app::resolution::{FeedbackInput, close_expired, confirm, contest};
 use app::staff::Staff;
-use app::threads::{EventKind, add_citizen_message};
+use app::threads::EventKind;
 
 const DAY: i64 = 86_400;
 
-async fn file(db: &Db, target: i64) -> FiledReport {
+async fn file(db: &Store, target: i64) -> FiledReport {
     let mut input = report("Lampu jalan padam di Jl. Pramuka");
     input.target_org_id = target.to_string();
     file_report(db, SECRET, &input, None, NOW, TODAY)
@@ -33,12 +32,12 @@ fn tracking_ids(inbox: &Inbox, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn step(db: &Db, staff: &Staff, id: &str, input: ActInput, at: i64) {
+async fn step(db: &Store, staff: &Staff, id: &str, input: ActInput, at: i64) {
     act(db, staff, id, &input, at).await.expect("action");
 }
 
 /// Verified and forwarded to `opd` at `at`.
-async fn forward(db: &Db, coordinator: &Staff, id: &str, opd: i64, at: i64) {
+async fn forward(db: &Store, coordinator: &Staff, id: &str, opd: i64, at: i64) {
     step(db, coordinator, id, action("verify"), at).await;
     let dispose = ActInput {
         opd_id: opd.to_string(),
@@ -47,7 +46,7 @@ async fn forward(db: &Db, coordinator: &Staff, id: &str, opd: i64, at: i64) {
     step(db, coordinator, id, dispose, at).await;
 }
 
-async fn resolve(db: &Db, opd: &Staff, id: &str, at: i64) {
+async fn resolve(db: &Store, opd: &Staff, id: &str, at: i64) {
     let resolve = ActInput {
         message: "Lampu sudah diganti.".into(),
         ..action("resolve")
@@ -55,7 +54,7 @@ async fn resolve(db: &Db, opd: &Staff, id: &str, at: i64) {
     step(db, opd, id, resolve, at).await;
 }
 
-async fn due_columns(db: &Db, id: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
+async fn due_columns(db: &Store, id: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
     sqlx::query_as(
         "select verify_due_at, follow_up_due_at, contest_until from reports where tracking_id = $1",
     )
@@ -293,7 +292,7 @@ async fn a_silent_contest_window_closes_the_report_once_whichever_server_runs_th
 
         assert!(close_expired(db, until - 1).await.expect("job").is_empty());
         // Two servers run the job at the same moment.
-        let other = Db::connect(&t.url).await.expect("second connection");
+        let other = Store::connect(&t.url).await.expect("second connection");
         let (a, b) = tokio::join!(
             close_expired(db, until + 60),
             close_expired(&other, until + 60)

@@ -3,7 +3,7 @@
 
 use super::support::{NOW, SECRET, TODAY, action, engines, official, orgs, report};
 use app::casework::{ActInput, act};
-use app::db::Db;
+use app::change::Store;
 use app::figures::{figures, open_reports, ranking};
 use app::lifecycle::Role;
 use app::reports::file_report;
@@ -12,7 +12,7 @@ use app::staff::Staff;
 const DAY: i64 = 86_400;
 const NOVEMBER: (i32, u8) = (2026, 11);
 
-async fn file(db: &Db, target: i64, anonymous: bool, confidential: bool) -> String {
+async fn file(db: &Store, target: i64, anonymous: bool, confidential: bool) -> String {
     let mut input = report("Pelayanan KTP elektronik lambat");
     input.target_org_id = target.to_string();
     input.anonymous = anonymous.then(|| "on".into());
@@ -23,11 +23,11 @@ async fn file(db: &Db, target: i64, anonymous: bool, confidential: bool) -> Stri
         .tracking_id
 }
 
-async fn step(db: &Db, staff: &Staff, id: &str, input: ActInput, at: i64) {
+async fn step(db: &Store, staff: &Staff, id: &str, input: ActInput, at: i64) {
     act(db, staff, id, &input, at).await.expect("action");
 }
 
-async fn forward(db: &Db, coordinator: &Staff, id: &str, opd: i64) {
+async fn forward(db: &Store, coordinator: &Staff, id: &str, opd: i64) {
     step(db, coordinator, id, action("verify"), NOW).await;
     let dispose = ActInput {
         opd_id: opd.to_string(),
@@ -202,7 +202,7 @@ async fn slow_verification_is_flagged_and_open_data_leaves_out_confidential_repo
 }
 
 /// The sums as rows, without the ones that came back to zero.
-async fn sums(db: &Db) -> (Vec<Vec<i64>>, Vec<(i64, i64, i64, String, i64, i64)>) {
+async fn sums(db: &Store) -> (Vec<Vec<i64>>, Vec<(i64, i64, i64, String, i64, i64)>) {
     let cells: Vec<Vec<i64>> = sqlx::query(
         "select month, owner_id, opd_id, category_id, received, finished, archived, followed, \
          rated, rating_sum, verify_n, verify_sum, verify_ok, follow_up_n, follow_up_sum, \
@@ -338,7 +338,7 @@ async fn the_running_sums_equal_a_rebuild_after_every_kind_of_change() {
         )
         .await
         .expect("confirm");
-        app::deadlines::close_expired(db, NOW + 40 * DAY)
+        app::resolution::close_expired(db, NOW + 40 * DAY)
             .await
             .expect("job");
         let holiday = app::deadlines::HolidayInput {

@@ -3,6 +3,7 @@
 
 use super::support::{NOW, SECRET, TODAY, action, engines, official, orgs, report};
 use app::casework::{ActInput, StaffMessageInput, act, add_staff_message};
+use app::change::Store;
 use app::lifecycle::Role;
 use app::live::{Audience, facts, since, staff_audience};
 use app::reports::file_report;
@@ -105,7 +106,7 @@ async fn events_reach_the_streams_of_every_server_sharing_the_database() {
         // Another server: on PostgreSQL its own pool, hub and listener on the same database;
         // SQLite is one process, so there the same hub serves every stream.
         let other = match db.engine {
-            app::db::Engine::Postgres => app::db::Db::connect(&t.url).await.expect("second"),
+            app::db::Engine::Postgres => Store::connect(&t.url).await.expect("second"),
             app::db::Engine::Sqlite => db.clone(),
         };
         let mut here = db.hub.subscribe(db).await;

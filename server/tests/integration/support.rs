@@ -1,5 +1,6 @@
 //! Databases and fixtures for the integration tests.
 
+use app::change::Store;
 use app::db::Db;
 use app::orgs::{OrgKind, create_org};
 use app::reports::ReportInput;
@@ -15,7 +16,7 @@ pub const TODAY: &str = "2026-11-23";
 
 /// A database for one test, removed again by [`TestDb::finish`].
 pub struct TestDb {
-    pub db: Db,
+    pub db: Store,
     /// The database's URL, for a second connection ("another server").
     pub url: String,
     cleanup: Option<(String, String)>,
@@ -60,7 +61,7 @@ pub async fn sqlite() -> TestDb {
         .try_init();
     let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
     let url = format!("sqlite://{}", path.display());
-    let db = Db::connect(&url).await.expect("sqlite");
+    let db = Store::connect(&url).await.expect("sqlite");
     seed(&db).await;
     TestDb {
         db,
@@ -94,7 +95,7 @@ pub async fn postgres() -> Option<TestDb> {
         .expect("create test database");
     admin.close().await;
     let url = format!("{base}/{name}");
-    let db = Db::connect(&url).await.expect("postgres");
+    let db = Store::connect(&url).await.expect("postgres");
     seed(&db).await;
     Some(TestDb {
         db,
@@ -182,7 +183,7 @@ pub struct Orgs {
     pub samarinda_pupr: i64,
 }
 
-async fn seed(db: &Db) {
+async fn seed(db: &Store) {
     app::demo::ensure_default_categories(db)
         .await
         .expect("categories");
@@ -236,7 +237,7 @@ async fn seed(db: &Db) {
         .expect("org");
 }
 
-pub async fn orgs(db: &Db) -> Orgs {
+pub async fn orgs(db: &Store) -> Orgs {
     let id = |code: &'static str| {
         let db = db.clone();
         async move {
@@ -276,7 +277,7 @@ pub fn report(title: &str) -> ReportInput {
     }
 }
 
-pub async fn count(db: &Db, sql: &str) -> i64 {
+pub async fn count(db: &Store, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&db.pool)
         .await
@@ -293,7 +294,11 @@ pub fn by_code(filed: &app::reports::FiledReport) -> app::reports::Claim<'_> {
 
 /// An official of `role` in organisation `org`, stored without a usable password (for tests
 /// that call the plain functions; HTTP tests create accounts with [`official_with_password`]).
-pub async fn official(db: &Db, role: app::lifecycle::Role, org: Option<i64>) -> app::staff::Staff {
+pub async fn official(
+    db: &Store,
+    role: app::lifecycle::Role,
+    org: Option<i64>,
+) -> app::staff::Staff {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let id: i64 = sqlx::query_scalar(
         "insert into accounts (email, password_hash, name, role, org_id, created_at) \
@@ -317,7 +322,7 @@ pub const STAFF_PASSWORD: &str = "kata-sandi-petugas-2026";
 
 /// An official who can sign in with `email` and [`STAFF_PASSWORD`].
 pub async fn official_with_password(
-    db: &Db,
+    db: &Store,
     email: &str,
     role: app::lifecycle::Role,
     org: Option<i64>,
@@ -338,7 +343,7 @@ pub async fn official_with_password(
 }
 
 /// The national organisation's id.
-pub async fn national(db: &Db) -> i64 {
+pub async fn national(db: &Store) -> i64 {
     sqlx::query_scalar("select id from organizations where code = 'id'")
         .fetch_one(&db.pool)
         .await

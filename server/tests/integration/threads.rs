@@ -2,8 +2,9 @@
 
 use super::support::{NOW, SECRET, TODAY, by_code, engines, report};
 use app::error::AppError;
+use app::reports::add_citizen_message;
 use app::reports::{Claim, file_report, find_report};
-use app::threads::{AuthorRole, EventKind, MESSAGE_MAX, add_citizen_message};
+use app::threads::{AuthorRole, EventKind, MESSAGE_MAX};
 
 #[tokio::test]
 async fn the_reporter_writes_in_the_thread_and_others_cannot() {

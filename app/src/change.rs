@@ -1,0 +1,112 @@
+//! One unit of work for every change of a report.
+//!
+//! A change of a report is more than its own `update`: the thread records it, the deadline
+//! clocks and the figures' running sums derive from it, and the streams of everyone watching
+//! must hear of it, but only once it is committed. Written out by hand at every writer, one
+//! of those steps is eventually forgotten by the next writer. So every writer opens a
+//! [`Change`], makes its statements and records its events through it, and ends with
+//! [`Change::commit`], which does the rest in order:
+//!
+//! 1. the events are already recorded, in the same transaction as the statements;
+//! 2. the clocks of every report that got an event are recomputed and stored, and the figures'
+//!    sums brought in step (`deadlines::refresh`);
+//! 3. the transaction commits (so a later outbox row written through the change joins it);
+//! 4. the events are announced to the live streams of every server.
+//!
+//! A change dropped without commit rolls back: nothing is stored and nothing announced.
+//!
+//! [`Store`] is what a writer needs for that: the database and the live hub beside it.
+
+use crate::db::Db;
+use crate::live::Hub;
+use crate::threads::{self, NewEvent};
+use sqlx::{Any, AnyConnection, Transaction};
+
+/// The database and the live hub of this server: what every change is written to and
+/// announced through. Reads only need the [`Db`] inside (it dereferences to it).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub db: Db,
+    pub hub: Hub,
+}
+
+impl std::ops::Deref for Store {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+impl Store {
+    /// Connects to `url` (see [`Db::connect`]); on PostgreSQL the hub listens there for the
+    /// changes other servers make.
+    pub async fn connect(url: &str) -> Result<Store, sqlx::Error> {
+        let db = Db::connect(url).await?;
+        Ok(Store::new(db, url))
+    }
+
+    /// A store over a database already connected to `url`.
+    pub fn new(db: Db, url: &str) -> Store {
+        let postgres = matches!(db.engine, crate::db::Engine::Postgres);
+        Store {
+            db,
+            hub: Hub::new(postgres.then(|| url.to_owned())),
+        }
+    }
+
+    /// Opens a change at `now`.
+    pub async fn change(&self, now: i64) -> Result<Change<'_>, sqlx::Error> {
+        Ok(Change {
+            store: self,
+            tx: self.db.pool.begin().await?,
+            now,
+            events: Vec::new(),
+            reports: Vec::new(),
+        })
+    }
+}
+
+/// A change being made; see the module documentation.
+pub struct Change<'s> {
+    store: &'s Store,
+    tx: Transaction<'static, Any>,
+    now: i64,
+    events: Vec<i64>,
+    reports: Vec<i64>,
+}
+
+impl Change<'_> {
+    /// The moment of the change.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// The connection of the change's transaction, for its own statements.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Records an entry in a report's thread; that report's clocks and sums are refreshed
+    /// at commit.
+    pub async fn record(&mut self, event: NewEvent<'_>) -> Result<i64, sqlx::Error> {
+        let report = event.report_id;
+        let id = threads::record(&mut self.tx, event).await?;
+        self.events.push(id);
+        if !self.reports.contains(&report) {
+            self.reports.push(report);
+        }
+        Ok(id)
+    }
+
+    /// Refreshes, commits and announces (see the module documentation); returns the ids of
+    /// the recorded events.
+    pub async fn commit(mut self) -> Result<Vec<i64>, sqlx::Error> {
+        for &report in &self.reports {
+            crate::deadlines::refresh(&self.store.db, &mut self.tx, report, self.now).await?;
+        }
+        self.tx.commit().await?;
+        self.store.hub.announce(&self.store.db, &self.events).await;
+        Ok(self.events)
+    }
+}
