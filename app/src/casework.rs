@@ -30,10 +30,13 @@ pub enum StaffAction {
     Reclassify,
     /// Make the report anonymous or confidential (never the reverse).
     Tighten,
+    /// Set the public version of the title and body (a name, a phone or NIK number, an
+    /// insult removed); the reporter and officials keep the original.
+    Redact,
 }
 
 impl StaffAction {
-    pub const ALL: [StaffAction; 11] = [
+    pub const ALL: [StaffAction; 12] = [
         StaffAction::Verify,
         StaffAction::Dispose,
         StaffAction::StartWork,
@@ -45,6 +48,7 @@ impl StaffAction {
         StaffAction::Route,
         StaffAction::Reclassify,
         StaffAction::Tighten,
+        StaffAction::Redact,
     ];
 
     pub fn code(self) -> &'static str {
@@ -60,6 +64,7 @@ impl StaffAction {
             StaffAction::Route => "route",
             StaffAction::Reclassify => "reclassify",
             StaffAction::Tighten => "tighten",
+            StaffAction::Redact => "redact",
         }
     }
 
@@ -81,6 +86,7 @@ impl StaffAction {
             StaffAction::Route => "action.route",
             StaffAction::Reclassify => "action.reclassify",
             StaffAction::Tighten => "action.tighten",
+            StaffAction::Redact => "action.redact",
         }
     }
 
@@ -96,7 +102,10 @@ impl StaffAction {
             StaffAction::HandBack => Action::HandBack,
             // The reason does not change where the report goes.
             StaffAction::Archive => Action::Archive(ArchiveReason::TooGeneral),
-            StaffAction::Route | StaffAction::Reclassify | StaffAction::Tighten => return None,
+            StaffAction::Route
+            | StaffAction::Reclassify
+            | StaffAction::Tighten
+            | StaffAction::Redact => return None,
         })
     }
 }
@@ -114,7 +123,8 @@ pub fn check(
     }
     let allowed_role = match action {
         StaffAction::Route => role == Role::NationalAdmin,
-        StaffAction::Reclassify => role.routes(),
+        // Who verifies decides what the public reads.
+        StaffAction::Reclassify | StaffAction::Redact => role.routes(),
         _ => role.routes() || role == Role::OpdAdmin,
     };
     if !allowed_role {
@@ -125,6 +135,8 @@ pub fn check(
         StaffAction::Route | StaffAction::Reclassify => {
             matches!(status, Status::Submitted | Status::Verified)
         }
+        // A public report can be redacted whenever something in it turns out to harm.
+        StaffAction::Redact => true,
         _ => status != Status::Archived,
     };
     if allowed_status {
@@ -169,6 +181,10 @@ pub struct ActInput {
     /// Tighten: checkboxes.
     pub anonymous: Option<String>,
     pub confidential: Option<String>,
+    /// Verify and redact: the public version of the title and of the body (empty: the
+    /// original is public).
+    pub public_title: String,
+    pub public_body: String,
 }
 
 /// An official's message form: to the citizen, or an internal note.

@@ -23,6 +23,8 @@ pub struct EventFacts {
     /// An internal note (or an internal record such as a reclassification).
     pub internal: bool,
     pub confidential: bool,
+    /// Verified, so public: before that the public hears nothing of the report.
+    pub published: bool,
     /// The government answering for the report; `None`: the national queue.
     pub owner_org_id: Option<i64>,
     /// The OPD holding the report.
@@ -57,7 +59,7 @@ impl Audience {
     pub fn admits(&self, e: &EventFacts) -> bool {
         match self {
             Audience::Public { watching } => {
-                !e.internal && !e.confidential && watching.contains(&e.tracking_id)
+                !e.internal && !e.confidential && e.published && watching.contains(&e.tracking_id)
             }
             Audience::Reporter { reports } => !e.internal && reports.contains(&e.report_id),
             Audience::Staff { scope, root } => {
@@ -83,7 +85,7 @@ mod store {
     use sqlx::any::AnyRow;
 
     const FACTS: &str = "select e.id, e.report_id, r.tracking_id, e.kind, e.internal, \
-         r.confidential, r.owner_org_id, r.opd_id \
+         r.confidential, r.published_at, r.owner_org_id, r.opd_id \
          from report_events e join reports r on r.id = e.report_id";
 
     fn facts_of(row: &AnyRow) -> Result<EventFacts, sqlx::Error> {
@@ -96,6 +98,7 @@ mod store {
                 .ok_or_else(|| sqlx::Error::Decode(format!("unknown event kind {kind}").into()))?,
             internal: row.try_get::<i64, _>("internal")? != 0,
             confidential: row.try_get::<i64, _>("confidential")? != 0,
+            published: row.try_get::<Option<i64>, _>("published_at")?.is_some(),
             owner_org_id: row.try_get("owner_org_id")?,
             opd_id: row.try_get("opd_id")?,
         })
@@ -354,6 +357,7 @@ mod tests {
             kind: EventKind::Message,
             internal: false,
             confidential: false,
+            published: true,
             owner_org_id: Some(100),
             opd_id: Some(101),
         }
@@ -380,6 +384,13 @@ mod tests {
             tracking_id: "ZZZZ-ZZZZ".into(),
             ..event()
         }));
+        assert!(
+            !public().admits(&EventFacts {
+                published: false,
+                ..event()
+            }),
+            "nothing of a report no official has verified yet"
+        );
     }
 
     #[test]
@@ -389,6 +400,7 @@ mod tests {
         };
         assert!(reporter.admits(&EventFacts {
             confidential: true,
+            published: false,
             ..event()
         }));
         assert!(!reporter.admits(&EventFacts {

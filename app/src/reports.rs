@@ -309,6 +309,12 @@ pub struct ReportView {
     pub rating: Option<i64>,
     /// The deadline clocks as of when the page was made (filled by the pages' loaders).
     pub clocks: Option<crate::deadlines::Clocks>,
+    /// Whether the public may read the report: only once an official verified it.
+    pub published: bool,
+    /// For the reporter and officials: the public versions an official redacted (`None`:
+    /// the original is public). The public only ever gets these, as `title` and `body`.
+    pub public_title: Option<String>,
+    pub public_body: Option<String>,
 }
 
 /// One line of a listing.

@@ -25,16 +25,20 @@ pub enum EventKind {
     /// Closed for good after "Selesai": the citizen confirmed (`reason` `confirmed`, with
     /// the rating's comment as body) or the contest window ran out (`expired`).
     Closed,
+    /// An official redacted the public version (`reason`: `title`, `body` or both); the
+    /// entry never carries the text itself.
+    Redacted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Status,
         EventKind::Message,
         EventKind::Routed,
         EventKind::Reclassified,
         EventKind::Tightened,
         EventKind::Closed,
+        EventKind::Redacted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +49,7 @@ impl EventKind {
             EventKind::Reclassified => "reclassified",
             EventKind::Tightened => "tightened",
             EventKind::Closed => "closed",
+            EventKind::Redacted => "redacted",
         }
     }
 

@@ -1,4 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
+import { fileAnonymously, official, openFromInbox, verify } from './support';
 
 const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
 
@@ -88,11 +89,22 @@ test('a public named report never shows its reporter\'s contact details publicly
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
   await expect(page.getByText('rahmat.hidayat@example.id')).toBeVisible();
   const tracking = (await page.getByTestId('tracking-id').textContent())!.trim();
+  await expect(page.getByTestId('awaits-verification')).toBeVisible();
 
+  // Nobody else reads it until an official has verified it, and then in its public version.
   const visitor = await otherPerson(browser, page);
   await visitor.goto('/laporan');
-  await visitor.getByRole('link', { name: title }).click();
-  await expect(visitor.getByRole('heading', { name: title })).toBeVisible();
+  await expect(visitor.getByRole('link', { name: title })).toHaveCount(0);
+  expect((await visitor.goto(`/laporan/${tracking}`))!.status()).toBe(404);
+  const publicTitle = unique('Trotoar rusak (disunting)');
+  await verify(browser, title, 'nasional@demo.lapor.id', publicTitle);
+  await visitor.goto('/laporan');
+  await visitor.getByRole('link', { name: publicTitle }).click();
+  await expect(visitor.getByRole('heading', { name: publicTitle })).toBeVisible();
+  await expect(visitor.getByText(title)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByTestId('public-version')).toContainText(publicTitle);
   await expect(visitor).toHaveURL(new RegExp(`/laporan/${tracking}$`));
   const html = await visitor.content();
   for (const secret of ['Rahmat Hidayat', 'rahmat.hidayat@example.id', '0812 7777 8888', 'kode=']) {
@@ -101,7 +113,7 @@ test('a public named report never shows its reporter\'s contact details publicly
   await visitor.close();
 });
 
-test('mistakes are shown next to the fields and nothing typed is lost', async ({ page }) => {
+test('mistakes are shown next to the fields and nothing typed is lost', async ({ page, browser }) => {
   await openForm(page);
   await page.getByLabel('Judul laporan *').fill('Pendek');
   await page.getByLabel('Isi laporan *').fill('Terlalu singkat.');
@@ -127,6 +139,9 @@ test('mistakes are shown next to the fields and nothing typed is lost', async ({
   await page.getByLabel('Nomor telepon').fill('081355556666');
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  // Exactly one report: the official's inbox holds one with this title (opening it would fail
+  // on two), and once verified the public listing shows one.
+  await verify(browser, title, 'nasional@demo.lapor.id');
   await page.goto('/laporan');
   await expect(page.getByRole('link', { name: title })).toHaveCount(1);
 });
@@ -156,7 +171,7 @@ test('a citizen with an account sees their own reports', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'Masuk' })).toBeVisible();
 });
 
-test('an answer lost on the way back loses nothing, and the retry files one report', async ({ page }) => {
+test('an answer lost on the way back loses nothing, and the retry files one report', async ({ page, browser }) => {
   test.skip(!hydrated(page), 'without JavaScript the browser itself offers to send the form again');
   const title = unique('Jawaban hilang di jalan');
   await openForm(page);
@@ -175,6 +190,47 @@ test('an answer lost on the way back loses nothing, and the retry files one repo
   await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  // Exactly one report: the official's inbox holds one with this title (opening it would fail
+  // on two), and once verified the public listing shows one.
+  await verify(browser, title, 'nasional@demo.lapor.id');
   await page.goto('/laporan');
   await expect(page.getByRole('link', { name: title })).toHaveCount(1);
+});
+
+test('markup typed into a form comes back as text in the field, never as markup', async ({ page, browser }) => {
+  const markup = '</textarea><b id="injected">x</b><meta http-equiv="refresh" content="0;url=/">';
+  // The report form: a title too short sends everything back.
+  await openForm(page);
+  await fillReport(page, 'x');
+  await page.getByLabel('Isi laporan *').fill(markup);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('#err-title')).toBeVisible();
+  await expect(page.getByLabel('Isi laporan *')).toHaveValue(markup);
+  await expect(page.locator('#injected')).toHaveCount(0);
+
+  // A citizen's reply and an official's note, each too long (as a hostile client sends it,
+  // past the field's maxlength), come back whole.
+  const tooLong = markup + 'a'.repeat(4001);
+  const setValue = (selector: string) => (value: string) => {
+    const field = document.querySelector(selector) as HTMLTextAreaElement;
+    field.removeAttribute('maxlength');
+    field.value = value;
+  };
+  const title = unique('Markup di balasan');
+  const link = await fileAnonymously(page, title);
+  await page.goto(link);
+  await page.evaluate(setValue('#reply-body'), tooLong);
+  await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(page.locator('#err-body')).toContainText('terlalu panjang');
+  await expect(page.locator('#reply-body')).toHaveValue(tooLong);
+  await expect(page.locator('#injected')).toHaveCount(0);
+
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(induk, title);
+  await induk.evaluate(setValue('#reply-body'), tooLong);
+  await induk.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(induk.locator('#err-body')).toContainText('terlalu panjang');
+  await expect(induk.locator('#reply-body')).toHaveValue(tooLong);
+  await expect(induk.locator('#injected')).toHaveCount(0);
+  await induk.context().close();
 });

@@ -1,26 +1,8 @@
-import { test, expect, Page, Browser } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
+import { official, person } from './support';
 
 // Live updates (JavaScript on): a citizen and an OPD admin see each other's changes without
 // reloading, and a page that was offline catches up when it is back.
-
-const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
-
-async function person(browser: Browser) {
-  const context = await browser.newContext({
-    baseURL, viewport: { width: 360, height: 640 }, isMobile: true, locale: 'id-ID',
-  });
-  return context.newPage();
-}
-
-async function official(browser: Browser, email: string) {
-  const page = await person(browser);
-  await page.goto('/masuk');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Kata sandi').fill('demo-lapor-2026');
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await expect(page).toHaveURL(/\/petugas$/);
-  return page;
-}
 
 /** Waits until the page's live stream is open. */
 async function live(page: Page) {

@@ -1,41 +1,13 @@
-import { test, expect, Page, Browser } from '@playwright/test';
-import { fileAnonymously } from './support';
+import { test, expect } from '@playwright/test';
+import { fileAnonymously, official, openFromInbox } from './support';
 
 // Officials at work, hydrated and with JavaScript off: a citizen's anonymous report goes from
 // the coordinator to the OPD and back to the citizen, and an OPD hands one back.
 
-const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
-const PASSWORD = 'demo-lapor-2026';
 const hydrated = () => test.info().project.name === 'hydrated';
 
 function unique(prefix: string) {
   return `${prefix} ${test.info().project.name} ${Date.now()}`;
-}
-
-/** A fresh browser (no cookies), same JavaScript setting as the project. */
-async function person(browser: Browser) {
-  const context = await browser.newContext({
-    baseURL, javaScriptEnabled: hydrated(), viewport: { width: 360, height: 640 }, isMobile: true,
-    locale: 'id-ID',
-  });
-  return context.newPage();
-}
-
-/** An official signed in, on their start page. */
-async function official(browser: Browser, email: string) {
-  const page = await person(browser);
-  await page.goto('/masuk');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Kata sandi').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await expect(page).toHaveURL(/\/petugas$/);
-  return page;
-}
-
-async function openFromInbox(page: Page, title: string) {
-  await page.goto('/petugas');
-  await page.getByRole('link', { name: title }).click();
-  await expect(page.getByRole('heading', { name: title })).toBeVisible();
 }
 
 test('coordinator verifies and forwards, the OPD and the citizen talk, the OPD resolves', async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page, Browser } from '@playwright/test';
 
 // Steps several specs share.
 
@@ -18,4 +18,47 @@ export async function fileAnonymously(page: Page, title: string) {
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
   return (await page.getByTestId('private-link').getAttribute('href'))!;
+}
+
+const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
+const PASSWORD = 'demo-lapor-2026';
+
+/** A fresh browser (no cookies), same JavaScript setting as the project. */
+export async function person(browser: Browser) {
+  const context = await browser.newContext({
+    baseURL, javaScriptEnabled: test.info().project.name === 'hydrated',
+    viewport: { width: 360, height: 640 }, isMobile: true, locale: 'id-ID',
+  });
+  return context.newPage();
+}
+
+/** An official (a demo account) signed in, on their start page. */
+export async function official(browser: Browser, email: string) {
+  const page = await person(browser);
+  await page.goto('/masuk');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page).toHaveURL(/\/petugas$/);
+  return page;
+}
+
+/** Opens the one report titled `title` from the official's inbox. */
+export async function openFromInbox(page: Page, title: string) {
+  await page.goto('/petugas');
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+}
+
+/** An official verifies, and so publishes, the one report titled `title` in their inbox;
+ * with `publicTitle` the public reads that title instead (a redaction). */
+export async function verify(browser: Browser, title: string, email: string, publicTitle?: string) {
+  const staff = await official(browser, email);
+  await openFromInbox(staff, title);
+  if (publicTitle) {
+    await staff.locator('form.action-verify').getByLabel('Judul publik').fill(publicTitle);
+  }
+  await staff.getByRole('button', { name: 'Verifikasi' }).click();
+  await expect(staff.getByTestId('status')).toHaveText('Terverifikasi');
+  await staff.context().close();
 }

@@ -16,6 +16,7 @@ mod integration {
     pub mod live;
     pub mod migrations;
     pub mod processes;
+    pub mod publication;
     pub mod reports;
     pub mod shutdown;
     pub mod staff_http;

@@ -25,6 +25,10 @@ struct CaseRow {
     kind: String,
     category_id: i64,
     status_changed_at: i64,
+    title: String,
+    body: String,
+    public_title: Option<String>,
+    public_body: Option<String>,
 }
 
 fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
@@ -40,7 +44,8 @@ async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRo
     };
     let sql = format!(
         "{} select r.id, r.status, r.before_hold, r.owner_org_id, r.opd_id, r.anonymous, \
-         r.confidential, r.kind, r.category_id, r.status_changed_at from reports r \
+         r.confidential, r.kind, r.category_id, r.status_changed_at, r.title, r.body, \
+         r.public_title, r.public_body from reports r \
          where r.tracking_id = $1 and {}",
         scope.with, scope.condition
     );
@@ -62,7 +67,43 @@ async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRo
         kind: row.try_get("kind")?,
         category_id: row.try_get("category_id")?,
         status_changed_at: row.try_get("status_changed_at")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        public_title: row.try_get("public_title")?,
+        public_body: row.try_get("public_body")?,
     })
+}
+
+/// The public version an official typed: `None` when empty or the same as the original (the
+/// original is public), else the text within the same bounds as the citizen's.
+fn public_version(
+    field: &str,
+    typed: &str,
+    original: &str,
+    min: usize,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let typed = typed.trim();
+    if typed.is_empty() || typed == original.trim() {
+        return Ok(None);
+    }
+    let n = typed.chars().count();
+    if n < min || n > max {
+        return Err(FieldError::new(field, "err.redaction_length"));
+    }
+    Ok(Some(typed.to_owned()))
+}
+
+/// Which of the public texts a redaction changes: `title`, `body` or `title,body`.
+fn redacted_fields(case: &CaseRow, title: &Option<String>, body: &Option<String>) -> String {
+    let mut fields = Vec::new();
+    if *title != case.public_title {
+        fields.push("title");
+    }
+    if *body != case.public_body {
+        fields.push("body");
+    }
+    fields.join(",")
 }
 
 const SUMMARY: &str = "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
@@ -418,6 +459,19 @@ pub async fn act(
     let note;
     let reason_text;
     let mut errors = Vec::new();
+    let (mut public_title, mut public_body) = (case.public_title.clone(), case.public_body.clone());
+    if matches!(action, StaffAction::Verify | StaffAction::Redact) {
+        let t = public_version("public_title", &input.public_title, &case.title, 5, 150);
+        let b = public_version("public_body", &input.public_body, &case.body, 1, 5000);
+        match (t, b) {
+            (Ok(t), Ok(b)) => (public_title, public_body) = (t, b),
+            (t, b) => errors.extend(t.err().into_iter().chain(b.err())),
+        }
+    }
+    let redaction = redacted_fields(&case, &public_title, &public_body);
+    if action == StaffAction::Redact && redaction.is_empty() && errors.is_empty() {
+        errors.push(FieldError::new("public_title", "err.nothing_to_change"));
+    }
     let mut take = |r: Result<String, FieldError>| match r {
         Ok(v) => v,
         Err(e) => {
@@ -514,7 +568,14 @@ pub async fn act(
             reason_text = set.join(",");
             event.reason = Some(&reason_text);
         }
-        StaffAction::Verify | StaffAction::StartWork | StaffAction::Resolve => {}
+        StaffAction::Verify
+        | StaffAction::StartWork
+        | StaffAction::Resolve
+        | StaffAction::Redact => {}
+    }
+    if action == StaffAction::Redact {
+        event.kind = EventKind::Redacted;
+        event.reason = Some(&redaction);
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -544,10 +605,14 @@ pub async fn act(
     }
     event.note = &note;
     let mut change = db.change(now).await?;
+    // Verified is published: from now on the public may read the report (its public
+    // version), never before.
     let changed = sqlx::query(
         "update reports set status = $1, before_hold = $2, owner_org_id = $3, opd_id = $4, \
          kind = $5, category_id = $6, anonymous = $7, confidential = $8, \
-         status_changed_at = $9, updated_at = $10 where id = $11 and status = $12",
+         status_changed_at = $9, updated_at = $10, public_title = $13, public_body = $14, \
+         published_at = case when $15 = 1 then coalesce(published_at, $10) else published_at end \
+         where id = $11 and status = $12",
     )
     .bind(status.code())
     .bind(before_hold.map(Status::code))
@@ -565,6 +630,9 @@ pub async fn act(
     .bind(now)
     .bind(case.id)
     .bind(case.status.code())
+    .bind(public_title.as_deref())
+    .bind(public_body.as_deref())
+    .bind(i64::from(action == StaffAction::Verify))
     .execute(change.conn())
     .await?
     .rows_affected();
@@ -574,6 +642,21 @@ pub async fn act(
     // Also without a change of status the commit refreshes the clocks and sums: routing and
     // reclassifying move the report between the figures' sums.
     change.record(event).await?;
+    if action == StaffAction::Verify && !redaction.is_empty() {
+        // Verified with a redaction: both are in the history.
+        change
+            .record(NewEvent {
+                reason: Some(&redaction),
+                ..NewEvent::new(
+                    case.id,
+                    now,
+                    EventKind::Redacted,
+                    staff.role.code(),
+                    Some(staff.account_id),
+                )
+            })
+            .await?;
+    }
     change.commit().await?;
     Ok(action)
 }

@@ -541,7 +541,8 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
 }
 
 /// One public report as open data: what the public listing shows, without the body (a bulk
-/// copy of every citizen's account invites mining it) and never a confidential report.
+/// copy of every citizen's account invites mining it), never a confidential report, never
+/// one no official has verified yet, and with the title as the public reads it (redacted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenReport {
     pub tracking_id: String,
@@ -566,12 +567,14 @@ pub async fn open_reports(
     limit: i64,
 ) -> AppResult<Vec<OpenReport>> {
     let rows = sqlx::query(
-        "select r.tracking_id, r.kind, c.code as category, r.title, ow.name as government, \
+        "select r.tracking_id, r.kind, c.code as category, \
+         coalesce(r.public_title, r.title) as title, ow.name as government, \
          op.name as opd, r.status, r.received_at, r.verify_secs, r.follow_up_secs, \
          r.resolve_secs, r.rating from reports r join categories c on c.id = r.category_id \
          left join organizations ow on ow.id = r.owner_org_id \
          left join organizations op on op.id = r.opd_id \
-         where r.confidential = $1 and r.received_at >= $2 and r.received_at < $3 \
+         where r.confidential = $1 and r.published_at is not null \
+         and r.received_at >= $2 and r.received_at < $3 \
          order by r.received_at, r.id limit $4",
     )
     .bind(0_i64)

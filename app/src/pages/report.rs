@@ -171,10 +171,14 @@ fn ReportBody(
                 <p class=format!("status status-{}", r.status.code()) data-testid="status">
                     {tr!(loc, r.status.label_key())}
                 </p>
+                {(r.is_reporter && !r.published).then(|| view! {
+                    <p class="notice" data-testid="awaits-verification">{tr!(loc, "report.awaits_verification")}</p>
+                })}
             </div>
             <Facts r=r.clone() loc tz />
             <div class="body">{r.body.clone()}</div>
             {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
+            {r.is_reporter.then(|| view! { <PublicVersion r=r.clone() loc /> })}
             {r.reporter.clone().map(|p| view! {
                 <section class="contact-box">
                     <h2>{tr!(loc, "report.contact")}</h2>
@@ -304,6 +308,22 @@ pub fn Facts(
     }
 }
 
+/// What the public reads of a report an official redacted, for its reporter and officials
+/// (nothing when the original is public).
+#[component]
+pub fn PublicVersion(r: ReportView, loc: Locale) -> impl IntoView {
+    (r.public_title.is_some() || r.public_body.is_some()).then(|| {
+        view! {
+            <section class="public-version" aria-labelledby="public-version-title" data-testid="public-version">
+                <h2 id="public-version-title">{tr!(loc, "report.public_version")}</h2>
+                <p class="hint">{tr!(loc, "report.public_version_hint")}</p>
+                <p><strong>{r.public_title.clone().unwrap_or_else(|| r.title.clone())}</strong></p>
+                <div class="body">{r.public_body.clone().unwrap_or_else(|| r.body.clone())}</div>
+            </section>
+        }
+    })
+}
+
 /// One entry of a thread. Officials' entries show their organisation; the staff view also
 /// shows internal notes (marked) and the officials-only reasons, which the public thread never
 /// even receives.
@@ -369,6 +389,24 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
         } else {
             tr!(loc, "thread.closed_confirmed")
         }),
+        EventKind::Redacted => {
+            let fields: Vec<String> = e
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|f| match f {
+                    "title" => Some(tr!(loc, "form.field_title")),
+                    "body" => Some(tr!(loc, "form.field_body")),
+                    _ => None,
+                })
+                .collect();
+            Some(format!(
+                "{} ({})",
+                tr!(loc, "thread.redacted"),
+                fields.join(", ")
+            ))
+        }
         EventKind::Message => None,
     };
     let who = if e.author == AuthorRole::Citizen {

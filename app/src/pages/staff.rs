@@ -281,6 +281,8 @@ fn CaseBody(
                 <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
             </Facts>
             <div class="body">{r.body.clone()}</div>
+            {(!r.published).then(|| view! { <p class="notice">{tr!(loc, "staff.unpublished")}</p> })}
+            <super::report::PublicVersion r=r.clone() loc />
             {reporter}
         </article>
         <div data-live="clocks">
@@ -483,7 +485,36 @@ fn ActionForm(
             <FieldMessage field="anonymous" message=field("anonymous") />
         }
         .into_any(),
-        StaffAction::Verify | StaffAction::StartWork => ().into_any(),
+        StaffAction::Verify | StaffAction::Redact => {
+            let title = if input.public_title.is_empty() {
+                c.report.public_title.clone().unwrap_or_else(|| c.report.title.clone())
+            } else {
+                input.public_title.clone()
+            };
+            let body = if input.public_body.is_empty() {
+                c.report.public_body.clone().unwrap_or_else(|| c.report.body.clone())
+            } else {
+                input.public_body.clone()
+            };
+            let title_msg = field("public_title");
+            let body_msg = field("public_body");
+            view! {
+                <p class="hint">{tr!(loc, "staff.redact_hint")}</p>
+                <label for=id("public_title")>{tr!(loc, "staff.public_title")}</label>
+                <input id=id("public_title") name="public_title" type="text" maxlength="150" value=title
+                    aria-invalid=title_msg.is_some().then_some("true")
+                    aria-describedby=title_msg.is_some().then_some("err-public_title") />
+                <FieldMessage field="public_title" message=title_msg />
+                <label for=id("public_body")>{tr!(loc, "staff.public_body")}</label>
+                <textarea id=id("public_body") name="public_body" rows="5" maxlength="5000"
+                    aria-invalid=body_msg.is_some().then_some("true")
+                    aria-describedby=body_msg.is_some().then_some("err-public_body")
+                    inner_html=super::textarea_text(&body)></textarea>
+                <FieldMessage field="public_body" message=body_msg />
+            }
+            .into_any()
+        }
+        StaffAction::StartWork => ().into_any(),
     };
     view! {
         <form method="post" action=format!("{}/aksi", case_path(&c.report.tracking_id)) class=format!("action action-{code}")>

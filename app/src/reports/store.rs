@@ -260,11 +260,21 @@ async fn find_report_inner(
         Some(false) => return Err(AppError::NotFound),
         None => found.owned_by(claim),
     };
-    if found.view.confidential && !is_reporter {
+    // Before verification only the reporter (and officials in scope, elsewhere) may know
+    // the report exists; afterwards the public reads its public version.
+    if (found.view.confidential || !found.view.published) && !is_reporter {
         return Err(AppError::NotFound);
     }
     let mut view = found.view;
     view.is_reporter = is_reporter;
+    if !is_reporter {
+        if let Some(title) = view.public_title.take() {
+            view.title = title;
+        }
+        if let Some(body) = view.public_body.take() {
+            view.body = body;
+        }
+    }
     if is_reporter && !view.anonymous {
         view.reporter = reporter(db, found.id).await?;
     }
@@ -333,7 +343,8 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
 async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     let sql = format!(
         "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
-         r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating \
+         r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating, \
+         r.published_at, r.public_title, r.public_body \
          {SUMMARY_JOINS} left join reporters rp on rp.report_id = r.id \
          where r.tracking_id = $1"
     );
@@ -369,6 +380,9 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             closed: row.try_get::<Option<i64>, _>("closed_at")?.is_some(),
             rating: row.try_get("rating")?,
             clocks: None,
+            published: row.try_get::<Option<i64>, _>("published_at")?.is_some(),
+            public_title: row.try_get("public_title")?,
+            public_body: row.try_get("public_body")?,
         },
     }))
 }
@@ -396,9 +410,20 @@ enum Bind {
     Text(String),
 }
 
-/// The public listing: never a confidential report; newest first; filtered and paginated.
+/// What the public reads of a report in a listing: its public (redacted) version.
+const PUBLIC_SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, \
+     coalesce(r.public_title, r.title) as title, \
+     substr(coalesce(r.public_body, r.body), 1, 400) as body, \
+     c.name_id as category_name_id, c.name_en as category_name_en, o.name as agency_name, \
+     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential";
+
+/// The public listing: only verified reports, never a confidential one, in their public
+/// version; newest first; filtered and paginated.
 pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> {
-    let mut conditions = vec!["r.confidential = $1".to_owned()];
+    let mut conditions = vec![
+        "r.confidential = $1".to_owned(),
+        "r.published_at is not null".to_owned(),
+    ];
     let mut binds = vec![Bind::Int(0)];
     if let Some(status) = Status::from_code(filter.status.trim()) {
         binds.push(Bind::Text(status.code().to_owned()));
@@ -429,7 +454,7 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = filter.page().min(pages);
     let list_sql = format!(
-        "{with_subtree}select {SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
+        "{with_subtree}select {PUBLIC_SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
          order by r.received_at desc, r.id desc limit {PAGE_SIZE} offset {}",
         (page - 1) * PAGE_SIZE
     );

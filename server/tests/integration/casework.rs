@@ -502,7 +502,9 @@ async fn reports_that_name_no_agency_wait_for_the_national_admin_who_routes_them
             .expect("route");
         assert!(!mine(&inbox(db, &nasional, NOW).await.expect("inbox")));
         assert!(mine(&inbox(db, &coordinator, NOW).await.expect("inbox")));
-        let public = find_report(db, id, Claim::default()).await.expect("public");
+        let public = find_report(db, id, by_code(&filed))
+            .await
+            .expect("reporter");
         let routed = public.thread.last().expect("entry");
         assert_eq!(routed.kind, EventKind::Routed);
         assert_eq!(routed.org.as_deref(), Some("Kota Banjarmasin"));
@@ -561,7 +563,7 @@ async fn a_hold_asks_the_citizen_and_resumes_where_it_was() {
             .await
             .expect("resume");
         assert_eq!(
-            find_report(db, id, Claim::default())
+            find_report(db, id, by_code(&filed))
                 .await
                 .expect("view")
                 .status,

@@ -172,6 +172,14 @@ async fn a_plain_form_post_files_once_and_redirects_to_the_receipt() {
         );
 
         let public_path = location.split('?').next().expect("path");
+        let unverified = send(&app, get(public_path)).await;
+        assert_eq!(
+            unverified.status,
+            StatusCode::NOT_FOUND,
+            "not public before verification"
+        );
+        let tracking = public_path.rsplit('/').next().expect("tracking id");
+        super::support::publish(&t.db, tracking, super::support::NOW).await;
         let public = send(&app, get(public_path)).await;
         assert_eq!(public.status, StatusCode::OK);
         assert!(public.body.contains("Jalan berlubang di depan pasar"));
@@ -505,6 +513,14 @@ async fn the_read_server_functions_answer_and_refuse() {
         )
         .await;
         assert_eq!(listing.status, StatusCode::OK);
+        let page: app::reports::PublicPage = serde_json::from_str(&listing.body).expect("json");
+        assert_eq!(page.total, 0, "an unverified report is not listed");
+        super::support::publish(&t.db, &filed.tracking_id, super::support::NOW).await;
+        let listing = send(
+            &app,
+            call("public_reports", "filter[status]=verified".into(), None),
+        )
+        .await;
         let page: app::reports::PublicPage = serde_json::from_str(&listing.body).expect("json");
         assert_eq!(page.total, 1);
 

@@ -1,6 +1,6 @@
 //! Filing, opening and listing reports, on every engine.
 
-use super::support::{NOW, SECRET, TODAY, by_code, count, engines, orgs, report};
+use super::support::{NOW, SECRET, TODAY, by_code, count, engines, orgs, publish, report};
 use app::error::AppError;
 use app::reports::{Claim, ListFilter, ReportInput, Status, file_report, find_report, list_public};
 
@@ -44,6 +44,13 @@ async fn a_named_report_is_filed_and_its_reporter_sees_it_with_the_code() {
         );
         assert_eq!(own.thread[0].to_status, Some(Status::Submitted));
 
+        assert_eq!(
+            find_report(db, &filed.tracking_id, Claim::default()).await,
+            Err(AppError::NotFound),
+            "nobody but its reporter and officials sees a report before it is verified"
+        );
+        assert!(!own.published);
+        publish(db, &filed.tracking_id, NOW + 60).await;
         let public = find_report(db, &filed.tracking_id, Claim::default())
             .await
             .expect("public view");
@@ -108,7 +115,7 @@ async fn a_confidential_report_exists_only_for_its_reporter() {
         let filed = file_report(db, SECRET, &input, None, NOW, TODAY)
             .await
             .expect("filed");
-        file_report(
+        let open = file_report(
             db,
             SECRET,
             &report("Lampu jalan mati di Jl. Veteran"),
@@ -118,6 +125,8 @@ async fn a_confidential_report_exists_only_for_its_reporter() {
         )
         .await
         .expect("filed");
+        publish(db, &open.tracking_id, NOW + 2).await;
+        publish(db, &filed.tracking_id, NOW + 3).await;
 
         assert_eq!(
             find_report(db, &filed.tracking_id, Claim::default()).await,
@@ -253,7 +262,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored() {
         let filed = file_report(db, SECRET, &ok, None, NOW, TODAY)
             .await
             .expect("valid");
-        let view = find_report(db, &filed.tracking_id, Claim::default())
+        let view = find_report(db, &filed.tracking_id, by_code(&filed))
             .await
             .expect("view");
         assert_eq!(
@@ -278,10 +287,22 @@ async fn the_public_listing_filters_sorts_and_pages() {
             if i == 22 {
                 input.target_org_id = o.samarinda.to_string();
             }
-            file_report(db, SECRET, &input, None, NOW + i, TODAY)
+            let filed = file_report(db, SECRET, &input, None, NOW + i, TODAY)
                 .await
                 .expect("filed");
+            publish(db, &filed.tracking_id, NOW + 100).await;
         }
+        let unverified = file_report(
+            db,
+            SECRET,
+            &report("Belum diverifikasi, jangan tampil"),
+            None,
+            NOW + 50,
+            TODAY,
+        )
+        .await
+        .expect("filed");
+        assert!(!unverified.tracking_id.is_empty());
         sqlx::query("update reports set status = 'in_progress' where title = 'Laporan nomor 03 tentang jalan'")
             .execute(&db.pool)
             .await

@@ -31,7 +31,7 @@ async fn the_reporter_writes_in_the_thread_and_others_cannot() {
         )
         .await
         .expect("message");
-        let view = find_report(db, &filed.tracking_id, Claim::default())
+        let view = find_report(db, &filed.tracking_id, code)
             .await
             .expect("view");
         let last = view.thread.last().expect("entry");
@@ -77,7 +77,7 @@ async fn the_reporter_writes_in_the_thread_and_others_cannot() {
         let closed =
             add_citizen_message(db, &filed.tracking_id, code, "Masih ada?", NOW + 120).await;
         assert!(matches!(closed, Err(AppError::Invalid(ref e)) if e[0].key == "err.thread_closed"));
-        let view = find_report(db, &filed.tracking_id, Claim::default())
+        let view = find_report(db, &filed.tracking_id, code)
             .await
             .expect("view");
         assert_eq!(view.thread.len(), 3, "refused messages leave no trace");
