@@ -208,6 +208,14 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        // Text PostgreSQL cannot store (a NUL character, 22021; untranslatable, 22P05) came
+        // from the client: a malformed request, not our failure.
+        if let sqlx::Error::Database(e) = &error
+            && matches!(e.code().as_deref(), Some("22021" | "22P05"))
+        {
+            tracing::debug!(%error, "text the database cannot store");
+            return AppError::Malformed;
+        }
         AppError::internal("database", error)
     }
 }

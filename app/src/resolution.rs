@@ -3,7 +3,7 @@
 //! at the same OPD with its resolution clock resumed. A window that passes in silence closes
 //! the report for good ([`crate::deadlines::close_expired`], a scheduled job).
 
-use crate::error::{FieldError, Refusal};
+use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// The reporter's form under a resolved report, as typed. One form for both answers, so that
@@ -61,7 +61,7 @@ mod store {
     use crate::change::Store;
     use crate::db::Db;
     use crate::deadlines::{CLOSED_CONFIRMED, CLOSED_EXPIRED};
-    use crate::error::{AppError, AppResult};
+    use crate::error::{AppError, AppResult, Refusal};
     use crate::lifecycle::{Action, Role, next_status};
     use crate::reports::{Claim, Status, reporter_report_id};
     use crate::threads::{EventKind, NewEvent};

@@ -35,8 +35,29 @@ pub(crate) async fn read_form<T: serde::de::DeserializeOwned + Default>(
         .unwrap_or_default();
     // A form that cannot be parsed at all becomes an empty one, which validation then refuses
     // field by field.
-    let input = serde_urlencoded::from_bytes::<T>(&bytes).unwrap_or_default();
+    let input = serde_urlencoded::from_bytes::<T>(&without_nul(&bytes)).unwrap_or_default();
     (ctx, input, Request::from_parts(parts, Body::empty()))
+}
+
+/// A form body without NUL characters (raw or `%00`): no one types them, and PostgreSQL
+/// cannot store them; removed, the rest of what was typed is validated as usual.
+fn without_nul(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == 0 {
+            i += 1;
+        } else if body[i] == b'%'
+            && body.get(i + 1) == Some(&b'0')
+            && body.get(i + 2) == Some(&b'0')
+        {
+            i += 3;
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 pub(crate) async fn show_again<T: Clone + Send + Sync + 'static>(
@@ -278,4 +299,31 @@ pub async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) ->
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// A numeric id in the path (`/…/{id}/…`). Anything else is a page that does not exist (404),
+/// never axum's own rejection text, which would echo the address back.
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        let locale = Locale::from_cookie_header(
+            parts
+                .headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let not_found = || crate::http_layers::error_response(&path, &AppError::NotFound, locale);
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => id.parse().map(IdPath).map_err(|_| not_found()),
+            Err(_) => Err(not_found()),
+        }
+    }
 }

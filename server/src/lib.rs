@@ -22,7 +22,8 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
+use http::Method;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use std::sync::Arc;
@@ -137,6 +138,112 @@ pub fn router_with_test_clock(
     clock.merge(router_with(state, limiters))
 }
 
+/// The routes served by handlers of this crate (plain form posts, downloads, the live
+/// stream, server functions): method, path, handler. The router is built from this list, and
+/// so are the hostile-input tests ([`routes`]), so that no route can be left out of them.
+fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    use Method as M;
+    vec![
+        (
+            M::GET,
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        ),
+        (M::POST, "/lapor", post(forms::file_report)),
+        (M::POST, "/laporan/{id}/pesan", post(forms::post_message)),
+        (M::POST, "/laporan/{id}/konfirmasi", post(forms::confirm)),
+        (M::POST, "/laporan/{id}/sanggah", post(forms::contest)),
+        (M::POST, "/masuk", post(forms::login)),
+        (M::POST, "/daftar", post(forms::register)),
+        (M::POST, "/keluar", post(forms::logout)),
+        (M::GET, "/bahasa/{code}", get(forms::set_language)),
+        (
+            M::POST,
+            "/petugas/laporan/{id}/aksi",
+            post(staff_forms::act),
+        ),
+        (
+            M::POST,
+            "/petugas/laporan/{id}/pesan",
+            post(staff_forms::message),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/akun",
+            post(staff_forms::create_staff),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/akun/{id}/status",
+            post(staff_forms::set_active),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/akun/{id}/sandi",
+            post(staff_forms::reset_password),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/instansi",
+            post(staff_forms::create_org),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/kategori",
+            post(staff_forms::create_category),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/kategori/{id}/tenggat",
+            post(staff_forms::category_days),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/libur",
+            post(staff_forms::save_holiday),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/libur/{date}/hapus",
+            post(staff_forms::remove_holiday),
+        ),
+        (
+            M::POST,
+            "/petugas/admin/tenggat",
+            post(staff_forms::save_policy),
+        ),
+        (M::GET, "/statistik/unduh.csv", get(open_data::figures_csv)),
+        (
+            M::GET,
+            "/statistik/unduh.json",
+            get(open_data::figures_json),
+        ),
+        (M::GET, "/data/laporan.csv", get(open_data::reports_csv)),
+        (M::GET, "/data/laporan.json", get(open_data::reports_json)),
+        (M::GET, "/healthz", get(|| async { "ok" })),
+        (M::GET, "/langsung", get(live::stream)),
+    ]
+}
+
+/// Every route the router answers, as method and path (`{name}` or `:name` for a path
+/// parameter): the handlers of this crate, every server function, and every page.
+pub fn routes() -> Vec<(Method, String)> {
+    let mut all: Vec<(Method, String)> = own_routes()
+        .into_iter()
+        .filter(|(_, path, _)| !path.starts_with("/api/"))
+        .map(|(m, p, _)| (m, p.to_owned()))
+        .collect();
+    all.extend(
+        server_fn_routes()
+            .into_iter()
+            .map(|(path, method)| (method, path.to_owned())),
+    );
+    for page in generate_route_list(App) {
+        all.push((Method::GET, page.path().to_owned()));
+    }
+    all
+}
+
 /// Every route of the application, with the default abuse limits and no trusted proxy.
 pub fn router(state: AppState) -> Router {
     router_with(
@@ -158,51 +265,11 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
     .with_expiry(Expiry::OnInactivity(
         tower_sessions::cookie::time::Duration::days(30),
     ));
-    Router::new()
-        .route(
-            "/api/{*fn_name}",
-            get(server_fn_handler).post(server_fn_handler),
-        )
-        .route("/lapor", post(forms::file_report))
-        .route("/laporan/{id}/pesan", post(forms::post_message))
-        .route("/laporan/{id}/konfirmasi", post(forms::confirm))
-        .route("/laporan/{id}/sanggah", post(forms::contest))
-        .route("/masuk", post(forms::login))
-        .route("/daftar", post(forms::register))
-        .route("/keluar", post(forms::logout))
-        .route("/bahasa/{code}", get(forms::set_language))
-        .route("/petugas/laporan/{id}/aksi", post(staff_forms::act))
-        .route("/petugas/laporan/{id}/pesan", post(staff_forms::message))
-        .route("/petugas/admin/akun", post(staff_forms::create_staff))
-        .route(
-            "/petugas/admin/akun/{id}/status",
-            post(staff_forms::set_active),
-        )
-        .route(
-            "/petugas/admin/akun/{id}/sandi",
-            post(staff_forms::reset_password),
-        )
-        .route("/petugas/admin/instansi", post(staff_forms::create_org))
-        .route(
-            "/petugas/admin/kategori",
-            post(staff_forms::create_category),
-        )
-        .route(
-            "/petugas/admin/kategori/{id}/tenggat",
-            post(staff_forms::category_days),
-        )
-        .route("/petugas/admin/libur", post(staff_forms::save_holiday))
-        .route(
-            "/petugas/admin/libur/{date}/hapus",
-            post(staff_forms::remove_holiday),
-        )
-        .route("/petugas/admin/tenggat", post(staff_forms::save_policy))
-        .route("/statistik/unduh.csv", get(open_data::figures_csv))
-        .route("/statistik/unduh.json", get(open_data::figures_json))
-        .route("/data/laporan.csv", get(open_data::reports_csv))
-        .route("/data/laporan.json", get(open_data::reports_json))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/langsung", get(live::stream))
+    let mut router = Router::new();
+    for (_, path, handler) in own_routes() {
+        router = router.route(path, handler);
+    }
+    router
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

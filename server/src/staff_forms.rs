@@ -151,7 +151,7 @@ struct ActiveInput {
 /// `POST /petugas/admin/akun/{id}/status`.
 pub async fn set_active(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    crate::forms::IdPath(id): crate::forms::IdPath,
     req: Request<Body>,
 ) -> Response {
     let (ctx, input, head) = read_form::<ActiveInput>(&state, req).await;
@@ -173,7 +173,7 @@ struct PasswordInput {
 /// `POST /petugas/admin/akun/{id}/sandi`.
 pub async fn reset_password(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    crate::forms::IdPath(id): crate::forms::IdPath,
     req: Request<Body>,
 ) -> Response {
     let (ctx, input, head) = read_form::<PasswordInput>(&state, req).await;
@@ -259,7 +259,7 @@ pub async fn save_policy(State(state): State<AppState>, req: Request<Body>) -> R
 /// `POST /petugas/admin/kategori/{id}/tenggat`.
 pub async fn category_days(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    crate::forms::IdPath(id): crate::forms::IdPath,
     req: Request<Body>,
 ) -> Response {
     let (ctx, mut input, head) = read_form::<CategoryDaysInput>(&state, req).await;

@@ -12,6 +12,7 @@ mod integration {
     pub mod figures;
     pub mod figures_http;
     pub mod hardening;
+    pub mod hostile;
     pub mod http;
     pub mod live;
     pub mod migrations;

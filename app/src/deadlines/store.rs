@@ -273,6 +273,9 @@ pub async fn save_holiday(db: &Db, input: &HolidayInput, now: i64) -> AppResult<
 
 /// Removes a day off (it becomes a working day again if it is a weekday).
 pub async fn remove_holiday(db: &Db, date: &str, now: i64) -> AppResult<()> {
+    if crate::calendar::parse_date(date.trim()).is_none() {
+        return Err(AppError::NotFound);
+    }
     let removed = sqlx::query("delete from holidays where date = $1")
         .bind(date.trim())
         .execute(&db.pool)
