@@ -5,6 +5,7 @@
 //! argon2id (on a blocking thread, it is slow on purpose); sessions are server-side rows
 //! managed by `tower-sessions`, so logging out really ends them.
 
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// Who is looking at a page.
@@ -430,6 +431,52 @@ mod store {
             .await?
             .rows_affected())
     }
+}
+
+/// Signs in with the login form and returns where to go next: `ke` (a path on this site) or
+/// the account's home. A reply typed while the session had expired (`draf`) waits in the new
+/// session for its page.
+#[leptos::server(prefix = "/api", endpoint = "login")]
+pub async fn login(input: LoginInput) -> Result<String, AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let signed_in = async {
+        let id = authenticate(&state.db, &input, crate::db::now()).await?;
+        sign_in(&ctx.session, id).await?;
+        let ke = input.ke.trim();
+        if !input.draf.trim().is_empty() && is_local_path(ke) {
+            keep_draft(&ctx.session, ke, &input.draf).await?;
+        }
+        let home = match crate::staff::load(&state.db, id).await? {
+            Some(staff) => staff.home(),
+            None => "/laporan-saya",
+        };
+        Ok::<_, AppError>(if is_local_path(ke) {
+            ke.to_owned()
+        } else {
+            home.to_owned()
+        })
+    };
+    signed_in.await.map_err(|e| e.localize(ctx.locale))
+}
+
+/// Registers a citizen account and signs it in.
+#[leptos::server(prefix = "/api", endpoint = "register_citizen")]
+pub async fn register_citizen(input: RegisterInput) -> Result<(), AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    let id = register(&state.db, &input, crate::db::now())
+        .await
+        .map_err(|e| e.localize(ctx.locale))?;
+    sign_in(&ctx.session, id).await
+}
+
+/// Signs out; with `everywhere`, ends every session of the account on every device.
+#[leptos::server(prefix = "/api", endpoint = "logout")]
+pub async fn logout(everywhere: bool) -> Result<(), AppError> {
+    let (state, ctx) = crate::state::server_ctx();
+    if everywhere && let Some(account) = &ctx.viewer.account {
+        sign_out_everywhere(&state.db, account.id).await?;
+    }
+    sign_out(&ctx.session).await
 }
 
 #[cfg(test)]

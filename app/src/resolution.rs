@@ -201,18 +201,6 @@ mod store {
     }
 }
 
-/// The claim of the reporter calling a server function: the form's code or their account.
-#[cfg(feature = "ssr")]
-fn caller_claim<'a>(
-    input: &'a FeedbackInput,
-    ctx: &crate::state::RequestCtx,
-) -> crate::reports::Claim<'a> {
-    crate::reports::Claim {
-        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    }
-}
-
 /// The reporter confirms and rates a resolved report (see [`confirm`]).
 #[leptos::server(prefix = "/api", endpoint = "confirm_report")]
 pub async fn confirm_report(
@@ -223,7 +211,7 @@ pub async fn confirm_report(
     confirm(
         &state.db,
         &tracking_id,
-        caller_claim(&input, &ctx),
+        crate::reports::caller_claim(Some(&input.kode), &ctx),
         &input,
         crate::db::now(),
     )
@@ -241,7 +229,7 @@ pub async fn contest_report(
     contest(
         &state.db,
         &tracking_id,
-        caller_claim(&input, &ctx),
+        crate::reports::caller_claim(Some(&input.kode), &ctx),
         &input,
         crate::db::now(),
     )

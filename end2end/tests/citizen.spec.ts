@@ -211,7 +211,7 @@ test('markup typed into a form comes back as text in the field, never as markup'
   // A citizen's reply and an official's note, each too long (as a hostile client sends it,
   // past the field's maxlength), come back whole.
   const tooLong = markup + 'a'.repeat(4001);
-  const setValue = (selector: string) => (value: string) => {
+  const setValue = ([selector, value]: string[]) => {
     const field = document.querySelector(selector) as HTMLTextAreaElement;
     field.removeAttribute('maxlength');
     field.value = value;
@@ -219,7 +219,7 @@ test('markup typed into a form comes back as text in the field, never as markup'
   const title = unique('Markup di balasan');
   const link = await fileAnonymously(page, title);
   await page.goto(link);
-  await page.evaluate(setValue('#reply-body'), tooLong);
+  await page.evaluate(setValue, ['#reply-body', tooLong]);
   await page.getByRole('button', { name: 'Kirim', exact: true }).click();
   await expect(page.locator('#err-body')).toContainText('terlalu panjang');
   await expect(page.locator('#reply-body')).toHaveValue(tooLong);
@@ -227,7 +227,7 @@ test('markup typed into a form comes back as text in the field, never as markup'
 
   const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
   await openFromInbox(induk, title);
-  await induk.evaluate(setValue('#reply-body'), tooLong);
+  await induk.evaluate(setValue, ['#reply-body', tooLong]);
   await induk.getByRole('button', { name: 'Kirim', exact: true }).click();
   await expect(induk.locator('#err-body')).toContainText('terlalu panjang');
   await expect(induk.locator('#reply-body')).toHaveValue(tooLong);

@@ -1,29 +1,132 @@
-//! Plain HTML form posts: the path every form takes without JavaScript.
+//! Plain HTML form posts: the door every form takes without JavaScript, onto the one
+//! implementation of each write, its server function.
 //!
-//! Each handler calls the same plain function as the matching server function. Success is a
-//! `303 See Other` to the next page (so a reload does not post again); failure renders the same
-//! page again with what the user typed and the errors next to the fields.
+//! A write is written once, as a `#[server]` function in `app` (it authorises the caller,
+//! calls the plain domain function and localises the error). The WebAssembly island calls it
+//! over `/api/…`; a plain form post reaches the *same* function here, called in-process with
+//! the same request context. What a form adds is only the browser's part, declared per route
+//! in [`writes`]: which page comes next after success (a `303`, so a reload does not post
+//! again), and which page shows the form again, with what was typed and the errors next to
+//! the fields, after a failure. A signed-out official gets the login form, with a typed reply
+//! kept for after signing in.
+//!
+//! Adding a write: a `#[server]` function in the module of its domain concept (calling one
+//! of the caller checks: `casework::current_staff`, `admin`'s `system_admin`, a reporter's
+//! `Claim`), its form in the page posting to a path, and one [`FormPost`] line in [`writes`].
 
 use crate::render_page;
-use app::accounts::{self, LoginInput, RegisterInput};
-use app::db::now;
+use app::accounts::LoginInput;
+use app::admin::{CategoryInput, OrgInput, StaffInput};
+use app::casework::{ActInput, StaffMessageInput, case_path};
+use app::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
 use app::error::AppError;
 use app::i18n::{LANG_COOKIE, Locale};
 use app::pages::FormEcho;
-use app::reports::{self, Claim, ReportInput};
-use app::resolution::{self, FeedbackInput};
+use app::reports::ReportInput;
+use app::resolution::FeedbackInput;
 use app::state::{AppState, RequestCtx};
 use app::threads::MessageInput;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Request, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
+use axum::routing::{MethodRouter, post};
+use leptos::prelude::{Owner, ScopedFuture, provide_context};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The future of a server function's call.
+type Call<O> = Pin<Box<dyn Future<Output = Result<O, AppError>> + Send>>;
+
+/// What a plain form post does around its server function. `I` is the form as typed, `O`
+/// what the server function returns, `E` what the page is given back after a failure.
+pub struct FormPost<I, O, E> {
+    /// Calls the server function with the path's parameter (`""` when it has none) and the
+    /// form.
+    pub call: fn(String, I) -> Call<O>,
+    /// The page to go on to after success.
+    pub done: fn(&str, &I, &O) -> String,
+    /// The page that shows the form again after a failure.
+    pub page: fn(&str, &I) -> String,
+    /// What that page gets back of the form (never a password).
+    pub echo: fn(&str, I) -> E,
+    /// What a signed-out official had typed, kept for after signing in.
+    pub draft: fn(&I) -> String,
+}
+
+impl<I, O, E> Clone for FormPost<I, O, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I, O, E> Copy for FormPost<I, O, E> {}
+
+impl<I, O, E> FormPost<I, O, E>
+where
+    I: DeserializeOwned + Default + Clone + Send + Sync + 'static,
+    O: Send + 'static,
+    E: Clone + Send + Sync + 'static,
+{
+    /// The axum route of this form.
+    fn route(self) -> MethodRouter<AppState> {
+        post(move |State(state): State<AppState>, req: Request<Body>| self.answer(state, req))
+    }
+
+    async fn answer(self, state: AppState, req: Request<Body>) -> Response {
+        let (mut parts, body) = req.into_parts();
+        let param = Path::<Vec<String>>::from_request_parts(&mut parts, &state)
+            .await
+            .ok()
+            .and_then(|Path(p)| p.into_iter().next())
+            .unwrap_or_default();
+        let (ctx, input, head) = read_form::<I>(&state, Request::from_parts(parts, body)).await;
+        let result = match crate::limits::refusal(&head) {
+            Some(limited) => Err(limited),
+            None => in_context(&state, &ctx, (self.call)(param.clone(), input.clone())).await,
+        };
+        match result {
+            Ok(out) => Redirect::to(&(self.done)(&param, &input, &out)).into_response(),
+            Err(AppError::Unauthorized) => {
+                let login = LoginInput {
+                    ke: (self.page)(&param, &input),
+                    draf: (self.draft)(&input),
+                    ..LoginInput::default()
+                };
+                let head = at_path(head, "/masuk");
+                show_again(state, head, login, AppError::Unauthorized, ctx.locale).await
+            }
+            Err(error) => {
+                let head = at_path(head, &(self.page)(&param, &input));
+                let echo = (self.echo)(&param, input);
+                show_again(state, head, echo, error, ctx.locale).await
+            }
+        }
+    }
+}
+
+use axum::extract::FromRequestParts;
+
+/// Runs a server function's future with the request's context, as `/api/…` would.
+async fn in_context<T>(
+    state: &AppState,
+    ctx: &RequestCtx,
+    call: impl Future<Output = T> + Send,
+) -> T {
+    let owner = Owner::new();
+    let (state, ctx) = (state.clone(), ctx.clone());
+    owner.with(|| {
+        provide_context(state.config.time_zone);
+        ctx.provide(state);
+    });
+    owner.with(|| ScopedFuture::new(call)).await
+}
 
 /// Splits a request into its context and its url-encoded form, keeping the request head to
 /// render the page again.
-pub(crate) async fn read_form<T: serde::de::DeserializeOwned + Default>(
+pub(crate) async fn read_form<T: DeserializeOwned + Default>(
     state: &AppState,
     req: Request<Body>,
 ) -> (RequestCtx, T, Request<Body>) {
@@ -60,6 +163,7 @@ fn without_nul(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Renders the page `head` points at again, with the form `input` and the error.
 pub(crate) async fn show_again<T: Clone + Send + Sync + 'static>(
     state: AppState,
     head: Request<Body>,
@@ -74,207 +178,319 @@ pub(crate) async fn show_again<T: Clone + Send + Sync + 'static>(
     render_page(state, head, move || provide_context(echo.clone())).await
 }
 
-/// `POST /lapor`.
-pub async fn file_report(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (ctx, input, head) = read_form::<ReportInput>(&state, req).await;
-    let at = now();
-    let today = state.config.time_zone.date_at(at);
-    let account = ctx.viewer.account.as_ref().map(|a| a.id);
-    let filed = match crate::limits::refusal(&head) {
-        Some(limited) => Err(limited),
-        None => {
-            reports::file_report(
-                &state.db,
-                &state.config.server_secret,
-                &input,
-                account,
-                at,
-                &today,
-            )
-            .await
-        }
-    };
-    match filed {
-        Ok(filed) => Redirect::to(&format!("{}&baru=1", filed.private_link())).into_response(),
-        Err(error) => show_again(state, head, input, error, ctx.locale).await,
+/// Points a request head at another page (path and query), to render that page instead.
+fn at_path(head: Request<Body>, path: &str) -> Request<Body> {
+    let (mut parts, body) = head.into_parts();
+    let path = path.split('#').next().unwrap_or(path);
+    if let Ok(uri) = path.parse() {
+        parts.uri = uri;
     }
+    Request::from_parts(parts, body)
 }
 
-/// `POST /laporan/{id}/pesan`.
-pub async fn post_message(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let (ctx, input, head) = read_form::<MessageInput>(&state, req).await;
-    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
-    let result = match crate::limits::refusal(&head) {
-        Some(limited) => Err(limited),
-        None => reports::add_citizen_message(&state.db, &id, claim, &input.body, now())
-            .await
-            .map(|_| ()),
-    };
-    back_to_report(
-        state,
-        &ctx,
-        head,
-        page,
-        input,
-        result,
-        "terkirim=1#thread-title",
-    )
-    .await
+/// `page` with `extra` added to its query.
+fn with_query(page: &str, extra: &str) -> String {
+    let sep = if page.contains('?') { '&' } else { '?' };
+    format!("{page}{sep}{extra}")
 }
 
-/// `POST /laporan/:id/konfirmasi`: the reporter confirms and rates a resolved report.
-pub async fn confirm(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
-    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
-    let result = resolution::confirm(&state.db, &id, claim, &input, now()).await;
-    back_to_report(state, &ctx, head, page, input, result, "dijawab=konfirmasi").await
-}
-
-/// `POST /laporan/:id/sanggah`: the reporter contests a resolved report.
-pub async fn contest(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let (ctx, input, head) = read_form::<FeedbackInput>(&state, req).await;
-    let (claim, page) = reporter_page(&ctx, &id, &input.kode);
-    let result = resolution::contest(&state.db, &id, claim, &input, now()).await;
-    back_to_report(state, &ctx, head, page, input, result, "dijawab=sanggah").await
-}
-
-/// The reporter's page of report `id` (with the access code when they came with one), and
-/// their claim to it.
-fn reporter_page<'a>(ctx: &RequestCtx, id: &str, kode: &'a str) -> (Claim<'a>, String) {
-    let code = Some(kode.trim()).filter(|c| !c.is_empty());
-    let claim = Claim {
-        code,
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
+/// The reporter's page of report `id`, with the access code they came with.
+fn reporter_page(id: &str, kode: &str) -> String {
     let tracking = app::secrets::normalize_code(id);
-    let page = match code {
-        Some(code) => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
-        None => format!("/laporan/{tracking}"),
-    };
-    (claim, page)
-}
-
-/// After a reporter's form: on to the report page with `done` in its query, or the report
-/// page again with what was typed and the error.
-async fn back_to_report<T: Clone + Send + Sync + 'static>(
-    state: AppState,
-    ctx: &RequestCtx,
-    head: Request<Body>,
-    page: String,
-    input: T,
-    result: Result<(), AppError>,
-    done: &str,
-) -> Response {
-    match result {
-        Ok(()) => {
-            let sep = if page.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{page}{sep}{done}")).into_response()
-        }
-        Err(error) => {
-            let (mut parts, body) = head.into_parts();
-            parts.uri = page.parse().unwrap_or_else(|_| parts.uri.clone());
-            show_again(
-                state,
-                Request::from_parts(parts, body),
-                input,
-                error,
-                ctx.locale,
-            )
-            .await
-        }
+    match kode.trim() {
+        "" => format!("/laporan/{tracking}"),
+        code => format!("/laporan/{tracking}?kode={}", app::pages::url_encode(code)),
     }
 }
 
-/// `POST /masuk`: signs in and goes to `ke` (a path on this site) or the account's home. A
-/// reply typed while the session had expired (`draf`) waits in the new session for its page.
-pub async fn login(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (ctx, input, head) = read_form::<LoginInput>(&state, req).await;
-    let limited = crate::limits::refusal(&head);
-    let signed_in = async {
-        if let Some(limited) = limited {
-            return Err(limited);
-        }
-        let id = accounts::authenticate(&state.db, &input, now()).await?;
-        accounts::sign_in(&ctx.session, id).await?;
-        let ke = input.ke.trim();
-        if !input.draf.trim().is_empty() && accounts::is_local_path(ke) {
-            accounts::keep_draft(&ctx.session, ke, &input.draf).await?;
-        }
-        let home = match app::staff::load(&state.db, id).await? {
-            Some(staff) => staff.home(),
-            None => "/laporan-saya",
-        };
-        Ok::<_, AppError>(if accounts::is_local_path(ke) {
-            ke.to_owned()
-        } else {
-            home.to_owned()
-        })
-    };
-    match signed_in.await {
-        Ok(target) => Redirect::to(&target).into_response(),
-        Err(error) => {
-            let input = LoginInput {
-                password: String::new(),
-                ..input.clone()
-            };
-            show_again(state, head, input, error, ctx.locale).await
-        }
-    }
+fn staff_page(id: &str) -> String {
+    case_path(&app::secrets::normalize_code(id))
 }
 
-/// `POST /daftar`.
-pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (ctx, input, head) = read_form::<RegisterInput>(&state, req).await;
-    let registered = match crate::limits::refusal(&head) {
-        Some(limited) => Err(limited),
-        None => accounts::register(&state.db, &input, now()).await,
-    };
-    let result = match registered {
-        Ok(id) => accounts::sign_in(&ctx.session, id).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Redirect::to("/laporan-saya").into_response(),
-        Err(error) => {
-            let input = RegisterInput {
-                password: String::new(),
-                ..input
-            };
-            show_again(state, head, input, error, ctx.locale).await
-        }
-    }
+const ADMIN: &str = "/petugas/admin";
+
+/// A numeric id from the path; anything else is a page that does not exist.
+fn numeric(id: &str) -> Result<i64, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct LogoutInput {
+fn same<I>(_: &str, input: I) -> I {
+    input
+}
+
+fn nothing<I>(_: &I) -> String {
+    String::new()
+}
+
+fn admin_page<I>(_: &str, _: &I) -> String {
+    ADMIN.to_owned()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LogoutInput {
     /// `1`: end every session of the account, on every device.
     #[serde(default)]
     semua: String,
 }
 
-/// `POST /keluar`.
-pub async fn logout(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (ctx, input, _) = read_form::<LogoutInput>(&state, req).await;
-    if input.semua == "1"
-        && let Some(account) = &ctx.viewer.account
-    {
-        let _ = accounts::sign_out_everywhere(&state.db, account.id).await;
-    }
-    // A session that cannot be deleted is logged; the browser is sent home either way.
-    let _ = accounts::sign_out(&ctx.session).await;
-    Redirect::to("/").into_response()
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ActiveInput {
+    #[serde(default)]
+    active: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PasswordInput {
+    #[serde(default)]
+    password: String,
+}
+
+/// Every plain form post: its path and its route onto the server function.
+pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            "/lapor",
+            FormPost::<ReportInput, _, _> {
+                call: |_, input| Box::pin(app::reports::submit_report(input)),
+                done: |_, _, filed| format!("{}&baru=1", filed.private_link()),
+                page: |_, _| "/lapor".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/laporan/{id}/pesan",
+            FormPost::<MessageInput, _, _> {
+                call: |id, input| Box::pin(app::reports::post_message(id, input)),
+                done: |id, input, _| {
+                    with_query(&reporter_page(id, &input.kode), "terkirim=1#thread-title")
+                },
+                page: |id, input| reporter_page(id, &input.kode),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/laporan/{id}/konfirmasi",
+            FormPost::<FeedbackInput, _, _> {
+                call: |id, input| Box::pin(app::resolution::confirm_report(id, input)),
+                done: |id, input, _| {
+                    with_query(&reporter_page(id, &input.kode), "dijawab=konfirmasi")
+                },
+                page: |id, input| reporter_page(id, &input.kode),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/laporan/{id}/sanggah",
+            FormPost::<FeedbackInput, _, _> {
+                call: |id, input| Box::pin(app::resolution::contest_report(id, input)),
+                done: |id, input, _| with_query(&reporter_page(id, &input.kode), "dijawab=sanggah"),
+                page: |id, input| reporter_page(id, &input.kode),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/masuk",
+            FormPost::<LoginInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::login(input)),
+                done: |_, _, target: &String| target.clone(),
+                page: |_, _| "/masuk".to_owned(),
+                echo: |_, input| LoginInput {
+                    password: String::new(),
+                    ..input
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/daftar",
+            FormPost::<app::accounts::RegisterInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::register_citizen(input)),
+                done: |_, _, _| "/laporan-saya".to_owned(),
+                page: |_, _| "/daftar".to_owned(),
+                echo: |_, input| app::accounts::RegisterInput {
+                    password: String::new(),
+                    ..input
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/keluar",
+            FormPost::<LogoutInput, _, _> {
+                // A session that cannot be ended is logged; the browser is sent home anyway.
+                call: |_, input| {
+                    Box::pin(async move {
+                        let _ = app::accounts::logout(input.semua == "1").await;
+                        Ok(())
+                    })
+                },
+                done: |_, _, _| "/".to_owned(),
+                page: |_, _| "/".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/laporan/{id}/aksi",
+            FormPost::<ActInput, _, _> {
+                call: |id, input| Box::pin(app::casework::staff_act(id, input)),
+                done: |id, _, code: &String| {
+                    // Handed back, the report leaves the OPD's scope: back to its inbox.
+                    if code == app::casework::StaffAction::HandBack.code() {
+                        format!("/petugas?selesai={code}")
+                    } else {
+                        format!("{}?selesai={code}#thread-title", staff_page(id))
+                    }
+                },
+                page: |id, _| staff_page(id),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/laporan/{id}/pesan",
+            FormPost::<StaffMessageInput, _, _> {
+                call: |id, input| Box::pin(app::casework::staff_message(id, input)),
+                done: |id, _, _| format!("{}#thread-title", staff_page(id)),
+                page: |id, _| staff_page(id),
+                echo: same,
+                draft: |input| input.body.clone(),
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/akun",
+            FormPost::<StaffInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_create_staff(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: |_, input| StaffInput {
+                    password: String::new(),
+                    ..input
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/akun/{id}/status",
+            FormPost::<ActiveInput, _, ()> {
+                call: |id, input| {
+                    Box::pin(async move {
+                        app::admin::admin_set_active(numeric(&id)?, input.active == "1").await
+                    })
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/akun/{id}/sandi",
+            FormPost::<PasswordInput, _, ()> {
+                call: |id, input| {
+                    Box::pin(async move {
+                        app::admin::admin_reset_password(numeric(&id)?, input.password).await
+                    })
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/instansi",
+            FormPost::<OrgInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_create_org(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/kategori",
+            FormPost::<CategoryInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_create_category(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/kategori/{id}/tenggat",
+            FormPost::<CategoryDaysInput, _, _> {
+                call: |id, input| {
+                    Box::pin(async move {
+                        app::admin::admin_category_days(numeric(&id)?, input.resolve_days).await
+                    })
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1#cat-title"),
+                page: admin_page,
+                echo: |id, input| CategoryDaysInput {
+                    category_id: id.to_owned(),
+                    ..input
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/libur",
+            FormPost::<HolidayInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_save_holiday(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1#calendar-title"),
+                page: admin_page,
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/libur/{date}/hapus",
+            FormPost::<HolidayInput, _, _> {
+                call: |date, _| Box::pin(app::admin::admin_remove_holiday(date)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1#calendar-title"),
+                page: admin_page,
+                echo: |date, _| HolidayInput {
+                    date: date.to_owned(),
+                    ..Default::default()
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/tenggat",
+            FormPost::<PolicyInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_save_policy(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1#deadline-title"),
+                page: admin_page,
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,31 +515,4 @@ pub async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) ->
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
-}
-
-/// A numeric id in the path (`/…/{id}/…`). Anything else is a page that does not exist (404),
-/// never axum's own rejection text, which would echo the address back.
-#[derive(Debug, Clone, Copy)]
-pub struct IdPath(pub i64);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path().to_owned();
-        let locale = Locale::from_cookie_header(
-            parts
-                .headers
-                .get(header::COOKIE)
-                .and_then(|v| v.to_str().ok()),
-        );
-        let not_found = || crate::http_layers::error_response(&path, &AppError::NotFound, locale);
-        match Path::<String>::from_request_parts(parts, state).await {
-            Ok(Path(id)) => id.parse().map(IdPath).map_err(|_| not_found()),
-            Err(_) => Err(not_found()),
-        }
-    }
 }

@@ -8,7 +8,6 @@ pub mod http_layers;
 pub mod limits;
 pub mod live;
 pub mod open_data;
-pub mod staff_forms;
 
 use anyhow::Context;
 use app::accounts::DbSessionStore;
@@ -143,75 +142,13 @@ pub fn router_with_test_clock(
 /// so are the hostile-input tests ([`routes`]), so that no route can be left out of them.
 fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     use Method as M;
-    vec![
+    let mut all = vec![
         (
             M::GET,
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         ),
-        (M::POST, "/lapor", post(forms::file_report)),
-        (M::POST, "/laporan/{id}/pesan", post(forms::post_message)),
-        (M::POST, "/laporan/{id}/konfirmasi", post(forms::confirm)),
-        (M::POST, "/laporan/{id}/sanggah", post(forms::contest)),
-        (M::POST, "/masuk", post(forms::login)),
-        (M::POST, "/daftar", post(forms::register)),
-        (M::POST, "/keluar", post(forms::logout)),
         (M::GET, "/bahasa/{code}", get(forms::set_language)),
-        (
-            M::POST,
-            "/petugas/laporan/{id}/aksi",
-            post(staff_forms::act),
-        ),
-        (
-            M::POST,
-            "/petugas/laporan/{id}/pesan",
-            post(staff_forms::message),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/akun",
-            post(staff_forms::create_staff),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/akun/{id}/status",
-            post(staff_forms::set_active),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/akun/{id}/sandi",
-            post(staff_forms::reset_password),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/instansi",
-            post(staff_forms::create_org),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/kategori",
-            post(staff_forms::create_category),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/kategori/{id}/tenggat",
-            post(staff_forms::category_days),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/libur",
-            post(staff_forms::save_holiday),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/libur/{date}/hapus",
-            post(staff_forms::remove_holiday),
-        ),
-        (
-            M::POST,
-            "/petugas/admin/tenggat",
-            post(staff_forms::save_policy),
-        ),
         (M::GET, "/statistik/unduh.csv", get(open_data::figures_csv)),
         (
             M::GET,
@@ -222,7 +159,13 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/healthz", get(|| async { "ok" })),
         (M::GET, "/langsung", get(live::stream)),
-    ]
+    ];
+    all.extend(
+        forms::writes()
+            .into_iter()
+            .map(|(path, route)| (M::POST, path, route)),
+    );
+    all
 }
 
 /// Every route the router answers, as method and path (`{name}` or `:name` for a path

@@ -84,8 +84,8 @@ impl Kind {
         }
         match segments.as_slice() {
             ["lapor"] | ["api", "submit_report"] => Some(Kind::File),
-            ["daftar"] => Some(Kind::Register),
-            ["masuk"] => Some(Kind::Login),
+            ["daftar"] | ["api", "register_citizen"] => Some(Kind::Register),
+            ["masuk"] | ["api", "login"] => Some(Kind::Login),
             ["laporan", _, "pesan"]
             | ["petugas", "laporan", _, "pesan"]
             | ["api", "post_message" | "staff_message"] => Some(Kind::Message),
@@ -302,6 +302,11 @@ mod tests {
             Some(Kind::Message)
         );
         assert_eq!(Kind::of(&post, "/masuk"), Some(Kind::Login));
+        assert_eq!(Kind::of(&post, "/api/login"), Some(Kind::Login));
+        assert_eq!(
+            Kind::of(&post, "/api/register_citizen"),
+            Some(Kind::Register)
+        );
         assert_eq!(Kind::of(&post, "/daftar"), Some(Kind::Register));
         assert_eq!(Kind::of(&Method::GET, "/langsung"), Some(Kind::Live));
         assert_eq!(Kind::of(&Method::GET, "/lapor"), None);

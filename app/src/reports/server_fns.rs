@@ -48,14 +48,22 @@ pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> 
     .map_err(|e| e.localize(ctx.locale))
 }
 
+/// The caller's claim to be a report's reporter: the access code they came with, or their
+/// signed-in account. The one check of "the reporter of this report" behind every citizen
+/// server function (whether it holds is decided by the report's store).
+#[cfg(feature = "ssr")]
+pub fn caller_claim<'a>(code: Option<&'a str>, ctx: &crate::state::RequestCtx) -> Claim<'a> {
+    Claim {
+        code: code.filter(|c| !c.trim().is_empty()),
+        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
+    }
+}
+
 /// Opens a report: publicly, with its access code, or as the signed-in reporter.
 #[server(prefix = "/api", endpoint = "get_report")]
 pub async fn get_report(tracking_id: String, code: Option<String>) -> Result<ReportView, AppError> {
     let (state, ctx) = crate::state::server_ctx();
-    let claim = Claim {
-        code: code.as_deref(),
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
+    let claim = caller_claim(code.as_deref(), &ctx);
     find_report_at(&state.db, &tracking_id, claim, crate::db::now()).await
 }
 
@@ -81,10 +89,7 @@ pub async fn post_message(
     input: crate::threads::MessageInput,
 ) -> Result<i64, AppError> {
     let (state, ctx) = crate::state::server_ctx();
-    let claim = Claim {
-        code: Some(input.kode.as_str()).filter(|c| !c.trim().is_empty()),
-        account_id: ctx.viewer.account.as_ref().map(|a| a.id),
-    };
+    let claim = caller_claim(Some(&input.kode), &ctx);
     add_citizen_message(
         &state.db,
         &tracking_id,
