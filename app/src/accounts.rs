@@ -438,15 +438,15 @@ mod store {
 /// session for its page.
 #[leptos::server(prefix = "/api", endpoint = "login")]
 pub async fn login(input: LoginInput) -> Result<String, AppError> {
-    let (state, ctx) = crate::state::server_ctx();
+    let (db, session, locale) = request_parts();
     let signed_in = async {
-        let id = authenticate(&state.db, &input, crate::db::now()).await?;
-        sign_in(&ctx.session, id).await?;
+        let id = authenticate(&db, &input, crate::db::now()).await?;
+        sign_in(&session, id).await?;
         let ke = input.ke.trim();
         if !input.draf.trim().is_empty() && is_local_path(ke) {
-            keep_draft(&ctx.session, ke, &input.draf).await?;
+            keep_draft(&session, ke, &input.draf).await?;
         }
-        let home = match crate::staff::load(&state.db, id).await? {
+        let home = match crate::staff::load(&db, id).await? {
             Some(staff) => staff.home(),
             None => "/laporan-saya",
         };
@@ -456,27 +456,36 @@ pub async fn login(input: LoginInput) -> Result<String, AppError> {
             home.to_owned()
         })
     };
-    signed_in.await.map_err(|e| e.localize(ctx.locale))
+    signed_in.await.map_err(|e| e.localize(locale))
+}
+
+/// What the account server functions need of the request (the state module builds on this
+/// one, so they read the parts it provides).
+#[cfg(feature = "ssr")]
+fn request_parts() -> (crate::db::Db, tower_sessions::Session, crate::i18n::Locale) {
+    use leptos::prelude::expect_context;
+    (expect_context(), expect_context(), expect_context())
 }
 
 /// Registers a citizen account and signs it in.
 #[leptos::server(prefix = "/api", endpoint = "register_citizen")]
 pub async fn register_citizen(input: RegisterInput) -> Result<(), AppError> {
-    let (state, ctx) = crate::state::server_ctx();
-    let id = register(&state.db, &input, crate::db::now())
+    let (db, session, locale) = request_parts();
+    let id = register(&db, &input, crate::db::now())
         .await
-        .map_err(|e| e.localize(ctx.locale))?;
-    sign_in(&ctx.session, id).await
+        .map_err(|e| e.localize(locale))?;
+    sign_in(&session, id).await
 }
 
 /// Signs out; with `everywhere`, ends every session of the account on every device.
 #[leptos::server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(everywhere: bool) -> Result<(), AppError> {
-    let (state, ctx) = crate::state::server_ctx();
-    if everywhere && let Some(account) = &ctx.viewer.account {
-        sign_out_everywhere(&state.db, account.id).await?;
+    let (db, session, _) = request_parts();
+    let viewer = leptos::prelude::expect_context::<Viewer>();
+    if everywhere && let Some(account) = &viewer.account {
+        sign_out_everywhere(&db, account.id).await?;
     }
-    sign_out(&ctx.session).await
+    sign_out(&session).await
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ impl RequestCtx {
         provide_context(state);
         provide_context(self.locale);
         provide_context(self.viewer.clone());
+        provide_context(self.session.clone());
         provide_context(self);
     }
 }

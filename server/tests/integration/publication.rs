@@ -10,7 +10,7 @@ use super::support::{
 use app::casework::{ActInput, act, open_case};
 use app::error::{AppError, Refusal};
 use app::lifecycle::Role;
-use app::reports::{Claim, ListFilter, find_report, list_public};
+use app::reports::{Claim, FiledReport, ListFilter, find_report, list_public};
 use app::threads::EventKind;
 use axum::http::StatusCode;
 
@@ -19,17 +19,22 @@ const BODY: &str = "Petugas loket 3 bernama Budi Santoso (HP 0812 9999 1234) mem
 const PUBLIC_TITLE: &str = "Petugas loket 3 minta uang";
 const PUBLIC_BODY: &str = "Seorang petugas loket 3 meminta uang rokok agar KTP cepat jadi.";
 
+/// A report to Kota Banjarmasin whose title and body name a third person and a phone number.
+async fn file_naming_a_person(db: &app::change::Store, government: i64) -> FiledReport {
+    let mut input = report(TITLE);
+    input.body = BODY.into();
+    input.target_org_id = government.to_string();
+    app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
+        .await
+        .expect("filed")
+}
+
 #[tokio::test]
 async fn an_unverified_report_is_absent_from_every_public_route_and_present_for_its_reporter() {
     for t in engines().await {
         let db = &t.db;
         let o = orgs(db).await;
-        let mut input = report(TITLE);
-        input.body = BODY.into();
-        input.target_org_id = o.banjarmasin.to_string();
-        let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
-            .await
-            .expect("filed");
+        let filed = file_naming_a_person(db, o.banjarmasin).await;
         let app = app(&t);
         let tracking = &filed.tracking_id;
         for path in [
@@ -84,12 +89,7 @@ async fn the_public_reads_the_redacted_version_the_reporter_and_officials_the_or
     for t in engines().await {
         let db = &t.db;
         let o = orgs(db).await;
-        let mut input = report(TITLE);
-        input.body = BODY.into();
-        input.target_org_id = o.banjarmasin.to_string();
-        let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
-            .await
-            .expect("filed");
+        let filed = file_naming_a_person(db, o.banjarmasin).await;
         let tracking = filed.tracking_id.as_str();
         let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
         let verify = ActInput {
@@ -162,12 +162,7 @@ async fn a_public_report_can_be_redacted_later_by_who_verifies_only() {
     for t in engines().await {
         let db = &t.db;
         let o = orgs(db).await;
-        let mut input = report(TITLE);
-        input.body = BODY.into();
-        input.target_org_id = o.banjarmasin.to_string();
-        let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
-            .await
-            .expect("filed");
+        let filed = file_naming_a_person(db, o.banjarmasin).await;
         let tracking = filed.tracking_id.as_str();
         let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
         act(
@@ -242,12 +237,7 @@ async fn the_staff_form_verifies_with_a_redaction_without_javascript() {
         let db = &t.db;
         let o = orgs(db).await;
         official_with_password(db, "induk@bjm.id", Role::Coordinator, Some(o.banjarmasin)).await;
-        let mut input = report(TITLE);
-        input.body = BODY.into();
-        input.target_org_id = o.banjarmasin.to_string();
-        let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
-            .await
-            .expect("filed");
+        let filed = file_naming_a_person(db, o.banjarmasin).await;
         let app = app(&t);
         let login = send(
             &app,

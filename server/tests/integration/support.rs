@@ -19,27 +19,23 @@ pub struct TestDb {
     pub db: Store,
     /// The database's URL, for a second connection ("another server").
     pub url: String,
-    cleanup: Option<(String, String)>,
-    path: Option<std::path::PathBuf>,
+    blank: Blank,
 }
 
 impl TestDb {
     pub async fn finish(self) {
         self.db.pool.close().await;
-        if let Some((admin_url, name)) = self.cleanup {
-            let admin = Db::connect_unmigrated(&admin_url)
-                .await
-                .expect("admin connection");
-            sqlx::query(&format!("drop database if exists {name} with (force)"))
-                .execute(&admin)
-                .await
-                .expect("drop test database");
-            admin.close().await;
-        }
-        if let Some(path) = self.path {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+        self.blank.finish().await;
+    }
+
+    /// Today's schema and the fixtures, on an empty database.
+    async fn on(blank: Blank) -> TestDb {
+        let db = Store::connect(&blank.url).await.expect("connect");
+        seed(&db).await;
+        TestDb {
+            db,
+            url: blank.url.clone(),
+            blank,
         }
     }
 }
@@ -54,55 +50,12 @@ fn unique(prefix: &str) -> String {
 
 /// A fresh SQLite file in the temp directory.
 pub async fn sqlite() -> TestDb {
-    // Internal errors are only logged: show the log of a failing test.
-    let _ = tracing_subscriber::fmt()
-        .with_test_writer()
-        .with_env_filter("warn")
-        .try_init();
-    let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
-    let url = format!("sqlite://{}", path.display());
-    let db = Store::connect(&url).await.expect("sqlite");
-    seed(&db).await;
-    TestDb {
-        db,
-        url,
-        cleanup: None,
-        path: Some(path),
-    }
+    TestDb::on(blank_sqlite()).await
 }
 
 /// A fresh PostgreSQL database, if a server is configured.
 pub async fn postgres() -> Option<TestDb> {
-    let base = match std::env::var("LAPOR_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must set LAPOR_TEST_POSTGRES: the suite runs on both engines"
-            );
-            return None;
-        }
-    };
-    let base = base.trim_end_matches('/').to_owned();
-    let name = unique("lapor_test");
-    let admin_url = format!("{base}/postgres");
-    let admin = Db::connect_unmigrated(&admin_url)
-        .await
-        .expect("postgres admin connection");
-    sqlx::query(&format!("create database {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
-    admin.close().await;
-    let url = format!("{base}/{name}");
-    let db = Store::connect(&url).await.expect("postgres");
-    seed(&db).await;
-    Some(TestDb {
-        db,
-        url,
-        cleanup: Some((admin_url, name)),
-        path: None,
-    })
+    Some(TestDb::on(blank_postgres().await?).await)
 }
 
 /// An empty database (no migrations applied), for tests of the schema itself.
@@ -133,36 +86,56 @@ impl Blank {
     }
 }
 
-/// One empty database of every engine this run tests.
-pub async fn blank_databases() -> Vec<Blank> {
-    let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_blank")));
-    let mut all = vec![Blank {
+fn blank_sqlite() -> Blank {
+    // Internal errors are only logged: show the log of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn")
+        .try_init();
+    let path = std::env::temp_dir().join(format!("{}.db", unique("lapor_test")));
+    Blank {
         url: format!("sqlite://{}?mode=rwc", path.display()),
         engine: app::db::Engine::Sqlite,
         cleanup: None,
         path: Some(path),
-    }];
-    if let Ok(base) = std::env::var("LAPOR_TEST_POSTGRES")
-        && !base.is_empty()
-    {
-        let base = base.trim_end_matches('/').to_owned();
-        let name = unique("lapor_blank");
-        let admin_url = format!("{base}/postgres");
-        let admin = Db::connect_unmigrated(&admin_url)
-            .await
-            .expect("postgres admin connection");
-        sqlx::query(&format!("create database {name}"))
-            .execute(&admin)
-            .await
-            .expect("create test database");
-        admin.close().await;
-        all.push(Blank {
-            url: format!("{base}/{name}"),
-            engine: app::db::Engine::Postgres,
-            cleanup: Some((admin_url, name)),
-            path: None,
-        });
     }
+}
+
+/// An empty PostgreSQL database, if a server is configured (in CI it must be).
+async fn blank_postgres() -> Option<Blank> {
+    let base = match std::env::var("LAPOR_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must set LAPOR_TEST_POSTGRES: the suite runs on both engines"
+            );
+            return None;
+        }
+    };
+    let base = base.trim_end_matches('/').to_owned();
+    let name = unique("lapor_test");
+    let admin_url = format!("{base}/postgres");
+    let admin = Db::connect_unmigrated(&admin_url)
+        .await
+        .expect("postgres admin connection");
+    sqlx::query(&format!("create database {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    Some(Blank {
+        url: format!("{base}/{name}"),
+        engine: app::db::Engine::Postgres,
+        cleanup: Some((admin_url, name)),
+        path: None,
+    })
+}
+
+/// One empty database of every engine this run tests.
+pub async fn blank_databases() -> Vec<Blank> {
+    let mut all = vec![blank_sqlite()];
+    all.extend(blank_postgres().await);
     all
 }
 
