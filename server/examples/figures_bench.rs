@@ -146,8 +146,8 @@ const COLUMNS: &str = "tracking_id, access_hash, kind, title, body, category_id,
      target_org_id, anonymous, confidential, channel, status, received_at, created_at, \
      updated_at, owner_org_id, opd_id, status_changed_at, closed_at, rating, verify_secs, \
      follow_up_secs, resolve_secs, verify_ok, follow_up_ok, resolve_ok, verify_due_at, \
-     follow_up_due_at, resolve_due_at, contest_until, due_at, clocks_at";
-const PER_ROW: usize = 32;
+     follow_up_due_at, resolve_due_at, contest_until, due_at, clocks_at, published_at";
+const PER_ROW: usize = 33;
 
 async fn fill(db: &Db, n: usize, now: i64) -> anyhow::Result<()> {
     let governments: Vec<(i64, Vec<i64>)> = {
@@ -233,7 +233,14 @@ async fn fill(db: &Db, n: usize, now: i64) -> anyhow::Result<()> {
                 .bind(c.resolve.due_at())
                 .bind(c.contest.due_at())
                 .bind(due)
-                .bind(now);
+                .bind(now)
+                // Public from its verification, as `casework::act` publishes it.
+                .bind(
+                    g.history
+                        .iter()
+                        .find(|t| t.status == Status::Verified)
+                        .map(|t| t.at),
+                );
         }
         q.execute(&db.pool).await?;
         done += rows;
