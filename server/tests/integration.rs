@@ -8,6 +8,7 @@
 mod integration {
     pub mod accounts;
     pub mod casework;
+    pub mod change;
     pub mod deadlines;
     pub mod figures;
     pub mod figures_http;
