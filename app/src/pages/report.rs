@@ -324,6 +324,18 @@ pub fn PublicVersion(r: ReportView, loc: Locale) -> impl IntoView {
     })
 }
 
+/// The labels of an entry's comma-separated `reason` codes, by `(code, translation key)`.
+fn reason_labels(e: &ThreadEntry, loc: Locale, labels: &[(&str, &str)]) -> String {
+    e.reason
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|code| labels.iter().find(|(c, _)| *c == code))
+        .map(|(_, key)| tr!(loc, key))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One entry of a thread. Officials' entries show their organisation; the staff view also
 /// shows internal notes (marked) and the officials-only reasons, which the public thread never
 /// even receives.
@@ -366,47 +378,32 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
             e.org.clone().unwrap_or_default()
         )),
         EventKind::Reclassified => Some(tr!(loc, "thread.reclassified")),
-        EventKind::Tightened => {
-            let flags: Vec<String> = e
-                .reason
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|f| match f {
-                    "anonymous" => Some(tr!(loc, "report.anonymous")),
-                    "confidential" => Some(tr!(loc, "report.confidential")),
-                    _ => None,
-                })
-                .collect();
-            Some(format!(
-                "{} {}",
-                tr!(loc, "thread.tightened"),
-                flags.join(", ")
-            ))
-        }
+        EventKind::Tightened => Some(format!(
+            "{} {}",
+            tr!(loc, "thread.tightened"),
+            reason_labels(
+                &e,
+                loc,
+                &[
+                    ("anonymous", "report.anonymous"),
+                    ("confidential", "report.confidential")
+                ]
+            )
+        )),
         EventKind::Closed => Some(if e.reason.as_deref() == Some("expired") {
             tr!(loc, "thread.closed_expired")
         } else {
             tr!(loc, "thread.closed_confirmed")
         }),
-        EventKind::Redacted => {
-            let fields: Vec<String> = e
-                .reason
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|f| match f {
-                    "title" => Some(tr!(loc, "form.field_title")),
-                    "body" => Some(tr!(loc, "form.field_body")),
-                    _ => None,
-                })
-                .collect();
-            Some(format!(
-                "{} ({})",
-                tr!(loc, "thread.redacted"),
-                fields.join(", ")
-            ))
-        }
+        EventKind::Redacted => Some(format!(
+            "{} ({})",
+            tr!(loc, "thread.redacted"),
+            reason_labels(
+                &e,
+                loc,
+                &[("title", "form.field_title"), ("body", "form.field_body")]
+            )
+        )),
         EventKind::Message => None,
     };
     let who = if e.author == AuthorRole::Citizen {
