@@ -98,11 +98,7 @@ pub async fn refuse_cross_site(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     if is_cross_site(&req) {
-        let locale = app::i18n::Locale::from_cookie_header(
-            req.headers()
-                .get(header::COOKIE)
-                .and_then(|v| v.to_str().ok()),
-        );
+        let locale = request_locale(req.headers());
         let error = app::error::AppError::CrossSite;
         tracing::info!(path = %req.uri().path(), "cross-site write refused");
         return error_response(req.uri().path(), &error, locale);
@@ -129,6 +125,11 @@ pub fn is_cross_site<B>(req: &http::Request<B>) -> bool {
         .ok()
         .and_then(|o| o.split_once("://").map(|(_, rest)| rest));
     !matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+/// The user's language, from the request's language cookie.
+pub fn request_locale(headers: &http::HeaderMap) -> app::i18n::Locale {
+    app::i18n::Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()))
 }
 
 /// An error answered outside the pages: JSON in the server functions' format under `/api/`,

@@ -244,10 +244,12 @@ pub fn server_fn_routes() -> Vec<(&'static str, http::Method)> {
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let known =
-        leptos::server_fn::axum::get_server_fn_service(req.uri().path(), req.method().clone())
-            .is_some();
-    if !known {
+    // The registered paths, read once (building a server function's service only to ask
+    // whether it exists would do that work twice on every call).
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<(&'static str, Method)>> =
+        std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| server_fn_routes().into_iter().collect());
+    if !known.contains(&(req.uri().path(), req.method().clone())) {
         return http_layers::error_response(
             "/api/",
             &app::error::AppError::NotFound,

@@ -75,13 +75,14 @@ impl Kind {
     /// The limit a request falls under, if any: the plain form post and the server function
     /// of the same write share it.
     pub fn of(method: &Method, path: &str) -> Option<Kind> {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        // Every request passes here: pages and files are told apart before anything is built.
         if method == Method::GET {
             return (path == "/langsung").then_some(Kind::Live);
         }
         if method != Method::POST {
             return None;
         }
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
             ["lapor"] | ["api", "submit_report"] => Some(Kind::File),
             ["daftar"] | ["api", "register_citizen"] => Some(Kind::Register),
@@ -270,11 +271,7 @@ pub async fn limit(
     let retry_after = wait.as_secs().max(1).to_string();
     let path = req.uri().path().to_owned();
     let mut res = if path.starts_with("/api/") || kind == Kind::Live {
-        let locale = app::i18n::Locale::from_cookie_header(
-            req.headers()
-                .get(header::COOKIE)
-                .and_then(|v| v.to_str().ok()),
-        );
+        let locale = crate::http_layers::request_locale(req.headers());
         error_response(&path, &AppError::TooManyAttempts, locale)
     } else {
         req.extensions_mut().insert(Limited);
