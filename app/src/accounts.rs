@@ -53,6 +53,9 @@ pub struct LoginInput {
     pub draf: String,
 }
 
+mod reset;
+pub use reset::*;
+
 /// Whether `path` is a path on this site, safe to redirect to (`//host` or `https://…` would
 /// make a redirect open).
 pub fn is_local_path(path: &str) -> bool {

@@ -369,6 +369,29 @@ mod server_fns {
         }
     }
 
+    /// The outbox for the system admin: counts per state, the latest rows of one state.
+    #[server(prefix = "/api", endpoint = "admin_outbox")]
+    pub async fn admin_outbox(state: String) -> Result<crate::notify::QueueView, AppError> {
+        let (app, _) = system_admin()?;
+        let state = crate::notify::Delivery::from_code(state.trim());
+        Ok(crate::notify::QueueView {
+            counts: crate::notify::queue_counts(&app.db).await?,
+            state,
+            rows: crate::notify::queue(&app.db, state).await?,
+            email_configured: app.config.channels.email_configured,
+            sms_configured: app.config.channels.sms_configured,
+        })
+    }
+
+    /// Sends a failed or unsent notification again.
+    #[server(prefix = "/api", endpoint = "admin_outbox_retry")]
+    pub async fn admin_outbox_retry(id: i64) -> Result<(), AppError> {
+        let (app, loc) = system_admin()?;
+        crate::notify::retry(&app.db, id, crate::db::now())
+            .await
+            .map_err(|e| e.localize(loc))
+    }
+
     #[server(prefix = "/api", endpoint = "admin_overview")]
     pub async fn admin_overview() -> Result<AdminData, AppError> {
         let (state, _) = system_admin()?;

@@ -216,6 +216,8 @@ pub struct CaseSummary {
     pub opd: Option<String>,
     pub anonymous: bool,
     pub confidential: bool,
+    /// How it reached us (the inbox marks every report that did not come by the web form).
+    pub channel: crate::reports::Channel,
     /// The deadline that matters now: time left, overdue, or paused.
     pub deadline: Option<crate::deadlines::DeadlineView>,
 }

@@ -10,8 +10,11 @@
 //! 1. the events are already recorded, in the same transaction as the statements;
 //! 2. the clocks of every report that got an event are recomputed and stored, and the figures'
 //!    sums brought in step (`deadlines::refresh`);
-//! 3. the transaction commits (so a later outbox row written through the change joins it);
-//! 4. the events are announced to the live streams of every server.
+//! 3. the notifications they cause are written to the outbox (`notify::enqueue`): the
+//!    reporter's email or SMS, an official's "forwarded to you";
+//! 4. the transaction commits, so the events, their clocks and their notifications are
+//!    stored together or not at all;
+//! 5. the events are announced to the live streams of every server.
 //!
 //! A change dropped without commit rolls back: nothing is stored and nothing announced.
 //!
@@ -63,6 +66,7 @@ impl Store {
             now,
             events: Vec::new(),
             reports: Vec::new(),
+            recorded: Vec::new(),
         })
     }
 }
@@ -74,6 +78,7 @@ pub struct Change<'s> {
     now: i64,
     events: Vec<i64>,
     reports: Vec<i64>,
+    recorded: Vec<crate::notify::Recorded>,
 }
 
 impl Change<'_> {
@@ -91,8 +96,9 @@ impl Change<'_> {
     /// at commit.
     pub async fn record(&mut self, event: NewEvent<'_>) -> Result<i64, sqlx::Error> {
         let report = event.report_id;
-        let id = threads::record(&mut self.tx, event).await?;
+        let id = threads::record(&mut self.tx, &event).await?;
         self.events.push(id);
+        self.recorded.push(crate::notify::Recorded::of(&event, id));
         if !self.reports.contains(&report) {
             self.reports.push(report);
         }
@@ -105,6 +111,13 @@ impl Change<'_> {
         for &report in &self.reports {
             crate::deadlines::refresh(&self.store.db, &mut self.tx, report, self.now).await?;
         }
+        crate::notify::enqueue(
+            &mut self.tx,
+            &self.recorded,
+            self.now,
+            self.store.db.gather_secs,
+        )
+        .await?;
         self.tx.commit().await?;
         self.store.hub.announce(&self.store.db, &self.events).await;
         Ok(self.events)

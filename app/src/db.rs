@@ -15,6 +15,10 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// How long a report's events wait for more before they are notified as one, by default: an
+/// official's reply and the status change it caused arrive as one email.
+pub const GATHER_SECS: i64 = 120;
+
 /// Which engine a [`Db`] talks to; queries are shared, the few differences are asked here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -29,6 +33,9 @@ pub struct Db {
     pub engine: Engine,
     /// The deployment's time zone: where working days begin and end.
     pub time_zone: crate::i18n::TimeZone,
+    /// How long a report's events wait for more before they are notified as one (see the
+    /// `notify` module; [`GATHER_SECS`] unless configured).
+    pub gather_secs: i64,
 }
 
 impl Db {
@@ -82,6 +89,7 @@ impl Db {
             pool,
             engine,
             time_zone: crate::i18n::TimeZone::default(),
+            gather_secs: GATHER_SECS,
         };
         db.migrate().await?;
         Ok(db)

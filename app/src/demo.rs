@@ -244,6 +244,7 @@ pub async fn load(
             name: "Warga Demo".into(),
             email: DEMO_EMAIL.into(),
             phone: String::new(),
+            notify_email: String::new(),
         };
         let at = now - 3600 * (4 - i as i64);
         file_report(db, server_secret, &input, Some(citizen), at, today)

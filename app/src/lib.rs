@@ -28,10 +28,12 @@ pub mod figures;
 pub mod i18n;
 pub mod lifecycle;
 pub mod live;
+pub mod notify;
 pub mod orgs;
 pub mod pages;
 pub mod reports;
 pub mod resolution;
+pub mod sms;
 pub mod staff;
 pub mod threads;
 
@@ -43,6 +45,8 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod secrets;
+#[cfg(feature = "ssr")]
+pub mod sms_inbox;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -204,6 +204,14 @@ mod store {
     }
 
     /// Whether an organisation with this id exists (and may be addressed).
+    /// The organisation with this code (as the system admin gave it).
+    pub async fn org_id_by_code(db: &Db, code: &str) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("select id from organizations where code = $1")
+            .bind(code)
+            .fetch_optional(&db.pool)
+            .await
+    }
+
     pub async fn agency_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
         let n: i64 = sqlx::query_scalar(
             "select count(*) from organizations where id = $1 and kind <> 'national'",

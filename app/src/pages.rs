@@ -11,23 +11,31 @@ mod admin;
 mod deadline;
 mod figures;
 mod file_report;
+mod help;
 mod home;
 mod listing;
 mod live;
+mod outbox;
+mod password;
 mod report;
 mod staff;
 mod track;
+mod unsubscribe;
 
 pub use account::{LoginPage, MyReportsPage, RegisterPage};
 pub use admin::AdminPage;
 pub use figures::{FiguresPage, RankingPage};
 pub use file_report::{FileReportPage, ReportForm, ReportFormText};
+pub use help::SmsHelpPage;
 pub use home::HomePage;
 pub use listing::ListingPage;
 pub use live::LiveUpdates;
+pub use outbox::OutboxPage;
+pub use password::{ForgotPasswordPage, ResetPasswordPage};
 pub use report::ReportPage;
-pub use staff::{CasePage, InboxPage, WatchPage};
+pub use staff::{CasePage, InboxPage, StaffEmailPage, WatchPage};
 pub use track::TrackPage;
+pub use unsubscribe::UnsubscribePage;
 
 use crate::accounts::Viewer;
 use crate::error::AppError;
@@ -123,6 +131,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/petugas/pantau") view=WatchPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/laporan/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/admin/kiriman") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/email") view=StaffEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/lupa-sandi") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/atur-sandi") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/berhenti/:link") view=UnsubscribePage ssr=SsrMode::Async />
+                    <Route path=path!("/bantuan/sms") view=SmsHelpPage ssr=SsrMode::Async />
                 </FlatRoutes>
             </Frame>
         </Router>

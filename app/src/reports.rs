@@ -88,15 +88,32 @@ impl Channel {
     pub fn from_code(code: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.code() == code)
     }
+
+    /// Translation key of the channel's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Channel::Web => "channel.web",
+            Channel::Sms => "channel.sms",
+            Channel::Api => "channel.api",
+            Channel::WalkIn => "channel.walk_in",
+            Channel::Phone => "channel.phone",
+            Channel::Letter => "channel.letter",
+            Channel::Import => "channel.import",
+        }
+    }
 }
 
 /// How and when a report came in: its channel, and when the citizen actually complained
 /// (for a report taken at a counter or imported from a backlog, the original moment, not
-/// the moment it was typed in), which starts its deadline clocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// the moment it was typed in), which starts its deadline clocks; the language the citizen
+/// used (their notifications speak it), and for a report that came by SMS the number it
+/// came from (where its news goes, and the only number its thread takes messages from).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     pub channel: Channel,
     pub received_at: i64,
+    pub locale: crate::i18n::Locale,
+    pub sms_from: Option<String>,
 }
 
 impl Intake {
@@ -105,7 +122,14 @@ impl Intake {
         Intake {
             channel: Channel::Web,
             received_at: now,
+            locale: crate::i18n::Locale::Id,
+            sms_from: None,
         }
+    }
+
+    /// The same intake, with the citizen's language.
+    pub fn in_language(self, locale: crate::i18n::Locale) -> Intake {
+        Intake { locale, ..self }
     }
 }
 
@@ -129,6 +153,9 @@ pub struct ReportInput {
     pub name: String,
     pub email: String,
     pub phone: String,
+    /// An email only to be told of the report's progress: allowed for an anonymous report
+    /// too, and never shown to an official.
+    pub notify_email: String,
 }
 
 impl ReportInput {
@@ -162,6 +189,9 @@ pub struct ValidReport {
     pub name: String,
     pub email: String,
     pub phone: String,
+    /// Where the reporter asked to be told of progress (empty: the contact email, else the
+    /// account's); kept apart from the contact details, so also for an anonymous report.
+    pub notify_email: String,
 }
 
 /// Checks a report form against the rules that need no database. `today` is `YYYY-MM-DD` in
@@ -219,6 +249,10 @@ pub fn validate(input: &ReportInput, today: &str) -> Result<ValidReport, Vec<Fie
             }
         },
     };
+    let notify_email = input.notify_email.trim().to_lowercase();
+    if !notify_email.is_empty() && !crate::accounts::email_is_plausible(&notify_email) {
+        errors.push(FieldError::new("notify_email", "err.email"));
+    }
     let anonymous = input.is_anonymous();
     let (name, email, phone) = if anonymous {
         (String::new(), String::new(), String::new())
@@ -254,6 +288,7 @@ pub fn validate(input: &ReportInput, today: &str) -> Result<ValidReport, Vec<Fie
             name,
             email,
             phone,
+            notify_email,
         }),
         _ => Err(errors),
     }
@@ -438,7 +473,28 @@ mod tests {
             name: "Siti".into(),
             email: "siti@example.id".into(),
             phone: "".into(),
+            notify_email: "".into(),
         }
+    }
+
+    #[test]
+    fn an_anonymous_report_keeps_only_its_notification_email() {
+        let input = ReportInput {
+            anonymous: Some("on".into()),
+            notify_email: " Warga@Example.ID ".into(),
+            ..good()
+        };
+        let v = validate(&input, "2026-11-23").expect("valid");
+        assert_eq!((v.name.as_str(), v.email.as_str()), ("", ""));
+        assert_eq!(v.notify_email, "warga@example.id");
+        let bad = ReportInput {
+            notify_email: "bukan email".into(),
+            ..good()
+        };
+        assert_eq!(
+            validate(&bad, "2026-11-23").map_err(|e| e[0].field.clone()),
+            Err("notify_email".to_owned())
+        );
     }
 
     fn fields(errors: &[FieldError]) -> Vec<(&str, &str)> {

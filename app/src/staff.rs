@@ -9,6 +9,11 @@
 use crate::lifecycle::Role;
 use serde::{Deserialize, Serialize};
 
+/// The path of a report's staff page (drafts are kept per page; notifications link to it).
+pub fn case_path(tracking_id: &str) -> String {
+    format!("/petugas/laporan/{tracking_id}")
+}
+
 /// A signed-in official.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staff {

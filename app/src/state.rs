@@ -16,6 +16,32 @@ pub struct Config {
     pub time_zone: TimeZone,
     /// Whether cookies carry `Secure` (on whenever the public URL is https).
     pub secure_cookies: bool,
+    /// The ways notifications leave and texts come in.
+    pub channels: Channels,
+}
+
+/// Email and SMS, as this server is configured.
+#[derive(Debug, Clone)]
+pub struct Channels {
+    /// Whether a mail server is configured (otherwise emails go to a folder).
+    pub email_configured: bool,
+    /// Whether an SMS gateway is configured (otherwise texts go to a folder).
+    pub sms_configured: bool,
+    /// The key the SMS gateway sends with every text it delivers (`None`: texts are refused).
+    pub sms_key: Option<String>,
+    /// Where SMS reports go and how many texts a number may send.
+    pub sms: crate::sms::SmsPolicy,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Channels {
+            email_configured: false,
+            sms_configured: false,
+            sms_key: None,
+            sms: crate::sms::SmsPolicy::default(),
+        }
+    }
 }
 
 /// The application state: one per process, cheap to clone.

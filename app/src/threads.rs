@@ -186,7 +186,7 @@ mod store {
     /// are stored together or not at all.
     pub async fn record(
         tx: &mut Transaction<'_, Any>,
-        e: NewEvent<'_>,
+        e: &NewEvent<'_>,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "insert into report_events (report_id, at, kind, author_role, author_account_id, \

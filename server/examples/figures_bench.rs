@@ -380,6 +380,7 @@ async fn main() -> anyhow::Result<()> {
             server_secret: "bench-secret".into(),
             time_zone: TimeZone::Wita,
             secure_cookies: false,
+            channels: app::state::Channels::default(),
         }),
         shutdown: Default::default(),
     };

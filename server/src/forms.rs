@@ -233,6 +233,11 @@ pub struct LogoutInput {
     semua: String,
 }
 
+/// An empty form (the unsubscribe button, RFC 8058's `List-Unsubscribe=One-Click`, the
+/// outbox's "send again"): everything is in the path.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NoInput {}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActiveInput {
     #[serde(default)]
@@ -337,6 +342,66 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 done: |_, _, _| "/".to_owned(),
                 page: |_, _| "/".to_owned(),
                 echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/lupa-sandi",
+            FormPost::<app::accounts::ResetRequestInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::request_password_reset(input)),
+                done: |_, _, _| "/lupa-sandi?terkirim=1".to_owned(),
+                page: |_, _| "/lupa-sandi".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/atur-sandi",
+            FormPost::<app::accounts::ResetInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::reset_password_with_code(input)),
+                done: |_, _, _| "/masuk?sandi=baru".to_owned(),
+                page: |_, _| "/atur-sandi".to_owned(),
+                echo: |_, input| app::accounts::ResetInput {
+                    password: String::new(),
+                    ..input
+                },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/berhenti/{link}",
+            FormPost::<NoInput, _, ()> {
+                call: |link, _| Box::pin(app::reports::unsubscribe_report(link)),
+                done: |link, _, _| format!("/berhenti/{}?selesai=1", app::pages::url_encode(link)),
+                page: |link, _| format!("/berhenti/{}", app::pages::url_encode(link)),
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/email",
+            FormPost::<app::notify::StaffPrefsInput, _, _> {
+                call: |_, input| Box::pin(app::casework::save_staff_email_prefs(input)),
+                done: |_, _, _| "/petugas/email?selesai=1".to_owned(),
+                page: |_, _| "/petugas/email".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/kiriman/{id}/ulang",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| {
+                    Box::pin(async move { app::admin::admin_outbox_retry(numeric(&id)?).await })
+                },
+                done: |_, _, _| "/petugas/admin/kiriman?diulang=1".to_owned(),
+                page: |_, _| "/petugas/admin/kiriman".to_owned(),
+                echo: |_, _| (),
                 draft: nothing,
             }
             .route(),

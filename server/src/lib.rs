@@ -4,10 +4,12 @@
 
 pub mod cli;
 pub mod forms;
+pub mod gateway;
 pub mod http_layers;
 pub mod limits;
 pub mod live;
 pub mod open_data;
+pub mod outbox;
 
 use anyhow::Context;
 use app::accounts::DbSessionStore;
@@ -70,9 +72,16 @@ pub async fn build_state(
             server_secret,
             time_zone: settings.time_zone,
             secure_cookies: settings.public_url.starts_with("https://"),
+            channels: app::state::Channels::default(),
         }),
         shutdown: app::state::Shutdown::default(),
     })
+}
+
+/// The state with the email and SMS channels this server was configured with.
+pub fn with_channels(mut state: AppState, channels: app::state::Channels) -> AppState {
+    Arc::make_mut(&mut state.config).channels = channels;
+    state
 }
 
 /// The scheduled job: every minute, closes the reports whose contest window ran out, and
@@ -102,11 +111,26 @@ pub async fn scheduled(db: &app::change::Store, now: i64) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "closing expired reports failed"),
     }
+    let today = db.time_zone.date_at(now);
+    if digest_time(db.time_zone, now) {
+        match app::notify::enqueue_digests(db, now, &today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(digests = n, "daily digests queued"),
+            Err(e) => tracing::error!(error = ?e, "queueing the daily digests failed"),
+        }
+    }
     match app::accounts::delete_expired_sessions(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::debug!(sessions = n, "expired sessions purged"),
         Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
     }
+}
+
+/// Whether the daily digest is due: from 07:00 in the deployment's time zone on (each
+/// official gets one a day: later runs find it queued already).
+fn digest_time(zone: TimeZone, now: i64) -> bool {
+    let local = now + i64::from(zone.offset().whole_seconds());
+    local.rem_euclid(86_400) >= 7 * 3600
 }
 
 /// `POST /uji/jam?detik=N`: moves this server's clock N seconds ahead, for the browser tests
@@ -159,6 +183,11 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/healthz", get(|| async { "ok" })),
         (M::GET, "/langsung", get(live::stream)),
+        (
+            M::GET,
+            "/sms/kannel",
+            get(gateway::kannel).post(gateway::kannel),
+        ),
     ];
     all.extend(
         forms::writes()

@@ -87,6 +87,9 @@ impl Kind {
             ["lapor"] | ["api", "submit_report"] => Some(Kind::File),
             ["daftar"] | ["api", "register_citizen"] => Some(Kind::Register),
             ["masuk"] | ["api", "login"] => Some(Kind::Login),
+            // A reset code is a password for an hour: guessed no faster than a password.
+            ["lupa-sandi" | "atur-sandi"]
+            | ["api", "request_password_reset" | "reset_password"] => Some(Kind::Login),
             ["laporan", _, "pesan"]
             | ["petugas", "laporan", _, "pesan"]
             | ["api", "post_message" | "staff_message"] => Some(Kind::Message),

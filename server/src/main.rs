@@ -35,6 +35,45 @@ struct Cli {
     /// client; from any other peer the header is ignored.
     #[arg(long, env = "LAPOR_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mail server for notifications: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host`. Without it, emails are written to `--outbox-dir`.
+    #[arg(long, env = "LAPOR_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of notification emails.
+    #[arg(
+        long,
+        env = "LAPOR_MAIL_FROM",
+        default_value = "LAPOR! <noreply@lapor.localhost>"
+    )]
+    mail_from: String,
+    /// Kannel's sendsms address, e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`. Without it,
+    /// texts are written to `--outbox-dir`.
+    #[arg(long, env = "LAPOR_KANNEL_URL")]
+    kannel_url: Option<String>,
+    /// The `sendsms-user` lapor sends as.
+    #[arg(long, env = "LAPOR_KANNEL_USER", default_value = "lapor")]
+    kannel_user: String,
+    #[arg(long, env = "LAPOR_KANNEL_PASSWORD", default_value = "")]
+    kannel_password: String,
+    /// The service number texts come from and are sent to.
+    #[arg(long, env = "LAPOR_SMS_NUMBER", default_value = "1708")]
+    sms_number: String,
+    /// The key Kannel's sms-service sends as `key=` with every text (`/sms/kannel`); without
+    /// it, no texts are taken.
+    #[arg(long, env = "LAPOR_SMS_KEY")]
+    sms_key: Option<String>,
+    /// Code of the government or agency SMS reports go to (default: the national queue).
+    #[arg(long, env = "LAPOR_SMS_ORG")]
+    sms_org: Option<String>,
+    /// Texts one number may send per hour.
+    #[arg(long, env = "LAPOR_SMS_PER_HOUR", default_value_t = 20)]
+    sms_per_hour: i64,
+    /// Where emails and texts are written when no mail server or gateway is configured.
+    #[arg(long, env = "LAPOR_OUTBOX_DIR", default_value = "lapor-outbox")]
+    outbox_dir: std::path::PathBuf,
+    /// Seconds a report's events wait for more before they are notified as one.
+    #[arg(long, env = "LAPOR_NOTIFY_GATHER_SECONDS", default_value_t = app::db::GATHER_SECS)]
+    notify_gather_seconds: i64,
     /// Browser tests only: multiplies the bursts of the abuse limits.
     #[arg(long, hide = true, default_value_t = 1)]
     limits_burst_factor: u32,
@@ -90,7 +129,8 @@ async fn main() -> anyhow::Result<()> {
         time_zone,
         public_url: cli.public_url.clone(),
     };
-    let state = build_state(&settings, leptos_options).await?;
+    let mut state = build_state(&settings, leptos_options).await?;
+    state.db.db.gather_secs = cli.notify_gather_seconds.max(0);
     if let Some(Command::CreateAdmin { email, name }) = &cli.command {
         let password = match std::env::var("LAPOR_ADMIN_PASSWORD") {
             Ok(p) => p,
@@ -123,6 +163,39 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
+    let transports = transports(&cli, &state)?;
+    let intake_org = match &cli.sms_org {
+        Some(code) => Some(
+            app::orgs::org_id_by_code(&state.db, code)
+                .await?
+                .with_context(|| format!("no organisation with code {code} (--sms-org)"))?,
+        ),
+        None => None,
+    };
+    let state = server::with_channels(
+        state,
+        app::state::Channels {
+            email_configured: transports.mail.configured(),
+            sms_configured: transports.sms.configured(),
+            sms_key: cli.sms_key.clone().filter(|k| !k.is_empty()),
+            sms: app::sms::SmsPolicy {
+                intake_org,
+                per_hour: cli.sms_per_hour,
+            },
+        },
+    );
+    if !transports.mail.configured() || !transports.sms.configured() {
+        tracing::info!(
+            folder = %cli.outbox_dir.display(),
+            "no mail server or SMS gateway configured: notifications are written to this folder"
+        );
+    }
+    server::outbox::spawn(
+        state.db.db.clone(),
+        std::sync::Arc::new(transports),
+        state.shutdown.clone(),
+        std::time::Duration::from_millis(500),
+    );
     let limits = server::limits::Limits {
         burst_factor: cli.limits_burst_factor,
         ..Default::default()
@@ -159,6 +232,35 @@ async fn main() -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The mail server and SMS gateway the outbox worker sends through (or the folders).
+fn transports(
+    cli: &Cli,
+    state: &app::state::AppState,
+) -> anyhow::Result<server::outbox::Transports> {
+    use server::outbox::{Kannel, Mail, Sms, Transports};
+    let mail = Mail::new(
+        cli.smtp_url.as_deref().filter(|u| !u.is_empty()),
+        &cli.mail_from,
+        cli.outbox_dir.join("email"),
+    )?;
+    let sms = match cli.kannel_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => Sms::Kannel(Kannel {
+            client: reqwest::Client::new(),
+            url: url.to_owned(),
+            username: cli.kannel_user.clone(),
+            password: cli.kannel_password.clone(),
+            from: cli.sms_number.clone(),
+        }),
+        None => Sms::Folder(cli.outbox_dir.join("sms")),
+    };
+    Ok(Transports {
+        mail,
+        sms,
+        public_url: cli.public_url.trim_end_matches('/').to_owned(),
+        server_secret: state.config.server_secret.clone(),
+    })
 }
 
 /// How long requests in flight may take to finish once the server is told to stop.

@@ -17,6 +17,7 @@ mod integration {
     pub mod http;
     pub mod live;
     pub mod migrations;
+    pub mod notify;
     pub mod processes;
     pub mod publication;
     pub mod reports;

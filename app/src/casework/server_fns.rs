@@ -20,10 +20,7 @@ pub fn current_staff() -> Result<
     Ok((state, ctx, staff))
 }
 
-/// The path of a report's staff page; drafts are kept per page.
-pub fn case_path(tracking_id: &str) -> String {
-    format!("/petugas/laporan/{tracking_id}")
-}
+pub use crate::staff::case_path;
 
 #[server(prefix = "/api", endpoint = "staff_inbox")]
 pub async fn staff_inbox() -> Result<Inbox, AppError> {
@@ -62,4 +59,23 @@ pub async fn staff_message(tracking_id: String, input: StaffMessageInput) -> Res
     add_staff_message(&state.db, &staff, &tracking_id, &input, crate::db::now())
         .await
         .map_err(|e| e.localize(ctx.locale))
+}
+
+/// The signed-in official's email choices.
+#[server(prefix = "/api", endpoint = "staff_email_prefs")]
+pub async fn staff_email_prefs() -> Result<crate::notify::StaffPrefs, AppError> {
+    let (state, _, staff) = current_staff()?;
+    crate::notify::staff_prefs(&state.db, staff.account_id).await
+}
+
+/// Saves the signed-in official's email choices: a report forwarded to their organisation,
+/// and the daily digest of overdue reports in their scope.
+#[server(prefix = "/api", endpoint = "save_staff_email_prefs")]
+pub async fn save_staff_email_prefs(input: crate::notify::StaffPrefsInput) -> Result<(), AppError> {
+    let (state, _, staff) = current_staff()?;
+    let prefs = crate::notify::StaffPrefs {
+        forwarded: input.forwarded.is_some(),
+        digest: input.digest.is_some(),
+    };
+    crate::notify::set_staff_prefs(&state.db, staff.account_id, prefs).await
 }

@@ -109,8 +109,8 @@ fn redacted_fields(case: &CaseRow, title: &Option<String>, body: &Option<String>
 const SUMMARY: &str = "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
      c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
      ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
-     r.confidential, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, r.contest_until \
-     from reports r join categories c on c.id = r.category_id \
+     r.confidential, r.channel, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, \
+     r.contest_until from reports r join categories c on c.id = r.category_id \
      left join organizations ow on ow.id = r.owner_org_id \
      left join organizations op on op.id = r.opd_id \
      left join organizations opp on opp.id = op.parent_id";
@@ -158,6 +158,8 @@ fn case_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummar
         opd: opd_label(row)?,
         anonymous: row.try_get::<i64, _>("anonymous")? != 0,
         confidential: row.try_get::<i64, _>("confidential")? != 0,
+        channel: crate::reports::Channel::from_code(&row.try_get::<String, _>("channel")?)
+            .unwrap_or(crate::reports::Channel::Web),
     })
 }
 

@@ -31,6 +31,10 @@ pub fn LoginPage() -> impl IntoView {
         input.ke.clone()
     };
     let draft = input.draf.clone();
+    let reset = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("sandi")
+        .is_some();
     let error = echo.map(|e| match e.error {
         AppError::Unauthorized => tr!(loc, "account.session_expired"),
         other => other.user_message(loc),
@@ -38,6 +42,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text=tr!(loc, "account.login_title") />
         <h1>{tr!(loc, "account.login_title")}</h1>
+        {reset.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "reset.done")}</p> })}
         <form method="post" action="/masuk" class="narrow">
             {error.map(|message| view! { <ErrorNotice message /> })}
             {(!ke.is_empty()).then(|| view! { <input type="hidden" name="ke" value=ke /> })}
@@ -51,6 +56,7 @@ pub fn LoginPage() -> impl IntoView {
             <input id="password" name="password" type="password" autocomplete="current-password" required />
             <button type="submit" class="primary">{tr!(loc, "account.login")}</button>
         </form>
+        <p><a href="/lupa-sandi">{tr!(loc, "account.forgot")}</a></p>
         <p>{tr!(loc, "account.no_account")}" "<a href="/daftar">{tr!(loc, "nav.register")}</a></p>
     }
 }

@@ -51,6 +51,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=tr!(loc, "admin.title") />
         <h1>{tr!(loc, "admin.title")}</h1>
+        <p><a href="/petugas/admin/kiriman">{tr!(loc, "admin.outbox")}</a></p>
         {done.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
         <Suspense fallback=|| ()>
             {move || {

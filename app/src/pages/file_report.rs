@@ -42,6 +42,9 @@ pub struct ReportFormText {
     pub name: String,
     pub email: String,
     pub phone: String,
+    pub notify: String,
+    pub notify_email: String,
+    pub notify_hint: String,
     pub submit: String,
     pub sending: String,
     pub fix: String,
@@ -76,6 +79,9 @@ impl ReportFormText {
             name: tr!(loc, "form.name"),
             email: tr!(loc, "form.email"),
             phone: tr!(loc, "form.phone"),
+            notify: tr!(loc, "form.notify"),
+            notify_email: tr!(loc, "form.notify_email"),
+            notify_hint: tr!(loc, "form.notify_hint"),
             submit: tr!(loc, "form.submit"),
             sending: tr!(loc, "form.sending"),
             fix: tr!(loc, "form.fix"),
@@ -251,6 +257,7 @@ pub fn ReportForm(
             name: field("name"),
             email: field("email"),
             phone: field("phone"),
+            notify_email: field("notify_email"),
         };
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -388,6 +395,15 @@ pub fn ReportForm(
                 <input id="phone" name="phone" type="tel" autocomplete="tel" value=value(&initial.phone)
                     aria-invalid=invalid("phone") aria-describedby=described("phone", false) />
                 {message("phone")}
+            </fieldset>
+
+            <fieldset>
+                <legend>{t.notify.clone()}</legend>
+                <label for="notify_email">{t.notify_email.clone()}</label>
+                <input id="notify_email" name="notify_email" type="email" autocomplete="email" value=value(&initial.notify_email)
+                    aria-invalid=invalid("notify_email") aria-describedby=described("notify_email", true) />
+                <p class="hint" id="hint-notify_email">{t.notify_hint.clone()}</p>
+                {message("notify_email")}
             </fieldset>
 
             <button type="submit" class="primary" disabled=move || pending.get()>

@@ -67,6 +67,9 @@ fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
                 " · "{tr!(loc, c.kind.label_key())}" · "{category}
                 {c.anonymous.then(|| view! { " · "{tr!(loc, "report.anonymous")} })}
                 {c.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
+                {(c.channel != crate::reports::Channel::Web).then(|| view! {
+                    " · "<span class=format!("channel channel-{}", c.channel.code())>{tr!(loc, c.channel.label_key())}</span>
+                })}
             </p>
             <p class="meta">
                 {tr!(loc, "staff.age")}" "<strong class="age">{days(loc, c.age_days)}</strong>
@@ -98,7 +101,7 @@ pub fn InboxPage() -> impl IntoView {
                 match inbox.await {
                     Ok(inbox) => view! {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
-                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a></p>
+                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
                         <div data-live="inbox">
                         {inbox.sections.into_iter().map(|s| {
@@ -120,6 +123,43 @@ pub fn InboxPage() -> impl IntoView {
                     Err(e) => failure(e, loc),
                 }
             })}}
+        </Suspense>
+    }
+}
+
+/// `/petugas/email`: which emails the official wants: a report forwarded to their
+/// organisation, and the daily digest of overdue reports in their scope.
+#[component]
+pub fn StaffEmailPage() -> impl IntoView {
+    let loc = use_locale();
+    let prefs = page_data(crate::casework::staff_email_prefs());
+    let saved = use_query_map().read_untracked().get("selesai").is_some();
+    view! {
+        <Title text=tr!(loc, "staff.email_title") />
+        <h1>{tr!(loc, "staff.email_title")}</h1>
+        {saved.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
+        <Suspense fallback=|| ()>
+            {move || {
+                let prefs = prefs.clone();
+                Suspend::new(async move {
+                    match prefs.await {
+                        Ok(p) => view! {
+                            <form method="post" action="/petugas/email" class="narrow">
+                                <label class="check" for="forwarded">
+                                    <input type="checkbox" id="forwarded" name="forwarded" value="on" checked=p.forwarded />
+                                    {tr!(loc, "staff.email_forwarded")}
+                                </label>
+                                <label class="check" for="digest">
+                                    <input type="checkbox" id="digest" name="digest" value="on" checked=p.digest />
+                                    {tr!(loc, "staff.email_digest")}
+                                </label>
+                                <button type="submit" class="primary">{tr!(loc, "staff.email_save")}</button>
+                            </form>
+                        }.into_any(),
+                        Err(e) => failure(e, loc),
+                    }
+                })
+            }}
         </Suspense>
     }
 }

@@ -36,11 +36,12 @@ pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> 
     let now = crate::db::now();
     let today = state.config.time_zone.date_at(now);
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
-    file_report(
+    file(
         &state.db,
         &state.config.server_secret,
         &input,
         account,
+        Intake::web(now).in_language(ctx.locale),
         now,
         &today,
     )
@@ -99,4 +100,27 @@ pub async fn post_message(
     )
     .await
     .map_err(|e| e.localize(ctx.locale))
+}
+
+/// The unsubscribe page's subscription (`/berhenti/{link}`), from the link alone: no sign-in.
+#[server(prefix = "/api", endpoint = "subscription_status")]
+pub async fn subscription_status(
+    link: String,
+) -> Result<crate::notify::SubscriptionView, AppError> {
+    let (state, _) = crate::state::server_ctx();
+    crate::notify::subscription(&state.db, &state.config.server_secret, &link).await
+}
+
+/// Ends the notifications of one report to one address: the link in every email, and the
+/// one-click `List-Unsubscribe-Post` of mail programs (RFC 8058), both without signing in.
+#[server(prefix = "/api", endpoint = "unsubscribe")]
+pub async fn unsubscribe_report(link: String) -> Result<crate::notify::SubscriptionView, AppError> {
+    let (state, _) = crate::state::server_ctx();
+    crate::notify::unsubscribe(
+        &state.db,
+        &state.config.server_secret,
+        &link,
+        crate::db::now(),
+    )
+    .await
 }

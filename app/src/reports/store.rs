@@ -89,7 +89,7 @@ pub async fn file(
             tracking_id: &tracking_id,
             code: &code,
             account_id,
-            intake,
+            intake: &intake,
         };
         match insert(db, row, now).await {
             Ok(()) => {
@@ -132,7 +132,7 @@ struct NewReport<'a> {
     tracking_id: &'a str,
     code: &'a str,
     account_id: Option<i64>,
-    intake: Intake,
+    intake: &'a Intake,
 }
 
 async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
@@ -179,6 +179,7 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         .bind(&v.phone)
         .execute(change.conn())
         .await?;
+    subscribe_reporter(&mut change, id, v, account_id, intake, now).await?;
     change
         .record(threads::NewEvent {
             to_status: Some(Status::Submitted),
@@ -186,6 +187,56 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         })
         .await?;
     change.commit().await?;
+    Ok(())
+}
+
+/// Where the reporter will be told of the report's progress (see `notify`): the email typed
+/// for it, else the contact email, else the signed-in account's; and the number a report by
+/// SMS came from. Kept apart from the reporter's contact details, so also for an anonymous
+/// report.
+async fn subscribe_reporter(
+    change: &mut crate::change::Change<'_>,
+    report_id: i64,
+    v: &ValidReport,
+    account_id: Option<i64>,
+    intake: &Intake,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::notify::{Via, subscribe};
+    let mut email = [&v.notify_email, &v.email]
+        .into_iter()
+        .find(|e| !e.is_empty())
+        .cloned();
+    if email.is_none()
+        && let Some(account) = account_id
+    {
+        email = sqlx::query_scalar("select email from accounts where id = $1 and email <> ''")
+            .bind(account)
+            .fetch_optional(change.conn())
+            .await?;
+    }
+    if let Some(email) = email {
+        subscribe(
+            change.conn(),
+            report_id,
+            Via::Email,
+            &email,
+            intake.locale,
+            now,
+        )
+        .await?;
+    }
+    if let Some(number) = &intake.sms_from {
+        subscribe(
+            change.conn(),
+            report_id,
+            Via::Sms,
+            number,
+            intake.locale,
+            now,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -87,6 +87,7 @@ async fn filing_keeps_its_channel_and_when_the_citizen_complained() {
         let intake = Intake {
             channel: Channel::Phone,
             received_at: received,
+            ..Intake::web(typed)
         };
         let filed = file(
             db,
@@ -122,6 +123,7 @@ async fn filing_keeps_its_channel_and_when_the_citizen_complained() {
         let future = Intake {
             channel: Channel::Letter,
             received_at: typed + DAY,
+            ..Intake::web(typed)
         };
         let refused = file(
             db,

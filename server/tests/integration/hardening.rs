@@ -22,6 +22,7 @@ fn state(t: &TestDb, https: bool) -> AppState {
             server_secret: SECRET.into(),
             time_zone: app::i18n::TimeZone::Wita,
             secure_cookies: https,
+            channels: app::state::Channels::default(),
         }),
         shutdown: Default::default(),
     }

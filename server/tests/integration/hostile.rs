@@ -89,6 +89,18 @@ const FIELDS: &[&str] = &[
     "kategori",
     "halaman",
     "laporan",
+    "notify_email",
+    "akun",
+    "link",
+    "forwarded",
+    "digest",
+    "id",
+    "List-Unsubscribe",
+    "key",
+    "from",
+    "text",
+    "time",
+    "charset",
 ];
 
 /// `path` with every parameter replaced by `value` (percent-encoded).
@@ -185,6 +197,7 @@ fn router(t: &TestDb) -> Router {
             server_secret: SECRET.into(),
             time_zone: app::i18n::TimeZone::Wita,
             secure_cookies: false,
+            channels: app::state::Channels::default(),
         }),
         shutdown: Default::default(),
     };

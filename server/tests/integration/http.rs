@@ -20,6 +20,7 @@ pub fn app(t: &TestDb) -> Router {
             server_secret: SECRET.into(),
             time_zone: TimeZone::Wita,
             secure_cookies: false,
+            channels: app::state::Channels::default(),
         }),
         shutdown: Default::default(),
     };

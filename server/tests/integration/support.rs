@@ -247,6 +247,7 @@ pub fn report(title: &str) -> ReportInput {
         name: "Siti Rahmah".into(),
         email: "siti.rahmah@example.id".into(),
         phone: "0812 3456 7890".into(),
+        notify_email: String::new(),
     }
 }
 

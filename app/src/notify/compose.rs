@@ -1,0 +1,347 @@
+//! The words of a notification, written when it is sent (so that the events gathered in one
+//! row become one email or one text), in the language the reporter used.
+
+use super::*;
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::i18n::Locale;
+use crate::lifecycle::Status;
+use crate::threads::{AuthorRole, EventKind, ThreadEntry};
+use crate::tr;
+use sqlx::Row;
+
+/// What links in a notification are built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Links<'a> {
+    /// The site's public address, without a trailing slash.
+    pub public_url: &'a str,
+    pub server_secret: &'a str,
+}
+
+/// A notification ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// Empty for a text message.
+    pub subject: String,
+    pub text: String,
+    /// A reporter's unsubscribe link (emails only): in the text and in `List-Unsubscribe`.
+    pub unsubscribe: Option<String>,
+}
+
+/// Writes the notification of a claimed row; `None` when there is nothing left to say (its
+/// report is gone).
+pub async fn compose(db: &Db, links: &Links<'_>, row: &Claimed) -> AppResult<Option<Composed>> {
+    match row.purpose {
+        Purpose::Report => report_notification(db, links, row).await,
+        Purpose::Forwarded => forwarded(db, links, row).await,
+        Purpose::PasswordReset => Ok(Some(password_reset(links, row))),
+        Purpose::Digest | Purpose::SmsAnswer => Ok(Some(Composed {
+            subject: row.subject.clone(),
+            text: row.body.clone(),
+            unsubscribe: None,
+        })),
+    }
+}
+
+struct ReportFacts {
+    tracking_id: String,
+    title: String,
+    private_link: String,
+    access_code: Option<String>,
+    contest_until: Option<i64>,
+}
+
+async fn report_facts(db: &Db, links: &Links<'_>, id: i64) -> AppResult<Option<ReportFacts>> {
+    let Some(row) = sqlx::query(
+        "select tracking_id, title, submission_key, contest_until from reports where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let tracking_id: String = row.try_get("tracking_id")?;
+    let key: Option<String> = row.try_get("submission_key")?;
+    let access_code = key.map(|k| crate::secrets::access_code(links.server_secret, &k));
+    let private_link = match &access_code {
+        Some(code) => format!("{}/laporan/{tracking_id}?kode={code}", links.public_url),
+        None => format!("{}/laporan/{tracking_id}", links.public_url),
+    };
+    Ok(Some(ReportFacts {
+        tracking_id,
+        title: row.try_get("title")?,
+        private_link,
+        access_code,
+        contest_until: row.try_get("contest_until")?,
+    }))
+}
+
+async fn report_notification(
+    db: &Db,
+    links: &Links<'_>,
+    row: &Claimed,
+) -> AppResult<Option<Composed>> {
+    let Some(report_id) = row.report_id else {
+        return Ok(None);
+    };
+    let Some(facts) = report_facts(db, links, report_id).await? else {
+        return Ok(None);
+    };
+    // The public thread: what the reporter may read, and nothing an official wrote for
+    // officials only, even if a row named such an event.
+    let thread = crate::threads::public_thread(db, report_id).await?;
+    let entries: Vec<&ThreadEntry> = thread
+        .iter()
+        .filter(|e| row.events.contains(&e.id))
+        .collect();
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let contest_days = crate::deadlines::load_policy(&db.pool).await?.contest_days;
+    let say = Say {
+        loc: row.locale,
+        zone: db.time_zone,
+        facts: &facts,
+        contest_days,
+    };
+    Ok(Some(match row.via {
+        Via::Email => {
+            let unsubscribe = row.subscription_id.map(|id| {
+                format!(
+                    "{}{}",
+                    links.public_url,
+                    unsubscribe_path(links.server_secret, id)
+                )
+            });
+            say.email(&entries, unsubscribe)
+        }
+        Via::Sms => say.sms(&entries),
+    }))
+}
+
+struct Say<'a> {
+    loc: Locale,
+    zone: crate::i18n::TimeZone,
+    facts: &'a ReportFacts,
+    contest_days: i64,
+}
+
+impl Say<'_> {
+    /// One entry in words, for an email.
+    fn entry(&self, e: &ThreadEntry) -> String {
+        let loc = self.loc;
+        let org = e
+            .author_org
+            .clone()
+            .unwrap_or_else(|| tr!(loc, "thread.official"));
+        let body = e.body.trim();
+        let with_body = |head: String| {
+            if body.is_empty() {
+                head
+            } else {
+                format!("{head}\n{body}")
+            }
+        };
+        match (e.kind, e.to_status) {
+            (EventKind::Status, Some(Status::Submitted)) => {
+                tr!(loc, "notify.receipt", id = self.facts.tracking_id)
+            }
+            (EventKind::Message, _) => with_body(tr!(loc, "notify.message", org = org)),
+            (EventKind::Status, Some(Status::OnHold)) => with_body(tr!(loc, "notify.on_hold")),
+            (EventKind::Status, Some(Status::Resolved)) => {
+                format!(
+                    "{}\n{}",
+                    with_body(tr!(loc, "notify.resolved")),
+                    self.contest_choice()
+                )
+            }
+            (EventKind::Status, Some(status)) => with_body(tr!(
+                loc,
+                "notify.status",
+                status = tr!(loc, status.label_key())
+            )),
+            (EventKind::Closed, _) => tr!(loc, "notify.closed_expired"),
+            _ => with_body(tr!(loc, "notify.update")),
+        }
+    }
+
+    fn contest_choice(&self) -> String {
+        match self.facts.contest_until {
+            Some(until) => tr!(
+                self.loc,
+                "notify.resolved_choice",
+                until = self.loc.datetime(until, self.zone),
+                days = self.contest_days
+            ),
+            None => String::new(),
+        }
+    }
+
+    fn email(&self, entries: &[&ThreadEntry], unsubscribe: Option<String>) -> Composed {
+        let loc = self.loc;
+        let id = &self.facts.tracking_id;
+        let subject = match entries {
+            [one] => format!("[LAPOR!] {id}: {}", self.headline(one)),
+            many => tr!(loc, "notify.subject_many", id = id, n = many.len()),
+        };
+        let mut text = tr!(loc, "notify.intro", id = id, title = self.facts.title);
+        text.push_str("\n\n");
+        for e in entries {
+            text.push_str(&format!(
+                "{}\n{}\n\n",
+                loc.datetime(e.at, self.zone),
+                self.entry(e)
+            ));
+        }
+        text.push_str(&tr!(loc, "notify.open", link = self.facts.private_link));
+        text.push('\n');
+        text.push_str(&tr!(loc, "notify.keep_link"));
+        text.push('\n');
+        if let Some(link) = &unsubscribe {
+            text.push_str("\n-- \n");
+            text.push_str(&tr!(loc, "notify.unsubscribe", link = link));
+            text.push('\n');
+        }
+        Composed {
+            subject,
+            text,
+            unsubscribe,
+        }
+    }
+
+    /// A subject line for one entry.
+    fn headline(&self, e: &ThreadEntry) -> String {
+        let loc = self.loc;
+        match (e.kind, e.to_status) {
+            (EventKind::Status, Some(Status::Submitted)) => tr!(loc, "notify.head.receipt"),
+            (EventKind::Message, _) => tr!(loc, "notify.head.message"),
+            (EventKind::Status, Some(Status::OnHold)) => tr!(loc, "notify.head.on_hold"),
+            (EventKind::Status, Some(Status::Resolved)) => tr!(loc, "notify.head.resolved"),
+            (EventKind::Status, Some(status)) => tr!(loc, status.label_key()),
+            _ => tr!(loc, "notify.head.update"),
+        }
+    }
+
+    /// The text message: the same news, short, and cut to at most three parts with the link
+    /// to read the rest.
+    fn sms(&self, entries: &[&ThreadEntry]) -> Composed {
+        let loc = self.loc;
+        let id = &self.facts.tracking_id;
+        let mut parts = Vec::new();
+        for e in entries {
+            let body = e.body.trim();
+            let line = match (e.kind, e.to_status) {
+                (EventKind::Status, Some(Status::Submitted)) => tr!(
+                    loc,
+                    "sms.receipt",
+                    id = id,
+                    code = self.facts.access_code.clone().unwrap_or_default()
+                ),
+                (EventKind::Message, _) => {
+                    let who = match e.author {
+                        AuthorRole::Official => e
+                            .author_org
+                            .clone()
+                            .unwrap_or_else(|| tr!(loc, "thread.official")),
+                        _ => tr!(loc, "thread.system"),
+                    };
+                    format!("{who}: {body}")
+                }
+                (EventKind::Status, Some(Status::OnHold)) => {
+                    format!(
+                        "{} {body} {}",
+                        tr!(loc, "sms.on_hold"),
+                        tr!(loc, "sms.answer_how", id = id)
+                    )
+                }
+                (EventKind::Status, Some(Status::Resolved)) => format!(
+                    "{} {body} {}",
+                    tr!(loc, "sms.resolved"),
+                    self.contest_choice()
+                ),
+                (EventKind::Status, Some(status)) => {
+                    let head = tr!(loc, "sms.status", status = tr!(loc, status.label_key()));
+                    if body.is_empty() {
+                        head
+                    } else {
+                        format!("{head} {body}")
+                    }
+                }
+                (EventKind::Closed, _) => tr!(loc, "notify.closed_expired"),
+                _ => tr!(loc, "notify.head.update"),
+            };
+            parts.push(line.trim().to_owned());
+        }
+        let text = format!("LAPOR! {id}: {}", parts.join(" | "));
+        let more = tr!(loc, "sms.more", link = self.facts.private_link);
+        Composed {
+            subject: String::new(),
+            text: crate::sms::fit(&text, &more),
+            unsubscribe: None,
+        }
+    }
+}
+
+async fn forwarded(db: &Db, links: &Links<'_>, row: &Claimed) -> AppResult<Option<Composed>> {
+    let Some(report_id) = row.report_id else {
+        return Ok(None);
+    };
+    let Some(facts) = report_facts(db, links, report_id).await? else {
+        return Ok(None);
+    };
+    let loc = row.locale;
+    let link = format!(
+        "{}{}",
+        links.public_url,
+        crate::staff::case_path(&facts.tracking_id)
+    );
+    Ok(Some(Composed {
+        subject: tr!(loc, "notify.forwarded_subject", id = facts.tracking_id),
+        text: tr!(
+            loc,
+            "notify.forwarded",
+            id = facts.tracking_id,
+            title = facts.title,
+            link = link
+        ),
+        unsubscribe: None,
+    }))
+}
+
+/// A reset code (kept in the row's body until it is sent): a link by email, the code by SMS.
+fn password_reset(links: &Links<'_>, row: &Claimed) -> Composed {
+    let loc = row.locale;
+    let minutes = RESET_VALID_SECS / 60;
+    match row.via {
+        Via::Email => Composed {
+            subject: tr!(loc, "notify.reset_subject"),
+            text: tr!(
+                loc,
+                "notify.reset_email",
+                link = format!("{}/atur-sandi?kode={}", links.public_url, row.body),
+                minutes = minutes
+            ),
+            unsubscribe: None,
+        },
+        Via::Sms => Composed {
+            subject: String::new(),
+            text: tr!(loc, "sms.reset", code = row.body, minutes = minutes),
+            unsubscribe: None,
+        },
+    }
+}
+
+/// The daily digest's subject and text.
+pub fn compose_digest(org: &str, lines: &[String]) -> (String, String) {
+    let loc = Locale::Id;
+    (
+        tr!(loc, "notify.digest_subject", n = lines.len()),
+        format!(
+            "{}\n\n{}\n\n{}\n",
+            tr!(loc, "notify.digest_intro", org = org, n = lines.len()),
+            lines.join("\n"),
+            tr!(loc, "notify.digest_settings")
+        ),
+    )
+}
