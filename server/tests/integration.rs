@@ -22,6 +22,7 @@ mod integration {
     pub mod publication;
     pub mod reports;
     pub mod shutdown;
+    pub mod sms;
     pub mod staff_http;
     pub mod startup;
     pub mod support;
