@@ -271,20 +271,38 @@ pub fn split(text: &str) -> (Coding, Vec<String>) {
     (coding, parts)
 }
 
+/// Typographic characters that have a look-alike in the GSM alphabet, replaced by it: one
+/// dash or curly quote would otherwise send the whole text as UCS-2, 70 characters a part
+/// instead of 160.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '•' => out.push('-'),
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '«' | '»' => out.push('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '`' | '´' => out.push('\''),
+            '…' => out.push_str("..."),
+            '\u{a0}' | '\u{2009}' | '\u{202f}' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// At most this many parts per reply: a longer text is shortened and ends with the link to
 /// read the rest.
 pub const MAX_PARTS: usize = 3;
 
 /// `text` if it fits in [`MAX_PARTS`] parts; otherwise as much of it as fits, cut at a word,
-/// followed by `… ` and `more` (the words and link to read the rest).
+/// followed by `... ` and `more` (the words and link to read the rest).
 pub fn fit(text: &str, more: &str) -> String {
     if split(text).1.len() <= MAX_PARTS {
         return text.to_owned();
     }
-    let coding = coding(&format!("{text}… {more}"));
+    let coding = coding(&format!("{text}... {more}"));
     let (_, part) = coding.limits();
     let budget = part * MAX_PARTS;
-    let tail = format!("… {more}");
+    let tail = format!("... {more}");
     let tail_units: usize = tail.chars().map(|c| units(c, coding)).sum();
     // Parts break at characters, so a two-unit character at a boundary wastes a unit: leave
     // room for that at each boundary.
@@ -447,13 +465,32 @@ mod tests {
     }
 
     #[test]
+    fn typography_does_not_force_ucs2() {
+        let text = "Status: Terdisposisi — “segera” … ‘ok’";
+        assert_eq!(coding(text), Coding::Ucs2);
+        let plain = plain(text);
+        assert_eq!(plain, "Status: Terdisposisi - \"segera\" ... 'ok'");
+        assert_eq!(coding(&plain), Coding::Gsm7);
+        assert_eq!(
+            coding(&super::plain("Terima kasih 🙏")),
+            Coding::Ucs2,
+            "emoji stay"
+        );
+    }
+
+    #[test]
     fn long_replies_end_with_the_link() {
         let link = "Selengkapnya: https://lapor.example/laporan/K7Q4-M2XP?kode=ABCD-EFGH-JKMN";
         let short = "Jalan sudah diperbaiki.";
         assert_eq!(fit(short, link), short);
         let long = "kata ".repeat(300);
         let fitted = fit(&long, link);
-        assert!(fitted.ends_with(&format!("… {link}")), "{fitted}");
+        assert!(fitted.ends_with(&format!("... {link}")), "{fitted}");
+        assert_eq!(
+            coding(&fitted),
+            Coding::Gsm7,
+            "the tail keeps a GSM text GSM"
+        );
         let (_, parts) = split(&fitted);
         assert!(parts.len() <= MAX_PARTS, "{} parts", parts.len());
         assert!(fitted.starts_with("kata kata"));

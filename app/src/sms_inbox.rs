@@ -378,7 +378,7 @@ async fn answer(store: &Store, number: &str, text: &str, now: i64) -> AppResult<
             purpose: Purpose::SmsAnswer,
             report_id: None,
             subject: "",
-            body: &fit(text, ""),
+            body: &fit(&crate::sms::plain(text), ""),
             dedupe_key: None,
         },
         now,

@@ -291,7 +291,7 @@ pub async fn run_once(db: &Db, t: &Transports, now: i64, batch: i64) -> usize {
     futures::stream::iter(rows)
         .for_each_concurrent(8, |row| async move {
             let outcome = t.deliver(db, &row).await;
-            let done = app::db::now().max(now);
+            let done = now;
             let recorded = match &outcome {
                 Outcome::Sent => notify::sent(db, row.id, done).await,
                 Outcome::Written => notify::unsent(db, &row, NO_CHANNEL).await,

@@ -20,7 +20,9 @@ mod integration {
     pub mod notify;
     pub mod processes;
     pub mod publication;
+    pub mod real_servers;
     pub mod reports;
+    pub mod rig;
     pub mod shutdown;
     pub mod sms;
     pub mod staff_http;

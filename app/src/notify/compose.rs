@@ -228,7 +228,9 @@ impl Say<'_> {
     fn sms(&self, entries: &[&ThreadEntry]) -> Composed {
         let loc = self.loc;
         let id = &self.facts.tracking_id;
+        // What an official wrote comes first; a text has little room.
         let mut parts = Vec::new();
+        let mut latest_status = None;
         for e in entries {
             let body = e.body.trim();
             let line = match (e.kind, e.to_status) {
@@ -261,23 +263,26 @@ impl Say<'_> {
                     self.contest_choice()
                 ),
                 (EventKind::Status, Some(status)) => {
+                    // Plain status changes: only the latest is told, after the words.
                     let head = tr!(loc, "sms.status", status = tr!(loc, status.label_key()));
-                    if body.is_empty() {
+                    latest_status = Some(if body.is_empty() {
                         head
                     } else {
                         format!("{head} {body}")
-                    }
+                    });
+                    continue;
                 }
                 (EventKind::Closed, _) => tr!(loc, "notify.closed_expired"),
                 _ => tr!(loc, "notify.head.update"),
             };
             parts.push(line.trim().to_owned());
         }
+        parts.extend(latest_status);
         let text = format!("LAPOR! {id}: {}", parts.join(" | "));
         let more = tr!(loc, "sms.more", link = self.facts.private_link);
         Composed {
             subject: String::new(),
-            text: crate::sms::fit(&text, &more),
+            text: crate::sms::fit(&crate::sms::plain(&text), &crate::sms::plain(&more)),
             unsubscribe: None,
         }
     }

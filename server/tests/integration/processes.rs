@@ -28,14 +28,24 @@ pub fn free_port() -> u16 {
 }
 
 pub async fn start(url: &str) -> Server {
-    let port = free_port();
+    start_with(url, free_port(), &[]).await
+}
+
+/// A `lapor` process on `port` with extra command-line arguments.
+pub async fn start_with(url: &str, port: u16, args: &[String]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_lapor"))
         .args([
             "--database-url",
             url,
             "--addr",
             &format!("127.0.0.1:{port}"),
+            "--outbox-dir",
+            &std::env::temp_dir()
+                .join(format!("lapor_outbox_{port}"))
+                .display()
+                .to_string(),
         ])
+        .args(args)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
