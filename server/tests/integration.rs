@@ -18,6 +18,7 @@ mod integration {
     pub mod live;
     pub mod migrations;
     pub mod notify;
+    pub mod notify_http;
     pub mod processes;
     pub mod publication;
     pub mod real_servers;

@@ -68,16 +68,29 @@ pub fn call(name: &str, args: &[(&str, &str)], cookie: Option<&str>) -> Request<
 /// Every staff page and server function that takes no report, and those that take one.
 fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Body>)> {
     let case = format!("/petugas/laporan/{tracking}");
-    let mut all: Vec<(String, Request<Body>)> =
-        ["/petugas", "/petugas/pantau", "/petugas/admin", &case]
-            .iter()
-            .map(|p| (p.to_string(), get_as(p, cookie)))
-            .collect();
+    let mut all: Vec<(String, Request<Body>)> = [
+        "/petugas",
+        "/petugas/pantau",
+        "/petugas/admin",
+        "/petugas/admin/kiriman",
+        "/petugas/admin/kiriman?status=waiting",
+        "/petugas/email",
+        "/data/laporan.csv",
+        "/data/laporan.json",
+        "/statistik/unduh.csv",
+        "/statistik/unduh.json",
+        &case,
+    ]
+    .iter()
+    .map(|p| (p.to_string(), get_as(p, cookie)))
+    .collect();
     let t = ("tracking_id", tracking);
     for (name, args) in [
         ("staff_inbox", vec![]),
         ("staff_watch", vec![]),
         ("admin_overview", vec![]),
+        ("admin_outbox", vec![("state", "")]),
+        ("staff_email_prefs", vec![]),
         ("staff_case", vec![t]),
         // Harmless calls: an unknown action and an empty note are refused without changing
         // anything, but go through the same checks and answers.
@@ -116,10 +129,35 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
         input.name = "Rahmat Identitas".into();
         input.email = "rahmat.identitas@example.id".into();
         input.phone = "0812 9999 0001".into();
+        // An email only for notifications, allowed for an anonymous report: no official
+        // may ever see it either.
+        input.notify_email = "kabari.rahmat@example.id".into();
         input.target_org_id = o.pupr.to_string();
         let filed = app::reports::file_report(db, SECRET, &input, Some(citizen), NOW, TODAY)
             .await
             .expect("filed");
+        // And an anonymous report by SMS: its number is the conversation's address only.
+        let by_sms = app::sms_inbox::receive(
+            db,
+            SECRET,
+            &app::sms::SmsPolicy {
+                intake_org: Some(o.banjarmasin),
+                per_hour: 20,
+            },
+            &app::sms_inbox::Incoming {
+                gateway_id: "privacy-1",
+                from: "0812 9999 0002",
+                text: "LAPOR ANONIM pungli di loket KTP kecamatan setiap hari Senin pagi",
+                received_at: NOW,
+            },
+            NOW,
+            TODAY,
+        )
+        .await
+        .expect("sms report");
+        let app::sms_inbox::Outcome::Filed(sms_filed) = by_sms else {
+            panic!("filed by sms: {by_sms:?}");
+        };
         let staff = [
             (
                 "nasional@x.id",
@@ -158,16 +196,27 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
             assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         }
         let mut saw_the_report = 0;
+        let secrets = [
+            "Rahmat",
+            "rahmat.identitas@example.id",
+            "kabari.rahmat",
+            "0812 9999 0001",
+            "81299990002",
+            "account_id",
+        ];
+        // What the live streams carry of every event.
+        let streamed = serde_json::to_string(&app::live::since(db, 0, 1000).await.expect("events"))
+            .expect("json");
+        for secret in secrets {
+            assert!(!streamed.contains(secret), "the stream carries {secret}");
+        }
         for (email, _, _) in staff {
             let cookie = sign_in(&app, email).await;
-            for (what, req) in every_staff_request(&filed.tracking_id, &cookie) {
+            let mut requests = every_staff_request(&filed.tracking_id, &cookie);
+            requests.extend(every_staff_request(&sms_filed.tracking_id, &cookie));
+            for (what, req) in requests {
                 let res = send(&app, req).await;
-                for secret in [
-                    "Rahmat",
-                    "rahmat.identitas@example.id",
-                    "0812 9999 0001",
-                    "account_id",
-                ] {
+                for secret in secrets {
                     assert!(
                         !res.body.contains(secret),
                         "{email} received {secret} from {what}"
