@@ -181,6 +181,14 @@ pub struct QueueView {
     pub sms_configured: bool,
 }
 
+/// What the unsubscribe page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionView {
+    pub tracking_id: String,
+    pub via: Via,
+    pub unsubscribed: bool,
+}
+
 /// An official's choices about email.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffPrefs {

@@ -21,7 +21,7 @@ pub struct Config {
 }
 
 /// Email and SMS, as this server is configured.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Channels {
     /// Whether a mail server is configured (otherwise emails go to a folder).
     pub email_configured: bool,
@@ -31,17 +31,6 @@ pub struct Channels {
     pub sms_key: Option<String>,
     /// Where SMS reports go and how many texts a number may send.
     pub sms: crate::sms::SmsPolicy,
-}
-
-impl Default for Channels {
-    fn default() -> Self {
-        Channels {
-            email_configured: false,
-            sms_configured: false,
-            sms_key: None,
-            sms: crate::sms::SmsPolicy::default(),
-        }
-    }
 }
 
 /// The application state: one per process, cheap to clone.

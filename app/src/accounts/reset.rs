@@ -2,7 +2,6 @@
 //! account's phone), valid for an hour; using it sets a new password and ends every session
 //! of the account. Asking never reveals whether an account exists: the answer is the same.
 
-use super::MIN_PASSWORD;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +32,7 @@ pub use store::*;
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
+    use crate::accounts::MIN_PASSWORD;
     use crate::db::Db;
     use crate::error::{AppResult, FieldError};
     use crate::i18n::Locale;
@@ -115,7 +115,7 @@ mod store {
         .execute(&mut *tx)
         .await?;
         queue_message(
-            &mut *tx,
+            &mut tx,
             &Message {
                 via,
                 address: &address,

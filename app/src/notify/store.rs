@@ -476,14 +476,6 @@ pub fn unsubscribe_path(server_secret: &str, subscription_id: i64) -> String {
     )
 }
 
-/// What the unsubscribe page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubscriptionView {
-    pub tracking_id: String,
-    pub via: Via,
-    pub unsubscribed: bool,
-}
-
 async fn checked_subscription(
     db: &Db,
     server_secret: &str,

@@ -305,12 +305,14 @@ impl Kannel {
                     // UCS-2 part is told by its bytes (Latin letters are 00 xx).
                     let bytes = url_bytes(data);
                     let zeros = bytes.iter().step_by(2).filter(|b| **b == 0).count();
-                    let kind =
-                        if kind == "data" && bytes.len() % 2 == 0 && zeros * 3 >= bytes.len() / 2 {
-                            "ucs-2"
-                        } else {
-                            kind
-                        };
+                    let kind = if kind == "data"
+                        && bytes.len().is_multiple_of(2)
+                        && zeros * 3 >= bytes.len() / 2
+                    {
+                        "ucs-2"
+                    } else {
+                        kind
+                    };
                     let text = decode(kind, data);
                     if udh.len() >= 6 && udh[1] == 0 {
                         let (reference, total, seq) =
