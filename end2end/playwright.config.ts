@@ -32,7 +32,7 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(a11y|live)\.spec\.ts/ },
   ],
   webServer: {
-    command: `rm -f ${db} ${db}-wal ${db}-shm && ./target/release/lapor --demo --test-clock --limits-burst-factor 50 --database-url sqlite://${db} --addr 127.0.0.1:${port}`,
+    command: `rm -rf ${db} ${db}-wal ${db}-shm /tmp/lapor-e2e-${port}-outbox && ./target/release/lapor --demo --test-clock --limits-burst-factor 50 --notify-gather-seconds 0 --outbox-dir /tmp/lapor-e2e-${port}-outbox --database-url sqlite://${db} --addr 127.0.0.1:${port}`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

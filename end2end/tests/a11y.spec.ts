@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 // axe-core on every citizen page: no serious or critical violation.
-const pages = ['/', '/lapor', '/laporan', '/lacak', '/masuk', '/daftar', '/statistik', '/statistik/peringkat'];
+const pages = ['/', '/lapor', '/laporan', '/lacak', '/masuk', '/daftar', '/statistik', '/statistik/peringkat', '/lupa-sandi', '/atur-sandi', '/bantuan/sms'];
 
 for (const path of pages) {
   test(`no serious accessibility violations on ${path}`, async ({ page }) => {

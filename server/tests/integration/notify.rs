@@ -752,3 +752,69 @@ async fn a_forgotten_password_is_reset_once_within_the_hour_and_ends_every_sessi
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn without_a_mail_server_or_gateway_notifications_are_written_to_the_folder() {
+    for t in engines().await {
+        let db = &t.db;
+        let dir = std::env::temp_dir().join(format!(
+            "lapor_folder_{}",
+            app::secrets::new_submission_key()
+        ));
+        let out = server::outbox::Transports {
+            mail: server::outbox::Mail::new(
+                None,
+                "LAPOR! <noreply@lapor.example>",
+                dir.join("email"),
+            )
+            .expect("mail"),
+            sms: server::outbox::Sms::Folder(dir.join("sms")),
+            public_url: "https://lapor.example".into(),
+            server_secret: SECRET.into(),
+        };
+        assert!(!out.mail.configured() && !out.sms.configured());
+        filed_with_email(db, "warga@example.id", false).await;
+        app::sms_inbox::receive(
+            db,
+            SECRET,
+            &app::sms::SmsPolicy::default(),
+            &app::sms_inbox::Incoming {
+                gateway_id: "folder-1",
+                from: "081234567890",
+                text: "LAPOR Jembatan kayu di RT 3 lapuk dan hampir roboh, anak sekolah lewat setiap pagi.",
+                received_at: NOW,
+            },
+            NOW,
+            TODAY,
+        )
+        .await
+        .expect("sms");
+        assert_eq!(server::outbox::run_once(db, &out, NOW, 50).await, 2);
+        let queue = notify::queue(db, None).await.expect("queue");
+        assert!(
+            queue
+                .iter()
+                .all(|r| r.state == notify::Delivery::Unsent && r.last_error == notify::NO_CHANNEL),
+            "{queue:?}"
+        );
+        let read = |sub: &str| -> Vec<String> {
+            std::fs::read_dir(dir.join(sub))
+                .expect("folder")
+                .flatten()
+                .map(|e| std::fs::read_to_string(e.path()).expect("file"))
+                .collect()
+        };
+        let emails = read("email");
+        assert_eq!(emails.len(), 1);
+        assert!(emails[0].contains("To: warga@example.id"), "{}", emails[0]);
+        let texts = read("sms");
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].contains("+6281234567890") && texts[0].contains("Laporan diterima"),
+            "{}",
+            texts[0]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        t.finish().await;
+    }
+}
