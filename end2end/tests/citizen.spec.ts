@@ -83,7 +83,7 @@ test('a public named report never shows its reporter\'s contact details publicly
   await openForm(page);
   await fillReport(page, title);
   await page.getByLabel('Nama *').fill('Rahmat Hidayat');
-  await page.getByLabel('Email').fill('rahmat.hidayat@example.id');
+  await page.getByLabel('Email', { exact: true }).fill('rahmat.hidayat@example.id');
   await page.getByLabel('Nomor telepon').fill('0812 7777 8888');
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
