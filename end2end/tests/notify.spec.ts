@@ -1,6 +1,6 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { person, verify } from './support';
+import { fileAnonymously, person, verify } from './support';
 
 // The e2e server has no mail server: lapor writes each email to its outbox folder as an .eml
 // file (the newcomer's way to read them), which these tests read.
@@ -40,27 +40,10 @@ function unique(what: string) {
   return `${what}-${test.info().project.name}-${Date.now()}@example.id`;
 }
 
-async function fileWithEmail(page: Page, title: string, email: string) {
-  await page.goto('/lapor');
-  if (test.info().project.name === 'hydrated') {
-    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
-  }
-  await page.getByLabel('Pengaduan').check();
-  await page.getByLabel('Judul laporan *').fill(title);
-  await page.getByLabel('Isi laporan *').fill(
-    'Lampu penerangan jalan di depan sekolah mati sejak dua minggu sehingga gelap sekali di malam hari.');
-  await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
-  await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
-  await page.getByLabel(/^Anonim/).check();
-  await page.getByLabel('Email untuk pemberitahuan (tidak wajib)').fill(email);
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
-}
-
 test('an anonymous reporter is emailed each change and unsubscribes with the link', async ({ page, browser }) => {
   const email = unique('kabari');
   const title = `Lampu jalan mati ${test.info().project.name} ${Date.now() % 100000}`;
-  await fileWithEmail(page, title, email);
+  await fileAnonymously(page, title, email);
   const receipt = await mail(email, 'Laporan Anda sudah kami terima');
   expect(receipt).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
   const privateLink = receipt.match(/http:\/\/127\.0\.0\.1:\d+\/laporan\/[^\s]+/)![0];

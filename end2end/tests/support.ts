@@ -2,8 +2,9 @@ import { test, expect, Page, Browser } from '@playwright/test';
 
 // Steps several specs share.
 
-/** Files an anonymous complaint to Kota Banjarmasin; returns the reporter's private link. */
-export async function fileAnonymously(page: Page, title: string) {
+/** Files an anonymous complaint to Kota Banjarmasin (with `notifyEmail`, asking to be told
+ * of its progress there); returns the reporter's private link. */
+export async function fileAnonymously(page: Page, title: string, notifyEmail?: string) {
   await page.goto('/lapor');
   if (test.info().project.name === 'hydrated') {
     await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
@@ -15,6 +16,9 @@ export async function fileAnonymously(page: Page, title: string) {
   await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
   await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
   await page.getByLabel(/^Anonim/).check();
+  if (notifyEmail) {
+    await page.getByLabel('Email untuk pemberitahuan (tidak wajib)').fill(notifyEmail);
+  }
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
   return (await page.getByTestId('private-link').getAttribute('href'))!;

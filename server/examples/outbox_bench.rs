@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
     store.db.gather_secs = 0;
     let now = app::db::now();
     let today = store.time_zone.date_at(now);
+    app::demo::ensure_default_categories(&store).await?;
     app::demo::load(&store, SECRET, now, &today).await?;
     let (opd, government): (i64, i64) = sqlx::query_as(
         "select o.id, o.parent_id from organizations o where o.kind = 'opd' order by o.id limit 1",

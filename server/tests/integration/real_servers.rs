@@ -241,6 +241,25 @@ async fn long_replies_reach_the_phone_in_concatenated_parts_in_the_right_coding(
     t.finish().await;
 }
 
+/// Whether a message `body` shows in the official's thread of `tracking` within 10 s.
+async fn in_thread(
+    db: &app::change::Store,
+    staff: &app::staff::Staff,
+    tracking: &str,
+    body: &str,
+) -> bool {
+    for _ in 0..100 {
+        let case = app::casework::open_case(db, staff, tracking, app::db::now())
+            .await
+            .expect("case");
+        if case.report.thread.iter().any(|e| e.body == body) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// The brief's end-to-end path: a citizen files by SMS, the coordinator forwards it, the OPD
 /// replies, the reply reaches the phone, the citizen answers by SMS and the official reads
 /// it in the thread; a web reporter gets the OPD's reply by email and unsubscribes with its
@@ -343,42 +362,22 @@ async fn a_conversation_by_sms_and_by_email_through_a_running_lapor() {
             tracking.to_lowercase()
         ),
     );
-    let mut seen = false;
-    for _ in 0..100 {
-        let case = app::casework::open_case(db, &opd, &tracking, app::db::now())
-            .await
-            .expect("case");
-        if case
-            .report
-            .thread
-            .iter()
-            .any(|e| e.body == "Dekat masjid Al-Ikhlas, sebelah kiri jalan.")
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(seen, "the citizen's answer is in the official's thread");
+    assert!(
+        in_thread(
+            db,
+            &opd,
+            &tracking,
+            "Dekat masjid Al-Ikhlas, sebelah kiri jalan."
+        )
+        .await,
+        "the citizen's answer is in the official's thread"
+    );
     // A UCS-2 text (an emoji) from the same phone is read as the citizen typed it.
     kannel.text_ucs2("081234567890", &format!("{tracking} Terima kasih 🙏"));
-    let mut seen = false;
-    for _ in 0..100 {
-        let case = app::casework::open_case(db, &opd, &tracking, app::db::now())
-            .await
-            .expect("case");
-        if case
-            .report
-            .thread
-            .iter()
-            .any(|e| e.body == "Terima kasih 🙏")
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(seen, "the UCS-2 answer arrives intact");
+    assert!(
+        in_thread(db, &opd, &tracking, "Terima kasih 🙏").await,
+        "the UCS-2 answer arrives intact"
+    );
 
     // A web reporter gets the OPD's reply by email, and unsubscribes with one click.
     let mut input = report("Drainase tersumbat di Jl. Pramuka");
