@@ -12,6 +12,8 @@
 //! - `CEK <tracking ID>` answers with the status (`STATUS` and `INFO` too).
 //! - `<tracking ID> <text>` adds a message to that report's thread (only from the number that
 //!   filed it).
+//! - `TERIMA <tracking ID> <1-5> [comment]` confirms a resolved report with a rating
+//!   (`SETUJU` too); `SANGGAH <tracking ID> <reason>` contests it (`TOLAK` too).
 //! - `BERHENTI` stops the texts about every report of the number (`STOP` too).
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,14 @@ pub enum Command {
     Check { tracking_id: String },
     /// A message for a report's thread.
     Reply { tracking_id: String, text: String },
+    /// The reporter confirms a resolved report, with a rating (as typed) and a comment.
+    Confirm {
+        tracking_id: String,
+        rating: String,
+        comment: String,
+    },
+    /// The reporter contests a resolved report.
+    Contest { tracking_id: String, reason: String },
     /// No more texts for this number.
     Stop,
     /// Nothing this service understands (or an empty text).
@@ -38,6 +48,8 @@ pub enum Command {
 const REPORT_WORDS: [&str; 4] = ["LAPORAN", "LAPOR", "ADUAN", "ADU"];
 const CHECK_WORDS: [&str; 3] = ["CEK", "STATUS", "INFO"];
 const STOP_WORDS: [&str; 2] = ["BERHENTI", "STOP"];
+const CONFIRM_WORDS: [&str; 2] = ["TERIMA", "SETUJU"];
+const CONTEST_WORDS: [&str; 2] = ["SANGGAH", "TOLAK"];
 const SEPARATORS: [char; 7] = [' ', '#', ':', '.', ',', '-', '*'];
 
 /// Reads a text. Tracking IDs come back in their stored form (`K7Q4-M2XP`).
@@ -56,6 +68,27 @@ pub fn parse(text: &str) -> Command {
         && rest.trim().is_empty()
     {
         return Command::Stop;
+    }
+    if let Some(rest) = after_keyword(text, &CONFIRM_WORDS) {
+        let Some((id, rest)) = leading_tracking_id(rest) else {
+            return Command::Unknown;
+        };
+        let rest = rest.trim_start_matches(SEPARATORS).trim();
+        let (rating, comment) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        return Command::Confirm {
+            tracking_id: id,
+            rating: rating.to_owned(),
+            comment: comment.trim().to_owned(),
+        };
+    }
+    if let Some(rest) = after_keyword(text, &CONTEST_WORDS) {
+        let Some((id, rest)) = leading_tracking_id(rest) else {
+            return Command::Unknown;
+        };
+        return Command::Contest {
+            tracking_id: id,
+            reason: rest.trim_start_matches(SEPARATORS).trim().to_owned(),
+        };
     }
     if let Some((id, rest)) = leading_tracking_id(text) {
         let rest = rest.trim_start_matches(SEPARATORS).trim();
@@ -396,6 +429,22 @@ mod tests {
         );
         assert_eq!(parse("K7Q4M2XP"), Command::Unknown, "a reply needs words");
         assert_eq!(parse("K7Q4M2XPX halo"), Command::Unknown, "nine characters");
+        assert_eq!(
+            parse("terima k7q4m2xp 5 terima kasih pak"),
+            Command::Confirm {
+                tracking_id: "K7Q4-M2XP".into(),
+                rating: "5".into(),
+                comment: "terima kasih pak".into(),
+            }
+        );
+        assert_eq!(
+            parse("SANGGAH K7Q4-M2XP: lubangnya masih ada"),
+            Command::Contest {
+                tracking_id: "K7Q4-M2XP".into(),
+                reason: "lubangnya masih ada".into(),
+            }
+        );
+        assert_eq!(parse("TERIMA"), Command::Unknown);
         assert_eq!(parse("STOP"), Command::Stop);
         assert_eq!(parse("berhenti"), Command::Stop);
         assert_eq!(parse(""), Command::Unknown);

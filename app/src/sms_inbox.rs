@@ -187,6 +187,54 @@ async fn handle(
         Command::Reply { tracking_id, text } => {
             reply(store, server_secret, &tracking_id, number, &text, now).await
         }
+        Command::Confirm {
+            tracking_id,
+            rating,
+            comment,
+        } => {
+            let input = crate::resolution::FeedbackInput {
+                rating,
+                comment,
+                ..Default::default()
+            };
+            let answer = match own_code(store, server_secret, &tracking_id, number).await? {
+                None => Feedback::NotFound,
+                Some(code) => feedback(
+                    crate::resolution::confirm(store, &tracking_id, claim_of(&code), &input, now)
+                        .await,
+                )?,
+            };
+            let key = match answer {
+                Feedback::Taken => "sms.confirmed",
+                Feedback::Invalid => "sms.confirm_how",
+                Feedback::Refused => "sms.not_resolved",
+                Feedback::NotFound => "sms.not_found",
+            };
+            answer_with(store, number, key, &tracking_id, now).await
+        }
+        Command::Contest {
+            tracking_id,
+            reason,
+        } => {
+            let input = crate::resolution::FeedbackInput {
+                reason,
+                ..Default::default()
+            };
+            let answer = match own_code(store, server_secret, &tracking_id, number).await? {
+                None => Feedback::NotFound,
+                Some(code) => feedback(
+                    crate::resolution::contest(store, &tracking_id, claim_of(&code), &input, now)
+                        .await,
+                )?,
+            };
+            let key = match answer {
+                Feedback::Taken => "sms.contested",
+                Feedback::Invalid => "sms.contest_how",
+                Feedback::Refused => "sms.not_resolved",
+                Feedback::NotFound => "sms.not_found",
+            };
+            answer_with(store, number, key, &tracking_id, now).await
+        }
         Command::Stop => {
             let mut conn = store.pool.acquire().await?;
             notify::stop_number(&mut conn, number, now).await?;
@@ -314,15 +362,7 @@ async fn reply(
     now: i64,
 ) -> AppResult<Outcome> {
     let loc = Locale::Id;
-    let key: Option<Option<String>> = sqlx::query_scalar(
-        "select r.submission_key from reports r join subscriptions s on s.report_id = r.id \
-         where r.tracking_id = $1 and s.channel = 'sms' and s.address = $2",
-    )
-    .bind(tracking_id)
-    .bind(number)
-    .fetch_optional(&store.pool)
-    .await?;
-    let Some(Some(key)) = key else {
+    let Some(code) = own_code(store, server_secret, tracking_id, number).await? else {
         answer(
             store,
             number,
@@ -332,11 +372,7 @@ async fn reply(
         .await?;
         return Ok(Outcome::Answered);
     };
-    let code = crate::secrets::access_code(server_secret, &key);
-    let claim = Claim {
-        code: Some(&code),
-        account_id: None,
-    };
+    let claim = claim_of(&code);
     match reports::add_citizen_message(store, tracking_id, claim, text, now).await {
         Ok(id) => {
             answer(
@@ -364,6 +400,63 @@ async fn reply(
         }
         Err(e) => Err(e),
     }
+}
+
+/// How a confirmation or contest by SMS went.
+enum Feedback {
+    Taken,
+    Invalid,
+    Refused,
+    NotFound,
+}
+
+/// What became of an answer to a resolution, as the text back says it.
+fn feedback(result: AppResult<()>) -> AppResult<Feedback> {
+    match result {
+        Ok(()) => Ok(Feedback::Taken),
+        Err(AppError::Invalid(_)) => Ok(Feedback::Invalid),
+        Err(AppError::Refused(_) | AppError::NotFound) => Ok(Feedback::Refused),
+        Err(e) => Err(e),
+    }
+}
+
+/// The claim of the number that filed a report: its access code.
+fn claim_of(code: &str) -> Claim<'_> {
+    Claim {
+        code: Some(code),
+        account_id: None,
+    }
+}
+
+/// The access code of a report filed from `number` (derived, never stored).
+async fn own_code(
+    store: &Store,
+    server_secret: &str,
+    tracking_id: &str,
+    number: &str,
+) -> AppResult<Option<String>> {
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "select r.submission_key from reports r join subscriptions s on s.report_id = r.id \
+         where r.tracking_id = $1 and s.channel = 'sms' and s.address = $2",
+    )
+    .bind(tracking_id)
+    .bind(number)
+    .fetch_optional(&store.pool)
+    .await?;
+    Ok(key
+        .flatten()
+        .map(|k| crate::secrets::access_code(server_secret, &k)))
+}
+
+async fn answer_with(
+    store: &Store,
+    number: &str,
+    key: &str,
+    tracking_id: &str,
+    now: i64,
+) -> AppResult<Outcome> {
+    answer(store, number, &tr!(Locale::Id, key, id = tracking_id), now).await?;
+    Ok(Outcome::Answered)
 }
 
 /// Queues a text back to `number`.

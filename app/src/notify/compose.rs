@@ -178,6 +178,20 @@ impl Say<'_> {
         }
     }
 
+    /// The confirm / contest choice as texts to send back, with its deadline.
+    fn sms_choice(&self) -> String {
+        match self.facts.contest_until {
+            Some(until) => tr!(
+                self.loc,
+                "sms.resolved_choice",
+                id = self.facts.tracking_id,
+                until = self.loc.datetime(until, self.zone),
+                days = self.contest_days
+            ),
+            None => String::new(),
+        }
+    }
+
     fn email(&self, entries: &[&ThreadEntry], unsubscribe: Option<String>) -> Composed {
         let loc = self.loc;
         let id = &self.facts.tracking_id;
@@ -257,11 +271,9 @@ impl Say<'_> {
                         tr!(loc, "sms.answer_how", id = id)
                     )
                 }
-                (EventKind::Status, Some(Status::Resolved)) => format!(
-                    "{} {body} {}",
-                    tr!(loc, "sms.resolved"),
-                    self.contest_choice()
-                ),
+                (EventKind::Status, Some(Status::Resolved)) => {
+                    format!("{} {body} {}", tr!(loc, "sms.resolved"), self.sms_choice())
+                }
                 (EventKind::Status, Some(status)) => {
                     // Plain status changes: only the latest is told, after the words.
                     let head = tr!(loc, "sms.status", status = tr!(loc, status.label_key()));

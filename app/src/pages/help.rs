@@ -15,6 +15,11 @@ pub fn SmsHelpPage() -> impl IntoView {
         ("LAPOR RAHASIA <isi laporan>", "help.sms.confidential"),
         ("CEK <nomor laporan>", "help.sms.check"),
         ("<nomor laporan> <pesan>", "help.sms.reply"),
+        (
+            "TERIMA <nomor laporan> <1-5> <komentar>",
+            "help.sms.confirm",
+        ),
+        ("SANGGAH <nomor laporan> <alasan>", "help.sms.contest"),
         ("BERHENTI", "help.sms.stop"),
     ];
     view! {

@@ -346,3 +346,104 @@ async fn berhenti_stops_the_texts_of_a_number() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_reporter_without_a_smartphone_answers_the_resolution_by_sms() {
+    for t in engines().await {
+        let db = &t.db;
+        let policy = policy(db).await;
+        let o = orgs(db).await;
+        let Outcome::Filed(filed) = text(db, &policy, "k-1", NUMBER, COMPLAINT).await else {
+            panic!("filed");
+        };
+        let id = filed.tracking_id.clone();
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let opd = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let resolve = |at: i64| {
+            let (opd, id) = (opd.clone(), id.clone());
+            async move {
+                let input = app::casework::ActInput {
+                    message: "Lubang sudah ditambal.".into(),
+                    ..action("resolve")
+                };
+                app::casework::act(db, &opd, &id, &input, at)
+                    .await
+                    .expect("resolve");
+            }
+        };
+        app::casework::act(db, &coordinator, &id, &action("verify"), NOW + 10)
+            .await
+            .expect("verify");
+        let dispose = app::casework::ActInput {
+            opd_id: o.pupr.to_string(),
+            ..action("dispose")
+        };
+        app::casework::act(db, &coordinator, &id, &dispose, NOW + 20)
+            .await
+            .expect("dispose");
+        app::casework::act(db, &opd, &id, &action("start"), NOW + 30)
+            .await
+            .expect("start");
+        resolve(NOW + 40).await;
+        let news = answers(db, "+6281234567890").await;
+        let last = news.last().expect("the resolution");
+        assert!(
+            last.contains(&format!("TERIMA {id}")) && last.contains(&format!("SANGGAH {id}")),
+            "{last}"
+        );
+        // Someone else cannot answer; the reporter contests, then confirms the second result.
+        assert_eq!(
+            text(db, &policy, "k-2", OTHER, &format!("TERIMA {id} 5")).await,
+            Outcome::Answered
+        );
+        text(db, &policy, "k-3", NUMBER, &format!("TERIMA {id} sepuluh")).await;
+        assert!(
+            answers(db, "+6281234567890")
+                .await
+                .iter()
+                .any(|a| a.contains("nilai 1 sampai 5"))
+        );
+        text(
+            db,
+            &policy,
+            "k-4",
+            NUMBER,
+            &format!("sanggah {id} lubangnya masih ada"),
+        )
+        .await;
+        let status: String = sqlx::query_scalar("select status from reports")
+            .fetch_one(&db.pool)
+            .await
+            .expect("status");
+        assert_eq!(status, "in_progress", "contested: handled again");
+        resolve(NOW + 100).await;
+        text(
+            db,
+            &policy,
+            "k-5",
+            NUMBER,
+            &format!("TERIMA {id} 4 terima kasih"),
+        )
+        .await;
+        let (rating, closed): (Option<i64>, Option<i64>) =
+            sqlx::query_as("select rating, closed_at from reports")
+                .fetch_one(&db.pool)
+                .await
+                .expect("row");
+        assert_eq!(rating, Some(4));
+        assert!(closed.is_some());
+        let texts = answers(db, "+6281234567890").await;
+        assert!(
+            texts.iter().any(|a| a.contains("ditutup dengan penilaian")),
+            "{texts:?}"
+        );
+        text(db, &policy, "k-6", NUMBER, &format!("SANGGAH {id} lagi")).await;
+        assert!(
+            answers(db, "+6281234567890")
+                .await
+                .iter()
+                .any(|a| a.contains("belum dinyatakan selesai"))
+        );
+        t.finish().await;
+    }
+}
