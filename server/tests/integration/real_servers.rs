@@ -162,24 +162,7 @@ async fn a_refusal_for_good_is_a_recorded_failure_and_a_refusal_for_now_a_retry(
         "without the address: {rows:?}"
     );
     assert_eq!(rows[1].1, "waiting", "451 is for now: {rows:?}");
-    let mut conn = db.pool.acquire().await.expect("conn");
-    app::notify::queue_message(
-        &mut conn,
-        &app::notify::Message {
-            via: app::notify::Via::Sms,
-            address: PHONE,
-            locale: app::i18n::Locale::Id,
-            purpose: app::notify::Purpose::SmsAnswer,
-            report_id: None,
-            subject: "",
-            body: "halo",
-            dedupe_key: None,
-        },
-        NOW,
-    )
-    .await
-    .expect("queued");
-    drop(conn);
+    super::support::queue_text(db, PHONE, "halo", NOW).await;
     run_once(db, &wrong, NOW, 50).await;
     let sms: (String, String) =
         sqlx::query_as("select state, last_error from outbox where channel = 'sms'")
@@ -209,24 +192,7 @@ async fn long_replies_reach_the_phone_in_concatenated_parts_in_the_right_coding(
         ),
     ];
     for (i, (text, coding)) in cases.iter().enumerate() {
-        let mut conn = db.pool.acquire().await.expect("conn");
-        app::notify::queue_message(
-            &mut conn,
-            &app::notify::Message {
-                via: app::notify::Via::Sms,
-                address: PHONE,
-                locale: app::i18n::Locale::Id,
-                purpose: app::notify::Purpose::SmsAnswer,
-                report_id: None,
-                subject: "",
-                body: text,
-                dedupe_key: None,
-            },
-            NOW + i as i64,
-        )
-        .await
-        .expect("queued");
-        drop(conn);
+        super::support::queue_text(db, PHONE, text, NOW + i as i64).await;
         run_once(db, &out, NOW + 10, 50).await;
         let (_, parts) = app::sms::split(text);
         assert_eq!(app::sms::coding(text), *coding);

@@ -341,3 +341,24 @@ pub async fn publish(db: &Store, tracking_id: &str, at: i64) {
         .await
         .expect("verified, so published");
 }
+
+/// Queues a text with its words written already (an SMS answer) to `number`, due at `at`.
+pub async fn queue_text(db: &Store, number: &str, body: &str, at: i64) {
+    let mut conn = db.pool.acquire().await.expect("connection");
+    app::notify::queue_message(
+        &mut conn,
+        &app::notify::Message {
+            via: app::notify::Via::Sms,
+            address: number,
+            locale: app::i18n::Locale::Id,
+            purpose: app::notify::Purpose::SmsAnswer,
+            report_id: None,
+            subject: "",
+            body,
+            dedupe_key: None,
+        },
+        at,
+    )
+    .await
+    .expect("queued");
+}
