@@ -818,3 +818,33 @@ async fn without_a_mail_server_or_gateway_notifications_are_written_to_the_folde
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_reporter_is_told_in_the_language_they_filed_in() {
+    for t in engines().await {
+        let db = &t.db;
+        let mut input = report("Broken street light on Jl. Veteran");
+        input.notify_email = "visitor@example.org".into();
+        let intake = app::reports::Intake::web(NOW).in_language(app::i18n::Locale::En);
+        app::reports::file(db, SECRET, &input, None, intake, NOW, TODAY)
+            .await
+            .expect("filed");
+        let rows = claim_all(db, NOW).await;
+        assert_eq!(rows[0].locale, app::i18n::Locale::En);
+        let words = notify::compose(db, &LINKS, &rows[0])
+            .await
+            .expect("compose")
+            .expect("words");
+        assert!(
+            words.text.contains("We received your report"),
+            "{}",
+            words.text
+        );
+        assert!(
+            words.text.contains("Stop receiving emails"),
+            "{}",
+            words.text
+        );
+        t.finish().await;
+    }
+}
