@@ -129,7 +129,10 @@ impl Engine {
     }
 }
 
-/// The committed record of every landed migration (`migrations/checksums.txt`).
+/// The committed record of the migrations that landed up to 0006, and of superseded forms
+/// (`migrations/checksums.txt`, never edited again). Each later migration is recorded in a
+/// file of its own, `migrations/landed/NNNN.txt`, in the same format; only the guard test
+/// reads those, as start-up needs only the superseded lines.
 pub const LANDED_CHECKSUMS: &str = include_str!("../../migrations/checksums.txt");
 
 /// One line of [`LANDED_CHECKSUMS`]: engine, version, SHA-384 in hex, and whether it is a
@@ -142,10 +145,14 @@ pub struct LandedChecksum {
     pub superseded: bool,
 }
 
-/// Parses [`LANDED_CHECKSUMS`] (comment lines start with `#`).
+/// Parses [`LANDED_CHECKSUMS`].
 pub fn landed_checksums() -> Vec<LandedChecksum> {
-    LANDED_CHECKSUMS
-        .lines()
+    parse_checksums(LANDED_CHECKSUMS)
+}
+
+/// Parses a record of landed migrations (comment lines start with `#`).
+pub fn parse_checksums(text: &str) -> Vec<LandedChecksum> {
+    text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|line| {
@@ -249,11 +256,32 @@ pub fn advance_clock(secs: i64) -> i64 {
 mod tests {
     use super::*;
 
+    /// Every record of landed migrations: `migrations/checksums.txt` and each file of
+    /// `migrations/landed/`.
+    fn ledger() -> Vec<LandedChecksum> {
+        let mut all = landed_checksums();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/landed");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("migrations/landed")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        for file in files {
+            all.extend(parse_checksums(
+                &std::fs::read_to_string(&file).expect("a ledger file"),
+            ));
+        }
+        all
+    }
+
     /// The guard against editing a migration after it has landed: every migration compiled
-    /// into the binary must be listed in `migrations/checksums.txt` with its file's checksum.
+    /// into the binary must be listed with its file's checksum, in `migrations/checksums.txt`
+    /// (up to 0006) or in its own `migrations/landed/NNNN.txt`.
     #[test]
     fn landed_migrations_are_unchanged() {
-        let landed = landed_checksums();
+        let landed = ledger();
         for engine in [Engine::Sqlite, Engine::Postgres] {
             for m in migrator(engine).iter() {
                 let listed = landed
@@ -261,8 +289,9 @@ mod tests {
                     .find(|c| !c.superseded && c.engine == engine.code() && c.version == m.version)
                     .unwrap_or_else(|| {
                         panic!(
-                            "{} migration {} is not in migrations/checksums.txt: add a line",
+                            "{} migration {} is not recorded: add migrations/landed/{:04}.txt",
                             engine.code(),
+                            m.version,
                             m.version
                         )
                     });
