@@ -58,13 +58,30 @@ pub fn new_server_secret() -> String {
 /// The access code for the submission with `submission_key`: `ABCD-EFGH-JKMN` (about 59
 /// bits), the same every time for the same key and server secret.
 pub fn access_code(server_secret: &str, submission_key: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(server_secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(b"access-code:");
-    mac.update(submission_key.as_bytes());
-    let digest = mac.finalize().into_bytes();
+    let digest = keyed(server_secret, "access-code", submission_key);
     let bytes = digest.iter().copied().filter(|b| usize::from(*b) < 248);
     group(&pick(bytes, 12))
+}
+
+/// A digest of `data` for one `purpose`, keyed with the server secret (HMAC-SHA256 of
+/// `purpose:data`): what access codes and unsubscribe links are derived from, so that only
+/// this server can make them and none needs storing.
+pub fn keyed(server_secret: &str, purpose: &str, data: &str) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(server_secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(purpose.as_bytes());
+    mac.update(b":");
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Normalises what a citizen typed: case, spaces and missing dashes do not matter.
@@ -84,13 +101,7 @@ pub fn hash_code(code: &str) -> String {
 
 /// Compares a typed code with a stored hash in constant time.
 pub fn code_matches(typed: &str, stored_hash: &str) -> bool {
-    let typed = hash_code(typed);
-    typed.len() == stored_hash.len()
-        && typed
-            .bytes()
-            .zip(stored_hash.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    same(&hash_code(typed), stored_hash)
 }
 
 #[cfg(test)]

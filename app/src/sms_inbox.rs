@@ -180,7 +180,7 @@ async fn handle(
             }
         }
         Command::Check { tracking_id } => {
-            let text = status_answer(store, &tracking_id, number, now).await?;
+            let text = status_answer(store, server_secret, &tracking_id, number, now).await?;
             answer(store, number, &text, now).await?;
             Ok(Outcome::Answered)
         }
@@ -309,40 +309,29 @@ fn title_of(text: &str) -> String {
 /// `CEK`: the status of a report filed from this number, or of any public report.
 async fn status_answer(
     store: &Store,
+    server_secret: &str,
     tracking_id: &str,
     number: &str,
     now: i64,
 ) -> AppResult<String> {
     let loc = Locale::Id;
-    let row = sqlx::query(
-        "select r.id, r.status, r.confidential, r.published_at, \
-         (select count(*) from subscriptions s where s.report_id = r.id and s.channel = 'sms' \
-          and s.address = $2) as own from reports r where r.tracking_id = $1",
-    )
-    .bind(tracking_id)
-    .bind(number)
-    .fetch_optional(&store.pool)
-    .await?;
-    let not_found = tr!(loc, "sms.not_found", id = tracking_id);
-    let Some(row) = row else {
-        return Ok(not_found);
+    // Who may see the report is the reports module's rule: the reporter (here, the number
+    // that filed it) or, once published and unless confidential, anyone.
+    let code = own_code(store, server_secret, tracking_id, number).await?;
+    let claim = code.as_deref().map(claim_of).unwrap_or_default();
+    let view = match reports::find_report_at(store, tracking_id, claim, now).await {
+        Ok(view) => view,
+        Err(AppError::NotFound) => return Ok(tr!(loc, "sms.not_found", id = tracking_id)),
+        Err(e) => return Err(e),
     };
-    let own = row.try_get::<i64, _>("own")? > 0;
-    let public = row.try_get::<i64, _>("confidential")? == 0
-        && row.try_get::<Option<i64>, _>("published_at")?.is_some();
-    if !own && !public {
-        return Ok(not_found);
-    }
-    let status: String = row.try_get("status")?;
-    let status = crate::lifecycle::Status::from_code(&status)
-        .map(|s| tr!(loc, s.label_key()))
-        .unwrap_or(status);
-    let clocks = crate::deadlines::report_clocks(store, row.try_get("id")?, now).await?;
-    let due = clocks
-        .current()
+    let due = view
+        .clocks
+        .as_ref()
+        .and_then(|c| c.current())
         .and_then(|c| c.due_at())
         .map(|at| tr!(loc, "sms.due", at = loc.datetime(at, store.time_zone)))
         .unwrap_or_default();
+    let status = tr!(loc, view.status.label_key());
     Ok(format!(
         "{} {due}",
         tr!(loc, "sms.status_answer", id = tracking_id, status = status)
@@ -469,7 +458,6 @@ async fn answer(store: &Store, number: &str, text: &str, now: i64) -> AppResult<
             address: number,
             locale: Locale::Id,
             purpose: Purpose::SmsAnswer,
-            report_id: None,
             subject: "",
             body: &fit(&crate::sms::plain(text), ""),
             dedupe_key: None,

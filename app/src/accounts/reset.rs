@@ -37,19 +37,12 @@ mod store {
     use crate::error::{AppResult, FieldError};
     use crate::i18n::Locale;
     use crate::notify::{Message, Purpose, Via, queue_message};
-    use sha2::{Digest, Sha256};
 
     /// A new code: 16 characters of the tracking alphabet (about 79 bits), in groups of four.
     fn new_code() -> String {
         let a = crate::secrets::new_tracking_id();
         let b = crate::secrets::new_tracking_id();
         format!("{a}-{b}")
-    }
-
-    fn code_hash(code: &str) -> String {
-        hex::encode(Sha256::digest(
-            crate::secrets::normalize_code(code).as_bytes(),
-        ))
     }
 
     /// Queues a reset for the account with this email or phone, if there is one (and it has
@@ -108,7 +101,7 @@ mod store {
             "insert into password_resets (token_hash, account_id, created_at, expires_at) \
              values ($1, $2, $3, $4)",
         )
-        .bind(code_hash(&code))
+        .bind(crate::secrets::hash_code(&code))
         .bind(account)
         .bind(now)
         .bind(now + RESET_VALID_SECS)
@@ -121,7 +114,6 @@ mod store {
                 address: &address,
                 locale,
                 purpose: Purpose::PasswordReset,
-                report_id: None,
                 subject: "",
                 body: &code,
                 dedupe_key: None,
@@ -144,7 +136,7 @@ mod store {
             "select account_id from password_resets where token_hash = $1 \
              and used_at is null and expires_at > $2",
         )
-        .bind(code_hash(&input.kode))
+        .bind(crate::secrets::hash_code(&input.kode))
         .bind(now)
         .fetch_optional(&db.pool)
         .await?;
@@ -159,7 +151,7 @@ mod store {
         let used = sqlx::query(
             "update password_resets set used_at = $2 where token_hash = $1 and used_at is null",
         )
-        .bind(code_hash(&input.kode))
+        .bind(crate::secrets::hash_code(&input.kode))
         .bind(now)
         .execute(&mut *tx)
         .await?;

@@ -98,7 +98,15 @@ async fn report_notification(
     if entries.is_empty() {
         return Ok(None);
     }
-    let contest_days = crate::deadlines::load_policy(&db.pool).await?.contest_days;
+    // The contest window's length is only said with a resolution.
+    let resolves = entries
+        .iter()
+        .any(|e| e.kind == EventKind::Status && e.to_status == Some(Status::Resolved));
+    let contest_days = if resolves {
+        crate::deadlines::load_policy(&db.pool).await?.contest_days
+    } else {
+        0
+    };
     let say = Say {
         loc: row.locale,
         zone: db.time_zone,

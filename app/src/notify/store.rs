@@ -201,7 +201,6 @@ pub struct Message<'a> {
     pub address: &'a str,
     pub locale: Locale,
     pub purpose: Purpose,
-    pub report_id: Option<i64>,
     pub subject: &'a str,
     pub body: &'a str,
     pub dedupe_key: Option<&'a str>,
@@ -214,15 +213,14 @@ pub async fn queue_message(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let written = sqlx::query(
-        "insert into outbox (channel, address, locale, kind, report_id, subject, body, \
-         dedupe_key, created_at, due_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+        "insert into outbox (channel, address, locale, kind, subject, body, dedupe_key, \
+         created_at, due_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          on conflict (dedupe_key) do nothing",
     )
     .bind(m.via.code())
     .bind(m.address)
     .bind(m.locale.code())
     .bind(m.purpose.code())
-    .bind(m.report_id)
     .bind(m.subject)
     .bind(m.body)
     .bind(m.dedupe_key)
@@ -461,11 +459,8 @@ pub async fn unsubscribed(db: &Db, subscription_id: i64) -> Result<bool, sqlx::E
 
 /// The secret part of a subscription's unsubscribe link.
 pub fn unsubscribe_token(server_secret: &str, subscription_id: i64) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(server_secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(format!("unsubscribe:{subscription_id}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
+    let digest = crate::secrets::keyed(server_secret, "unsubscribe", &subscription_id.to_string());
+    hex::encode(&digest[..16])
 }
 
 /// The path of a subscription's unsubscribe link (`/berhenti/{id}.{token}`).
@@ -485,13 +480,7 @@ async fn checked_subscription(
         .split_once('.')
         .and_then(|(id, token)| Some((id.parse::<i64>().ok()?, token)))
         .ok_or(AppError::NotFound)?;
-    let expected = unsubscribe_token(server_secret, id);
-    let matches = expected.len() == token.len()
-        && expected
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    let matches = crate::secrets::same(&unsubscribe_token(server_secret, id), token);
     if !matches {
         return Err(AppError::NotFound);
     }
@@ -666,7 +655,6 @@ async fn queue_digests(db: &Db, now: i64, today: &str) -> AppResult<usize> {
             address: &email,
             locale: Locale::Id,
             purpose: Purpose::Digest,
-            report_id: None,
             subject: &subject,
             body: &body,
             dedupe_key: Some(&key),

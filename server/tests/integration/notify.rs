@@ -465,7 +465,6 @@ async fn two_workers_send_each_notification_once() {
                     address: "+6281234567890",
                     locale: app::i18n::Locale::Id,
                     purpose: Purpose::SmsAnswer,
-                    report_id: None,
                     subject: "",
                     body: &format!("pesan {i}"),
                     dedupe_key: None,

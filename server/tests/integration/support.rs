@@ -352,7 +352,6 @@ pub async fn queue_text(db: &Store, number: &str, body: &str, at: i64) {
             address: number,
             locale: app::i18n::Locale::Id,
             purpose: app::notify::Purpose::SmsAnswer,
-            report_id: None,
             subject: "",
             body,
             dedupe_key: None,
