@@ -143,6 +143,8 @@ pub struct Figures {
     pub by_month: Vec<Breakdown>,
     pub by_category: Vec<Breakdown>,
     pub by_opd: Vec<Breakdown>,
+    /// How citizens reached the agencies: web, SMS, counter, phone, letter, import.
+    pub by_channel: Vec<Breakdown>,
 }
 
 /// One line of the ranking.

@@ -26,6 +26,7 @@ pub mod deadlines;
 pub mod error;
 pub mod figures;
 pub mod i18n;
+pub mod intake;
 pub mod lifecycle;
 pub mod live;
 pub mod notify;

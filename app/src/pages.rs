@@ -13,6 +13,7 @@ mod figures;
 mod file_report;
 mod help;
 mod home;
+mod intake;
 mod listing;
 mod live;
 mod outbox;
@@ -28,6 +29,7 @@ pub use figures::{FiguresPage, RankingPage};
 pub use file_report::{FileReportPage, ReportForm, ReportFormText};
 pub use help::SmsHelpPage;
 pub use home::HomePage;
+pub use intake::{ImportDetailPage, ImportPage, ManualIntakePage, ReceiptPage};
 pub use listing::ListingPage;
 pub use live::LiveUpdates;
 pub use outbox::OutboxPage;
@@ -133,6 +135,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin/kiriman") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/email") view=StaffEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/catat") view=ManualIntakePage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/catat/:id") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/impor") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/impor/:id") view=ImportDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/lupa-sandi") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/atur-sandi") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/berhenti/:link") view=UnsubscribePage ssr=SsrMode::Async />
@@ -177,6 +183,9 @@ fn Frame(children: Children) -> impl IntoView {
                         // The overseer has no inbox: it acts on nothing.
                         {(staff.works_reports() && staff.role != crate::lifecycle::Role::Overseer).then(|| view! {
                             <a href="/petugas">{tr!(loc, "staff.inbox")}</a>
+                        })}
+                        {crate::intake::enters_reports(&staff).then(|| view! {
+                            <a href="/petugas/catat">{tr!(loc, "nav.enter")}</a>
                         })}
                         {staff.works_reports().then(|| view! {
                             <a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>

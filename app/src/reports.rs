@@ -63,6 +63,16 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The channels an official types a report in from (DOMAIN.md: counter, phone, letter).
+    pub const MANUAL: [Channel; 3] = [Channel::WalkIn, Channel::Phone, Channel::Letter];
+
+    /// Whether a named report of this channel must give a way to reach the reporter. One
+    /// typed in by an official need not: a letter or a visitor at the counter may leave none,
+    /// and the printed receipt (tracking ID and access code) is how they follow it.
+    pub fn needs_contact(self) -> bool {
+        matches!(self, Channel::Web | Channel::Api)
+    }
+
     pub const ALL: [Channel; 7] = [
         Channel::Web,
         Channel::Sms,
@@ -107,13 +117,15 @@ impl Channel {
 /// (for a report taken at a counter or imported from a backlog, the original moment, not
 /// the moment it was typed in), which starts its deadline clocks; the language the citizen
 /// used (their notifications speak it), and for a report that came by SMS the number it
-/// came from (where its news goes, and the only number its thread takes messages from).
+/// came from (where its news goes, and the only number its thread takes messages from); for a
+/// report an official typed in, who did (the thread records it, with when).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     pub channel: Channel,
     pub received_at: i64,
     pub locale: crate::i18n::Locale,
     pub sms_from: Option<String>,
+    pub entered_by: Option<i64>,
 }
 
 impl Intake {
@@ -124,6 +136,7 @@ impl Intake {
             received_at: now,
             locale: crate::i18n::Locale::Id,
             sms_from: None,
+            entered_by: None,
         }
     }
 
@@ -197,6 +210,15 @@ pub struct ValidReport {
 /// Checks a report form against the rules that need no database. `today` is `YYYY-MM-DD` in
 /// the deployment's time zone (an incident cannot happen in the future).
 pub fn validate(input: &ReportInput, today: &str) -> Result<ValidReport, Vec<FieldError>> {
+    validate_for(input, today, Channel::Web)
+}
+
+/// [`validate`] for a report that came through `channel` (see [`Channel::needs_contact`]).
+pub fn validate_for(
+    input: &ReportInput,
+    today: &str,
+    channel: Channel,
+) -> Result<ValidReport, Vec<FieldError>> {
     let mut errors = Vec::new();
     let kind = ReportKind::from_code(input.kind.trim());
     if kind.is_none() {
@@ -269,7 +291,7 @@ pub fn validate(input: &ReportInput, today: &str) -> Result<ValidReport, Vec<Fie
         if !phone.is_empty() && !crate::accounts::phone_is_plausible(&phone) {
             errors.push(FieldError::new("phone", "err.phone"));
         }
-        if email.is_empty() && phone.is_empty() {
+        if email.is_empty() && phone.is_empty() && channel.needs_contact() {
             errors.push(FieldError::new("email", "err.contact"));
         }
         (name, email, phone)

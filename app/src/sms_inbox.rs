@@ -165,6 +165,7 @@ async fn handle(
                 received_at: sms.received_at.min(now),
                 locale: loc,
                 sms_from: Some(number.to_owned()),
+                entered_by: None,
             };
             match reports::file(store, server_secret, &input, None, intake, now, today).await {
                 Ok(filed) => Ok(Outcome::Filed(filed)),

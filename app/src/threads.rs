@@ -28,10 +28,14 @@ pub enum EventKind {
     /// An official redacted the public version (`reason`: `title`, `body` or both); the
     /// entry never carries the text itself.
     Redacted,
+    /// An official typed in a report that reached them another way (`reason`: its channel,
+    /// `walk_in`, `phone`, `letter`, `import`): who did and when; the receipt before it keeps
+    /// the moment the citizen really complained.
+    Entered,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Status,
         EventKind::Message,
         EventKind::Routed,
@@ -39,6 +43,7 @@ impl EventKind {
         EventKind::Tightened,
         EventKind::Closed,
         EventKind::Redacted,
+        EventKind::Entered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +55,7 @@ impl EventKind {
             EventKind::Tightened => "tightened",
             EventKind::Closed => "closed",
             EventKind::Redacted => "redacted",
+            EventKind::Entered => "entered",
         }
     }
 

@@ -179,7 +179,7 @@ pub(crate) async fn show_again<T: Clone + Send + Sync + 'static>(
 }
 
 /// Points a request head at another page (path and query), to render that page instead.
-fn at_path(head: Request<Body>, path: &str) -> Request<Body> {
+pub(crate) fn at_path(head: Request<Body>, path: &str) -> Request<Body> {
     let (mut parts, body) = head.into_parts();
     let path = path.split('#').next().unwrap_or(path);
     if let Ok(uri) = path.parse() {
@@ -389,6 +389,30 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 done: |_, _, _| "/petugas/email?selesai=1".to_owned(),
                 page: |_, _| "/petugas/email".to_owned(),
                 echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/catat",
+            FormPost::<app::intake::ManualInput, _, _> {
+                call: |_, input| Box::pin(app::intake::enter_manual_report(input)),
+                done: |_, _, filed| format!("/petugas/catat/{}", filed.tracking_id),
+                page: |_, _| "/petugas/catat".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/impor/{id}/mulai",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| {
+                    Box::pin(async move { app::intake::import::start_import(numeric(&id)?).await })
+                },
+                done: |id, _, _| format!("/petugas/impor/{id}?mulai=1"),
+                page: |id, _| format!("/petugas/impor/{}", app::pages::url_encode(id)),
+                echo: |_, _| (),
                 draft: nothing,
             }
             .route(),

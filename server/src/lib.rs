@@ -6,6 +6,7 @@ pub mod cli;
 pub mod forms;
 pub mod gateway;
 pub mod http_layers;
+pub mod imports;
 pub mod limits;
 pub mod live;
 pub mod open_data;
@@ -182,6 +183,16 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.csv", get(open_data::reports_csv)),
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/healthz", get(|| async { "ok" })),
+        (
+            M::GET,
+            "/petugas/impor/templat.csv",
+            get(imports::template_csv),
+        ),
+        (
+            M::POST,
+            "/petugas/impor",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::BODY_LIMIT)),
+        ),
         (M::GET, "/langsung", get(live::stream)),
         (
             M::GET,

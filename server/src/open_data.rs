@@ -149,6 +149,7 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
         ("month", &f.by_month),
         ("category", &f.by_category),
         ("opd", &f.by_opd),
+        ("channel", &f.by_channel),
     ] {
         for b in list {
             rows.push([

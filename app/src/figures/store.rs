@@ -160,6 +160,7 @@ struct Late {
     category: i64,
     owner: i64,
     opd: i64,
+    channel: String,
     /// verify, follow-up, resolve.
     clocks: [bool; 3],
 }
@@ -169,8 +170,8 @@ struct Late {
 async fn late(db: &Db, subtree: &Subtree, now: i64) -> Result<Vec<Late>, sqlx::Error> {
     let sql = format!(
         "select r.received_at, r.category_id, coalesce(r.owner_org_id, 0) as owner_id, \
-         coalesce(r.opd_id, 0) as opd_id, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at \
-         from reports r where r.due_at < $1 and r.status <> 'resolved' and {}",
+         coalesce(r.opd_id, 0) as opd_id, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, \
+         r.channel from reports r where r.due_at < $1 and r.status <> 'resolved' and {}",
         subtree.reports()
     );
     let rows = sqlx::query(&sql).bind(now).fetch_all(&db.pool).await?;
@@ -184,6 +185,7 @@ async fn late(db: &Db, subtree: &Subtree, now: i64) -> Result<Vec<Late>, sqlx::E
                 category: r.try_get("category_id")?,
                 owner: r.try_get("owner_id")?,
                 opd: r.try_get("opd_id")?,
+                channel: r.try_get("channel")?,
                 clocks: [
                     late("verify_due_at")?,
                     late("follow_up_due_at")?,
@@ -357,6 +359,22 @@ pub async fn figures(
             .cmp(&a.received)
             .then(a.label_id.cmp(&b.label_id))
     });
+    let by_channel = channel_sums(db, &subtree, from, to)
+        .await?
+        .into_iter()
+        .map(|(channel, received, finished)| {
+            // The channels' names are the reports' (`channel.web`, …).
+            let key = format!("channel.{channel}");
+            Breakdown {
+                label_id: crate::tr!(crate::i18n::Locale::Id, key.as_str()),
+                label_en: crate::tr!(crate::i18n::Locale::En, key.as_str()),
+                overdue_now: in_period.iter().filter(|l| l.channel == channel).count() as i64,
+                key: channel,
+                received,
+                finished,
+            }
+        })
+        .collect();
     let per_month: HashMap<i64, HashMap<&'static str, i64>> =
         cell_sums(db, &subtree, from, to, Some("month"))
             .await?
@@ -414,7 +432,29 @@ pub async fn figures(
         by_month,
         by_category,
         by_opd,
+        by_channel,
     })
+}
+
+/// Reports received and finished per channel (its code) in a subtree and period, most used
+/// first; channels no report came through are left out.
+async fn channel_sums(
+    db: &Db,
+    subtree: &Subtree,
+    from: Month,
+    to: Month,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    let sql = format!(
+        "select channel, {}, {} \
+         from figure_channels where {} and month >= {} and month <= {} group by channel \
+         having sum(received) > 0 order by received desc, channel",
+        sum("received"),
+        sum("finished"),
+        subtree.cells(),
+        month_number(from),
+        month_number(to),
+    );
+    sqlx::query_as(&sql).fetch_all(&db.pool).await
 }
 
 /// Sums of one group (a government or an OPD) for the ranking.

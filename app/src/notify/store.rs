@@ -57,7 +57,8 @@ pub fn tells_reporter(e: &NewEvent<'_>) -> bool {
         EventKind::Routed
         | EventKind::Reclassified
         | EventKind::Tightened
-        | EventKind::Redacted => false,
+        | EventKind::Redacted
+        | EventKind::Entered => false,
     }
 }
 

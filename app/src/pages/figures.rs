@@ -194,6 +194,9 @@ fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
         <h2 id="category-title">{tr!(loc, "figures.by_category")}</h2>
         <BarChart rows=f.by_category.clone() loc />
         <BreakdownTable rows=f.by_category.clone() caption=tr!(loc, "figures.by_category") head=tr!(loc, "report.category") loc />
+        <h2 id="channel-title">{tr!(loc, "figures.by_channel")}</h2>
+        <BarChart rows=f.by_channel.clone() loc />
+        <BreakdownTable rows=f.by_channel.clone() caption=tr!(loc, "figures.by_channel") head=tr!(loc, "figures.channel") loc />
         <h2 id="opd-title">{tr!(loc, "figures.by_opd")}</h2>
         <BreakdownTable rows=f.by_opd.clone() caption=tr!(loc, "figures.by_opd") head=tr!(loc, "staff.opd") loc />
     }

@@ -404,6 +404,15 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
                 &[("title", "form.field_title"), ("body", "form.field_body")]
             )
         )),
+        EventKind::Entered => Some(format!(
+            "{} ({})",
+            tr!(loc, "thread.entered"),
+            e.reason
+                .as_deref()
+                .and_then(crate::reports::Channel::from_code)
+                .map(|c| tr!(loc, c.label_key()))
+                .unwrap_or_default()
+        )),
         EventKind::Message => None,
     };
     let who = if e.author == AuthorRole::Citizen {

@@ -61,7 +61,7 @@ pub async fn file(
     if let Some(filed) = already_filed(db, server_secret, key).await? {
         return Ok(filed);
     }
-    let valid = validate(input, today).map_err(AppError::Invalid)?;
+    let valid = validate_for(input, today, intake.channel).map_err(AppError::Invalid)?;
     let mut errors = Vec::new();
     if intake.received_at > now {
         errors.push(crate::error::FieldError::new(
@@ -180,12 +180,31 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         .execute(change.conn())
         .await?;
     subscribe_reporter(&mut change, id, v, account_id, intake, now).await?;
+    // The receipt is dated when the citizen complained; typing it in came later.
     change
         .record(threads::NewEvent {
             to_status: Some(Status::Submitted),
-            ..threads::NewEvent::new(id, now, EventKind::Status, "pelapor", account_id)
+            ..threads::NewEvent::new(
+                id,
+                intake.received_at,
+                EventKind::Status,
+                "pelapor",
+                account_id,
+            )
         })
         .await?;
+    if let Some(official) = intake.entered_by {
+        let role: String = sqlx::query_scalar("select role from accounts where id = $1")
+            .bind(official)
+            .fetch_one(change.conn())
+            .await?;
+        change
+            .record(threads::NewEvent {
+                reason: Some(intake.channel.code()),
+                ..threads::NewEvent::new(id, now, EventKind::Entered, &role, Some(official))
+            })
+            .await?;
+    }
     change.commit().await?;
     Ok(())
 }

@@ -37,14 +37,15 @@ fn contribution_sql(db: &Db) -> String {
          coalesce(r.rating, 0) as rating, \
          r.verify_secs as verify_secs, coalesce(r.verify_ok, 0) as verify_ok, \
          r.follow_up_secs as follow_up_secs, coalesce(r.follow_up_ok, 0) as follow_up_ok, \
-         r.resolve_secs as resolve_secs, coalesce(r.resolve_ok, 0) as resolve_ok",
+         r.resolve_secs as resolve_secs, coalesce(r.resolve_ok, 0) as resolve_ok, \
+         r.channel as channel",
         month_expr(db.engine, offset)
     )
 }
 
 const FIGURE_COLUMNS: &str = "month, owner_id, opd_id, category_id, finished, archived, \
      followed, rated, rating, verify_secs, verify_ok, follow_up_secs, follow_up_ok, \
-     resolve_secs, resolve_ok";
+     resolve_secs, resolve_ok, channel";
 
 /// The three measured durations, with their names in `figure_cells` and `figure_durations`.
 pub const MEASURES: [&str; 3] = ["verify", "follow_up", "resolve"];
@@ -70,6 +71,7 @@ struct Contribution {
     rated: i64,
     rating: i64,
     measures: [(Option<i64>, i64); 3],
+    channel: String,
 }
 
 impl Contribution {
@@ -92,6 +94,7 @@ impl Contribution {
             rated: row.try_get("rated")?,
             rating: row.try_get("rating")?,
             measures,
+            channel: row.try_get("channel")?,
         })
     }
 
@@ -120,12 +123,14 @@ pub(super) const CELL_COUNTERS: [&str; 15] = [
     "resolve_ok",
 ];
 
-/// A row of the sums: a cell `(month, owner, opd, category)` or a duration count
-/// `(level, org, month, measure, tenths)`.
+/// A row of the sums: a cell `(month, owner, opd, category)`, a duration count
+/// `(level, org, month, measure, tenths)` or a channel's count `(month, owner, opd,
+/// channel)` (its deltas: received, finished).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum SumRow {
     Cell(i64, i64, i64, i64),
     Duration(i64, i64, i64, &'static str, i64),
+    Channel(i64, i64, i64, String),
 }
 
 impl Contribution {
@@ -161,10 +166,18 @@ impl Contribution {
     /// Every row of the sums this contribution adds to, with what it adds.
     fn rows(&self) -> Vec<(SumRow, [i64; 15])> {
         let (month, owner, opd, category) = self.cell_key();
-        let mut rows = vec![(
-            SumRow::Cell(month, owner, opd, category),
-            self.cell_deltas(),
-        )];
+        let mut by_channel = [0; 15];
+        (by_channel[0], by_channel[1]) = (1, self.finished);
+        let mut rows = vec![
+            (
+                SumRow::Cell(month, owner, opd, category),
+                self.cell_deltas(),
+            ),
+            (
+                SumRow::Channel(month, owner, opd, self.channel.clone()),
+                by_channel,
+            ),
+        ];
         for (measure, (secs, _)) in MEASURES.iter().zip(self.measures) {
             let Some(secs) = secs else { continue };
             let mut one = [0; 15];
@@ -244,6 +257,23 @@ async fn add(
             .execute(&mut **tx)
             .await?;
         }
+        SumRow::Channel(month, owner, opd, channel) => {
+            sqlx::query(
+                "insert into figure_channels (month, owner_id, opd_id, channel, received, \
+                 finished) values ($1, $2, $3, $4, $5, $6) \
+                 on conflict (month, owner_id, opd_id, channel) do update set \
+                 received = figure_channels.received + excluded.received, \
+                 finished = figure_channels.finished + excluded.finished",
+            )
+            .bind(*month)
+            .bind(*owner)
+            .bind(*opd)
+            .bind(channel.as_str())
+            .bind(deltas[0])
+            .bind(deltas[1])
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }
@@ -298,7 +328,12 @@ pub async fn sync(
 /// Recomputes every sum from `reports`.
 pub async fn rebuild(db: &Db) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    for table in ["figure_durations", "figure_cells", "report_figures"] {
+    for table in [
+        "figure_durations",
+        "figure_cells",
+        "figure_channels",
+        "report_figures",
+    ] {
         sqlx::query(&format!("delete from {table}"))
             .execute(&mut *tx)
             .await?;
@@ -327,6 +362,13 @@ pub async fn rebuild(db: &Db) -> Result<(), sqlx::Error> {
          group by month, owner_id, opd_id, category_id",
         sums.join(", ")
     ))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into figure_channels (month, owner_id, opd_id, channel, received, finished) \
+         select month, owner_id, opd_id, channel, count(*), sum(finished) from report_figures \
+         group by month, owner_id, opd_id, channel",
+    )
     .execute(&mut *tx)
     .await?;
     for m in MEASURES {
@@ -375,6 +417,7 @@ mod tests {
             rated: 0,
             rating: 0,
             measures: [(verify, 1), (None, 0), (None, 0)],
+            channel: "walk_in".to_owned(),
         }
     }
 
@@ -394,6 +437,8 @@ mod tests {
                 SumRow::Cell(202_611, 4, 0, 3),
                 SumRow::Cell(202_611, 4, 9, 3),
                 SumRow::Duration(1, 9, 202_611, "verify", 5),
+                SumRow::Channel(202_611, 4, 0, "walk_in".to_owned()),
+                SumRow::Channel(202_611, 4, 9, "walk_in".to_owned()),
             ]
         );
         let net = changes(Some(&before), Some(&after));
@@ -402,7 +447,7 @@ mod tests {
         // Nothing changed: nothing to write.
         assert!(changes(Some(&after), Some(&after)).is_empty());
         // A new report: every row it adds to, once.
-        assert_eq!(changes(None, Some(&before)).len(), 2);
+        assert_eq!(changes(None, Some(&before)).len(), 3);
     }
 
     #[test]
