@@ -203,6 +203,21 @@ mod tests {
         assert_eq!(Locale::from_cookie_header(Some("xlang=en")), Locale::Id);
     }
 
+    /// A key written twice in the translations silently keeps only the last text (a page
+    /// that said one thing starts saying another); each key is written once.
+    #[test]
+    fn no_translation_key_is_written_twice() {
+        let text = include_str!("../locales/app.yml");
+        let mut seen = std::collections::HashSet::new();
+        for key in text
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#']) && l.ends_with(':'))
+        {
+            assert!(seen.insert(key), "translation key written twice: {key}");
+        }
+        assert!(seen.len() > 100);
+    }
+
     #[test]
     fn dates_read_the_indonesian_way() {
         assert_eq!(Locale::Id.date("2026-08-17"), "17 Agustus 2026");

@@ -150,6 +150,9 @@ pub struct Receipt {
     /// Whether the receipt also goes out by email and by SMS.
     pub by_email: bool,
     pub by_sms: bool,
+    /// Whether the official may open the report itself (an OPD admin's report waits for the
+    /// coordinator's verification first).
+    pub in_scope: bool,
 }
 
 /// How long the official who typed a report in can print its receipt with the access code.

@@ -15,6 +15,8 @@ mod integration {
     pub mod hardening;
     pub mod hostile;
     pub mod http;
+    pub mod intake;
+    pub mod intake_http;
     pub mod live;
     pub mod migrations;
     pub mod notify;

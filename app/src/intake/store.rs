@@ -116,8 +116,11 @@ pub async fn receipt(
     now: i64,
 ) -> AppResult<Receipt> {
     let tracking_id = crate::secrets::normalize_code(tracking_id);
-    // Scope first: a report outside it does not exist for this official.
-    crate::casework::open_case(db, staff, &tracking_id, now).await?;
+    let in_scope = match crate::casework::open_case(db, staff, &tracking_id, now).await {
+        Ok(_) => true,
+        Err(AppError::NotFound) => false,
+        Err(e) => return Err(e),
+    };
     let row = sqlx::query(
         "select r.id, r.title, r.channel, r.received_at, r.anonymous, r.confidential, \
          r.submission_key, o.name as agency, e.at as entered_at, e.author_account_id as by_id \
@@ -130,6 +133,11 @@ pub async fn receipt(
     .ok_or(AppError::NotFound)?;
     let entered_at: i64 = row.try_get("entered_at")?;
     let by: Option<i64> = row.try_get("by_id")?;
+    // Outside the official's scope a report does not exist, except for the one who typed it
+    // in (an OPD's report waits for the coordinator's verification before the OPD sees it).
+    if !in_scope && by != Some(staff.account_id) {
+        return Err(AppError::NotFound);
+    }
     let key: Option<String> = row.try_get("submission_key")?;
     let access_code = key
         .filter(|_| by == Some(staff.account_id) && now - entered_at < RECEIPT_SECS)
@@ -154,5 +162,6 @@ pub async fn receipt(
         access_code,
         by_email: channels.iter().any(|c| c == "email"),
         by_sms: channels.iter().any(|c| c == "sms"),
+        in_scope,
     })
 }

@@ -234,7 +234,7 @@ pub fn ReceiptPage() -> impl IntoView {
         .unwrap_or_default();
     let receipt = page_data(manual_receipt(id));
     view! {
-        <Title text=tr!(loc, "receipt.title") />
+        <Title text=tr!(loc, "slip.title") />
         <Suspense fallback=|| ()>
             {move || {
                 let receipt = receipt.clone();
@@ -242,8 +242,8 @@ pub fn ReceiptPage() -> impl IntoView {
                     match receipt.await {
                         Ok(r) => view! {
                             <section class="receipt" aria-labelledby="receipt-title">
-                                <h1 id="receipt-title">{tr!(loc, "receipt.title")}</h1>
-                                <p class="lead">{tr!(loc, "receipt.lead")}</p>
+                                <h1 id="receipt-title">{tr!(loc, "slip.title")}</h1>
+                                <p class="lead">{tr!(loc, "slip.lead")}</p>
                                 <dl class="facts">
                                     <dt>{tr!(loc, "receipt.tracking")}</dt>
                                     <dd class="code" data-tracking-id>{r.tracking_id.clone()}</dd>
@@ -253,31 +253,33 @@ pub fn ReceiptPage() -> impl IntoView {
                                     })}
                                     <dt>{tr!(loc, "form.report_title")}</dt>
                                     <dd>{r.title.clone()}</dd>
-                                    <dt>{tr!(loc, "receipt.channel")}</dt>
+                                    <dt>{tr!(loc, "slip.channel")}</dt>
                                     <dd>{tr!(loc, r.channel.label_key())}</dd>
-                                    <dt>{tr!(loc, "receipt.received")}</dt>
+                                    <dt>{tr!(loc, "slip.received")}</dt>
                                     <dd>{loc.datetime(r.received_at, tz)}</dd>
-                                    <dt>{tr!(loc, "receipt.entered")}</dt>
+                                    <dt>{tr!(loc, "slip.entered")}</dt>
                                     <dd>{loc.datetime(r.entered_at, tz)}</dd>
                                     {r.agency.clone().map(|a| view! { <dt>{tr!(loc, "form.agency")}</dt><dd>{a}</dd> })}
                                 </dl>
                                 {match r.access_code {
-                                    Some(_) => view! { <p>{tr!(loc, "receipt.keep")}</p> }.into_any(),
-                                    None => view! { <p class="notice">{tr!(loc, "receipt.no_code")}</p> }.into_any(),
+                                    Some(_) => view! { <p>{tr!(loc, "slip.keep")}</p> }.into_any(),
+                                    None => view! { <p class="notice">{tr!(loc, "slip.no_code")}</p> }.into_any(),
                                 }}
-                                <p>{tr!(loc, "receipt.follow")}</p>
+                                <p>{tr!(loc, "slip.follow")}</p>
                                 {(r.by_email || r.by_sms).then(|| view! {
                                     <p class="notice ok">{match (r.by_email, r.by_sms) {
-                                        (true, true) => tr!(loc, "receipt.sent_both"),
-                                        (true, false) => tr!(loc, "receipt.sent_email"),
-                                        _ => tr!(loc, "receipt.sent_sms"),
+                                        (true, true) => tr!(loc, "slip.sent_both"),
+                                        (true, false) => tr!(loc, "slip.sent_email"),
+                                        _ => tr!(loc, "slip.sent_sms"),
                                     }}</p>
                                 })}
                             </section>
-                            <p class="no-print">{tr!(loc, "receipt.print")}</p>
+                            <p class="no-print">{tr!(loc, "slip.print")}</p>
                             <p class="no-print">
-                                <a href="/petugas/catat">{tr!(loc, "receipt.another")}</a>" · "
-                                <a href=crate::staff::case_path(&r.tracking_id)>{tr!(loc, "receipt.open")}</a>
+                                <a href="/petugas/catat">{tr!(loc, "slip.another")}</a>
+                                {r.in_scope.then(|| view! {
+                                    " · "<a href=crate::staff::case_path(&r.tracking_id)>{tr!(loc, "slip.open")}</a>
+                                })}
                             </p>
                         }.into_any(),
                         Err(e) => failure(e, loc),

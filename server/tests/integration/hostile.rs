@@ -40,6 +40,10 @@ fn values() -> Vec<String> {
 /// Field names our forms and server functions read (any other name is ignored by them).
 const FIELDS: &[&str] = &[
     "submission_key",
+    "channel",
+    "received_date",
+    "received_time",
+    "notify_phone",
     "kind",
     "title",
     "body",
