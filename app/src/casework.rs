@@ -194,6 +194,8 @@ pub struct StaffMessageInput {
     pub body: String,
     /// Checkbox: present means an internal note.
     pub internal: Option<String>,
+    /// The tokens of the files staged for this message (see `attachments`).
+    pub attachments: String,
 }
 
 /// One line of an inbox or of the watch table. Never carries anything about the reporter.

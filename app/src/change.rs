@@ -18,7 +18,8 @@
 //!
 //! A change dropped without commit rolls back: nothing is stored and nothing announced.
 //!
-//! [`Store`] is what a writer needs for that: the database and the live hub beside it.
+//! [`Store`] is what a writer needs for that: the database, the live hub beside it, and the
+//! file store attachments live in.
 
 use crate::db::Db;
 use crate::live::Hub;
@@ -31,6 +32,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 pub struct Store {
     pub db: Db,
     pub hub: Hub,
+    pub blobs: crate::attachments::blobs::Blobs,
 }
 
 impl std::ops::Deref for Store {
@@ -49,13 +51,25 @@ impl Store {
         Ok(Store::new(db, url))
     }
 
-    /// A store over a database already connected to `url`.
+    /// A store over a database already connected to `url`, with its files in the default
+    /// place for it ([`crate::attachments::blobs::default_dir`]).
     pub fn new(db: Db, url: &str) -> Store {
         let postgres = matches!(db.engine, crate::db::Engine::Postgres);
+        let dir = crate::attachments::blobs::default_dir(url);
+        let blobs = crate::attachments::blobs::Blobs::open(
+            &crate::attachments::blobs::BlobConfig::Dir(dir.clone()),
+        )
+        .unwrap_or_else(|e| panic!("file directory {}: {e}", dir.display()));
         Store {
             db,
             hub: Hub::new(postgres.then(|| url.to_owned())),
+            blobs,
         }
+    }
+
+    /// The same store with its files in `blobs`.
+    pub fn with_blobs(self, blobs: crate::attachments::blobs::Blobs) -> Store {
+        Store { blobs, ..self }
     }
 
     /// Opens a change at `now`.

@@ -41,6 +41,8 @@ pub struct ManualInput {
     /// official afterwards).
     pub notify_email: String,
     pub notify_phone: String,
+    /// The tokens of staged files: a letter's scan, the photos a visitor brought.
+    pub attachments: String,
 }
 
 impl ManualInput {
@@ -61,6 +63,7 @@ impl ManualInput {
             email: self.email.clone(),
             phone: self.phone.clone(),
             notify_email: self.notify_email.clone(),
+            attachments: self.attachments.clone(),
         }
     }
 }

@@ -20,6 +20,7 @@ rust_i18n::i18n!("locales", fallback = "id");
 
 pub mod accounts;
 pub mod admin;
+pub mod attachments;
 pub mod calendar;
 pub mod casework;
 pub mod deadlines;

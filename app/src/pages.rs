@@ -11,6 +11,7 @@ mod admin;
 mod deadline;
 mod figures;
 mod file_report;
+mod files;
 mod help;
 mod home;
 mod intake;

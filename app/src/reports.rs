@@ -169,6 +169,8 @@ pub struct ReportInput {
     /// An email only to be told of the report's progress: allowed for an anonymous report
     /// too, and never shown to an official.
     pub notify_email: String,
+    /// The tokens of the files staged for this report (see `attachments`).
+    pub attachments: String,
 }
 
 impl ReportInput {
@@ -372,6 +374,8 @@ pub struct ReportView {
     /// the original is public). The public only ever gets these, as `title` and `body`.
     pub public_title: Option<String>,
     pub public_body: Option<String>,
+    /// The files of the report itself (those of messages are on their thread entries).
+    pub attachments: Vec<crate::attachments::AttachmentView>,
 }
 
 /// One line of a listing.

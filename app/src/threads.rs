@@ -114,6 +114,8 @@ pub struct ThreadEntry {
     pub author_name: Option<String>,
     /// Officials only: why, in words not meant for the citizen.
     pub note: String,
+    /// The files attached to this entry that the viewer may see (filled by the loaders).
+    pub attachments: Vec<crate::attachments::AttachmentView>,
 }
 
 /// The citizen's reply form.
@@ -122,9 +124,21 @@ pub struct ThreadEntry {
 pub struct MessageInput {
     pub kode: String,
     pub body: String,
+    /// The tokens of the files staged for this message (see `attachments`).
+    pub attachments: String,
 }
 
 pub const MESSAGE_MAX: usize = 4000;
+
+/// Gives each entry its files, from the files of a report by entry id.
+pub fn with_attachments(
+    entries: &mut [ThreadEntry],
+    mut files: std::collections::HashMap<Option<i64>, Vec<crate::attachments::AttachmentView>>,
+) {
+    for e in entries {
+        e.attachments = files.remove(&Some(e.id)).unwrap_or_default();
+    }
+}
 
 /// Checks a message: not empty, not longer than [`MESSAGE_MAX`] characters.
 pub fn validate_message(body: &str) -> Result<String, crate::error::FieldError> {
@@ -277,6 +291,7 @@ mod store {
                     } else {
                         String::new()
                     },
+                    attachments: Vec::new(),
                 })
             })
             .collect::<Result<_, _>>()

@@ -73,6 +73,7 @@ where
     /// The axum route of this form.
     fn route(self) -> MethodRouter<AppState> {
         post(move |State(state): State<AppState>, req: Request<Body>| self.answer(state, req))
+            .layer(axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT))
     }
 
     async fn answer(self, state: AppState, req: Request<Body>) -> Response {
@@ -82,9 +83,12 @@ where
             .ok()
             .and_then(|Path(p)| p.into_iter().next())
             .unwrap_or_default();
-        let (ctx, input, head) = read_form::<I>(&state, Request::from_parts(parts, body)).await;
+        let (ctx, input, head, refused_files) =
+            read_form::<I>(&state, Request::from_parts(parts, body)).await;
         let result = match crate::limits::refusal(&head) {
             Some(limited) => Err(limited),
+            // A refused file: the form comes back, with the files that were fine kept.
+            None if !refused_files.is_empty() => Err(AppError::Invalid(refused_files)),
             None => in_context(&state, &ctx, (self.call)(param.clone(), input.clone())).await,
         };
         match result {
@@ -124,22 +128,44 @@ async fn in_context<T>(
     owner.with(|| ScopedFuture::new(call)).await
 }
 
-/// Splits a request into its context and its url-encoded form, keeping the request head to
-/// render the page again.
+/// The most a form's body may be: five files of 12 MB and the fields around them.
+pub const FORM_BODY_LIMIT: usize =
+    app::attachments::MAX_FILES * app::attachments::MAX_FILE_BYTES + (1 << 20);
+
+/// Splits a request into its context and its form (url-encoded, or multipart when it
+/// carries files), keeping the request head to render the page again. The files of a
+/// multipart form are staged (see `app::attachments`) and their tokens added to its
+/// `attachments` field; the files refused come back as field errors.
 pub(crate) async fn read_form<T: DeserializeOwned + Default>(
     state: &AppState,
     req: Request<Body>,
-) -> (RequestCtx, T, Request<Body>) {
+) -> (RequestCtx, T, Request<Body>, Vec<app::error::FieldError>) {
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(&parts, state).await;
-    // 1 MB is far more than any form of ours; bigger bodies are not read.
-    let bytes = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let head = Request::from_parts(parts.clone(), Body::empty());
+    let (pairs, refused) = if multipart {
+        crate::uploads::read_multipart(state, Request::from_parts(parts, body)).await
+    } else {
+        // 1 MB is far more than any form of ours; bigger bodies are not read.
+        let bytes = axum::body::to_bytes(body, 1 << 20)
+            .await
+            .unwrap_or_default();
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&without_nul(&bytes))
+            .unwrap_or_default();
+        (pairs, Vec::new())
+    };
     // A form that cannot be parsed at all becomes an empty one, which validation then refuses
     // field by field.
-    let input = serde_urlencoded::from_bytes::<T>(&without_nul(&bytes)).unwrap_or_default();
-    (ctx, input, Request::from_parts(parts, Body::empty()))
+    let input = serde_urlencoded::to_string(&pairs)
+        .ok()
+        .and_then(|text| serde_urlencoded::from_str::<T>(&text).ok())
+        .unwrap_or_default();
+    (ctx, input, head, refused)
 }
 
 /// A form body without NUL characters (raw or `%00`): no one types them, and PostgreSQL

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod live;
 pub mod open_data;
 pub mod outbox;
+pub mod uploads;
 
 use anyhow::Context;
 use app::accounts::DbSessionStore;
@@ -38,6 +39,8 @@ pub struct Settings {
     pub time_zone: TimeZone,
     /// Public URL of the site; `https://` turns on `Secure` cookies.
     pub public_url: String,
+    /// Where attachments are kept (`None`: a directory next to the SQLite file).
+    pub files: Option<app::attachments::blobs::BlobConfig>,
 }
 
 /// Connects to the database, applies migrations and loads the state every request shares.
@@ -49,7 +52,13 @@ pub async fn build_state(
         .await
         .with_context(|| format!("open database {}", settings.database_url))?;
     db.time_zone = settings.time_zone;
-    let db = app::change::Store::new(db, &settings.database_url);
+    let mut db = app::change::Store::new(db, &settings.database_url);
+    if let Some(files) = &settings.files {
+        db = db.with_blobs(
+            app::attachments::blobs::Blobs::open(files).context("open the file store")?,
+        );
+    }
+    tracing::info!(files = %db.blobs.description, "attachments are kept here");
     let computed = app::deadlines::backfill(&db, app::db::now())
         .await
         .context("compute the deadlines of reports filed before they existed")?;
@@ -120,6 +129,11 @@ pub async fn scheduled(db: &app::change::Store, now: i64) {
             Err(e) => tracing::error!(error = ?e, "queueing the daily digests failed"),
         }
     }
+    match app::attachments::sweep(db, &db.blobs, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "files never attached removed"),
+        Err(e) => tracing::error!(error = ?e, "removing files never attached failed"),
+    }
     match app::accounts::delete_expired_sessions(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::debug!(sessions = n, "expired sessions purged"),
@@ -183,6 +197,7 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.csv", get(open_data::reports_csv)),
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/healthz", get(|| async { "ok" })),
+        (M::GET, "/lampiran/{id}", get(uploads::serve)),
         (
             M::GET,
             "/petugas/impor/templat.csv",

@@ -68,6 +68,19 @@ struct Cli {
     /// Texts one number may send per hour.
     #[arg(long, env = "LAPOR_SMS_PER_HOUR", default_value_t = 20)]
     sms_per_hour: i64,
+    /// Where attachments are kept (default: a directory next to the SQLite file, or
+    /// `lapor-lampiran` in the working directory for PostgreSQL).
+    #[arg(long, env = "LAPOR_FILES_DIR")]
+    files_dir: Option<std::path::PathBuf>,
+    /// An S3-compatible bucket for attachments instead (several servers share it); the keys
+    /// come from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    #[arg(long, env = "LAPOR_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    /// The S3-compatible server's URL (empty: AWS).
+    #[arg(long, env = "LAPOR_S3_ENDPOINT", default_value = "")]
+    s3_endpoint: String,
+    #[arg(long, env = "LAPOR_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
     /// Where emails and texts are written when no mail server or gateway is configured.
     #[arg(long, env = "LAPOR_OUTBOX_DIR", default_value = "lapor-outbox")]
     outbox_dir: std::path::PathBuf,
@@ -128,6 +141,19 @@ async fn main() -> anyhow::Result<()> {
         database_url: cli.database_url.clone(),
         time_zone,
         public_url: cli.public_url.clone(),
+        files: match (&cli.s3_bucket, &cli.files_dir) {
+            (Some(bucket), _) => Some(app::attachments::blobs::BlobConfig::S3 {
+                bucket: bucket.clone(),
+                endpoint: cli.s3_endpoint.clone(),
+                region: cli.s3_region.clone(),
+                keys: None,
+            }),
+            (None, Some(dir)) => Some(app::attachments::blobs::BlobConfig::Dir(dir.clone())),
+            (None, None) if !cli.database_url.starts_with("sqlite") => Some(
+                app::attachments::blobs::BlobConfig::Dir("lapor-lampiran".into()),
+            ),
+            (None, None) => None,
+        },
     };
     let mut state = build_state(&settings, leptos_options).await?;
     state.db.db.gather_secs = cli.notify_gather_seconds.max(0);

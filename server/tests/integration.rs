@@ -7,6 +7,8 @@
 
 mod integration {
     pub mod accounts;
+    pub mod attachments;
+    pub mod attachments_http;
     pub mod casework;
     pub mod change;
     pub mod deadlines;

@@ -37,7 +37,14 @@ pub async fn staff_watch() -> Result<Watch, AppError> {
 #[server(prefix = "/api", endpoint = "staff_case")]
 pub async fn staff_case(tracking_id: String) -> Result<CaseView, AppError> {
     let (state, ctx, staff) = current_staff()?;
-    let mut view = open_case(&state.db, &staff, &tracking_id, crate::db::now()).await?;
+    let now = crate::db::now();
+    let mut view = open_case(&state.db, &staff, &tracking_id, now).await?;
+    crate::reports::sign_files(
+        &mut view.report,
+        &state.config.server_secret,
+        crate::attachments::Audience::Staff,
+        now,
+    );
     view.draft =
         crate::accounts::take_draft(&ctx.session, &case_path(&view.report.tracking_id)).await;
     Ok(view)

@@ -350,6 +350,10 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         report.reporter = crate::reports::reporter(db, case.id).await?;
     }
     report.thread = threads::staff_thread(db, case.id).await?;
+    let mut files =
+        crate::attachments::of_report(db, case.id, crate::attachments::Audience::Staff).await?;
+    report.attachments = files.remove(&None).unwrap_or_default();
+    threads::with_attachments(&mut report.thread, files);
     report.clocks = Some(crate::deadlines::report_clocks(db, case.id, now).await?);
     let names = sqlx::query(
         "select (select name from organizations where id = $1) as owner, \
@@ -683,6 +687,8 @@ pub async fn add_staff_message(
         check_reply(staff.role, case.status).map_err(refused)?;
     }
     let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
+    let files = crate::attachments::tokens(&input.attachments);
+    crate::attachments::check_staged(db, &files).await?;
     let mut change = db.change(now).await?;
     if !internal && case.status == Status::Disposed {
         let moved = sqlx::query(
@@ -711,7 +717,7 @@ pub async fn add_staff_message(
                 .await?;
         }
     }
-    change
+    let event = change
         .record(NewEvent {
             body: &body,
             internal,
@@ -724,6 +730,7 @@ pub async fn add_staff_message(
             )
         })
         .await?;
+    crate::attachments::attach(change.conn(), &files, case.id, Some(event), now).await?;
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)
         .bind(case.id)

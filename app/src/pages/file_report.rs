@@ -45,6 +45,9 @@ pub struct ReportFormText {
     pub notify: String,
     pub notify_email: String,
     pub notify_hint: String,
+    pub files_pick: String,
+    pub files_hint: String,
+    pub files_kept: Option<String>,
     pub submit: String,
     pub sending: String,
     pub fix: String,
@@ -82,6 +85,9 @@ impl ReportFormText {
             notify: tr!(loc, "form.notify"),
             notify_email: tr!(loc, "form.notify_email"),
             notify_hint: tr!(loc, "form.notify_hint"),
+            files_pick: tr!(loc, "files.pick", max = crate::attachments::MAX_FILES),
+            files_hint: tr!(loc, "files.hint"),
+            files_kept: None,
             submit: tr!(loc, "form.submit"),
             sending: tr!(loc, "form.sending"),
             fix: tr!(loc, "form.fix"),
@@ -126,9 +132,12 @@ pub fn FileReportPage() -> impl IntoView {
                                 None => (prefilled(&options), Vec::new(), None),
                             };
                             let categories = options.categories.iter().map(|c| (c.id, c.name(loc).to_owned())).collect();
+                            let mut text = ReportFormText::new(loc);
+                            let kept = crate::attachments::tokens(&initial.attachments).len();
+                            text.files_kept = (kept > 0).then(|| tr!(loc, "files.kept", count = kept));
                             view! {
                                 <ReportForm
-                                    text=ReportFormText::new(loc)
+                                    text=text
                                     categories=categories
                                     agencies=agency_groups(&options.agencies)
                                     submission_key=options.submission_key
@@ -181,6 +190,17 @@ pub(super) fn agency_groups(agencies: &[Agency]) -> Vec<(String, Vec<(i64, Strin
     groups
 }
 
+/// Whether a file was chosen in the form's file field.
+fn chose_files(form: &web_sys::HtmlFormElement) -> bool {
+    use wasm_bindgen::JsCast;
+    form.query_selector("input[type=file]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .is_some_and(|files| files.length() > 0)
+}
+
 /// The report form. Rendered on the server with the same props the browser receives, so the
 /// markup is identical before and after hydration.
 #[island]
@@ -231,13 +251,18 @@ pub fn ReportForm(
     };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
         if pending.get_untracked() {
+            ev.prevent_default();
             return;
         }
         let Some(form) = form_ref.get_untracked() else {
             return;
         };
+        // Files go as the plain form sends them (multipart), which the server takes the same.
+        if chose_files(&form) {
+            return;
+        }
+        ev.prevent_default();
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
             return;
         };
@@ -258,6 +283,7 @@ pub fn ReportForm(
             email: field("email"),
             phone: field("phone"),
             notify_email: field("notify_email"),
+            attachments: field("attachments"),
         };
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -292,7 +318,7 @@ pub fn ReportForm(
     let t = text.get_value();
     let value = |v: &str| v.to_owned();
     view! {
-        <form method="post" action="/lapor" class="report-form" node_ref=form_ref on:submit=on_submit novalidate>
+        <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" node_ref=form_ref on:submit=on_submit novalidate>
             {move || general.get().map(|g| view! { <p class="notice error" role="alert">{g}</p> })}
             {message("form")}
             <input type="hidden" name="submission_key" value=submission_key />
@@ -405,6 +431,17 @@ pub fn ReportForm(
                 <p class="hint" id="hint-notify_email">{t.notify_hint.clone()}</p>
                 {message("notify_email")}
             </fieldset>
+
+            <div class="file-picker">
+                <label for="lampiran">{t.files_pick.clone()}</label>
+                <p class="hint" id="hint-lampiran">{t.files_hint.clone()}</p>
+                <input type="file" id="lampiran" name="lampiran" multiple
+                    accept="image/jpeg,image/png,image/webp,application/pdf"
+                    aria-invalid=invalid("lampiran") aria-describedby=described("lampiran", true) />
+                <input type="hidden" name="attachments" value=initial.attachments.clone() />
+                {t.files_kept.clone().map(|k| view! { <p class="notice ok">{k}</p> })}
+                {message("lampiran")}
+            </div>
 
             <button type="submit" class="primary" disabled=move || pending.get()>
                 {move || if pending.get() { text.with_value(|t| t.sending.clone()) } else { text.with_value(|t| t.submit.clone()) }}

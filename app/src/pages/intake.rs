@@ -112,7 +112,7 @@ fn ManualForm(
     let categories = options.categories.clone();
     let groups = super::file_report::agency_groups(&options.agencies);
     view! {
-        <form method="post" action="/petugas/catat" class="report-form" novalidate>
+        <form method="post" action="/petugas/catat" class="report-form" enctype="multipart/form-data" novalidate>
             {general.map(|g| view! { <p class="notice error" role="alert">{g}</p> })}
             {field_error(&errors, "form")}
             <input type="hidden" name="submission_key" value=key />
@@ -218,6 +218,8 @@ fn ManualForm(
                 {text("notify_email", "intake.notify_email", &input.notify_email, "email")}
                 {text("notify_phone", "intake.notify_phone", &input.notify_phone, "tel")}
             </fieldset>
+            <super::files::FilePicker kept=input.attachments.clone() loc
+                error=errors.iter().find(|e| e.field == "lampiran").map(|e| e.message.clone()) />
             <button type="submit" class="primary">{tr!(loc, "intake.submit")}</button>
         </form>
     }

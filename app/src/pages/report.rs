@@ -126,19 +126,24 @@ fn ReportBody(
     });
     let accepts = r.status.accepts_messages() && !r.closed;
     let reply = r.is_reporter.then(|| {
-        let (typed, error) = match &echo {
-            Some(FormEcho { input, error }) => (input.body.clone(), Some(error.clone())),
-            None => (String::new(), None),
+        let (typed, error, kept) = match &echo {
+            Some(FormEcho { input, error }) => (
+                input.body.clone(),
+                Some(error.clone()),
+                input.attachments.clone(),
+            ),
+            None => (String::new(), None, String::new()),
         };
         let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
+        let file_msg = error.as_ref().and_then(|e| e.field_message("lampiran"));
         let general = error
             .as_ref()
-            .filter(|_| field_msg.is_none())
+            .filter(|_| field_msg.is_none() && file_msg.is_none())
             .map(|e| e.user_message(loc));
         let action = format!("/laporan/{}/pesan", r.tracking_id);
         if accepts {
             view! {
-                <form method="post" action=action class="reply">
+                <form method="post" action=action class="reply" enctype="multipart/form-data">
                     {general.map(|m| view! { <ErrorNotice message=m /> })}
                     <input type="hidden" name="kode" value=code.clone().unwrap_or_default() />
                     <label for="reply-body">{tr!(loc, "report.reply")}</label>
@@ -147,6 +152,7 @@ fn ReportBody(
                         aria-describedby=field_msg.is_some().then_some("err-body")
                         inner_html=super::textarea_text(&typed)></textarea>
                     <FieldMessage field="body" message=field_msg />
+                    <super::files::FilePicker kept loc error=file_msg />
                     <button type="submit" class="primary">{tr!(loc, "report.send")}</button>
                 </form>
             }
@@ -177,6 +183,7 @@ fn ReportBody(
             </div>
             <Facts r=r.clone() loc tz />
             <div class="body">{r.body.clone()}</div>
+            <super::files::Files files=r.attachments.clone() loc />
             {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
             {r.is_reporter.then(|| view! { <PublicVersion r=r.clone() loc /> })}
             {r.reporter.clone().map(|p| view! {
@@ -433,6 +440,7 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
                 None => view! { <strong>{by.clone()}</strong> }.into_any(),
             }}
             {(!e.body.is_empty()).then(|| view! { <p>{e.body.clone()}</p> })}
+            <super::files::Files files=e.attachments.clone() loc />
             {note}
             <time>{when}{(e.kind != EventKind::Message).then(|| format!(" · {by}"))}</time>
         </li>

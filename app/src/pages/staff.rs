@@ -321,6 +321,7 @@ fn CaseBody(
                 <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
             </Facts>
             <div class="body">{r.body.clone()}</div>
+            <super::files::Files files=r.attachments.clone() loc />
             {(!r.published).then(|| view! { <p class="notice">{tr!(loc, "staff.unpublished")}</p> })}
             <super::report::PublicVersion r=r.clone() loc />
             {reporter}
@@ -366,18 +367,20 @@ fn ReplyForm(
     if !can_reply && !can_note {
         return ().into_any();
     }
-    let (typed, internal, error) = match &echo {
+    let (typed, internal, error, kept) = match &echo {
         Some(FormEcho { input, error }) => (
             input.body.clone(),
             input.internal.is_some(),
             Some(error.clone()),
+            input.attachments.clone(),
         ),
-        None => (draft.unwrap_or_default(), !can_reply, None),
+        None => (draft.unwrap_or_default(), !can_reply, None, String::new()),
     };
     let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
+    let file_msg = error.as_ref().and_then(|e| e.field_message("lampiran"));
     let general = error
         .as_ref()
-        .filter(|_| field_msg.is_none())
+        .filter(|_| field_msg.is_none() && file_msg.is_none())
         .map(|e| e.user_message(loc));
     let label = if can_reply {
         tr!(loc, "staff.reply")
@@ -385,7 +388,7 @@ fn ReplyForm(
         tr!(loc, "staff.note")
     };
     view! {
-        <form method="post" action=format!("{}/pesan", case_path(&tracking)) class="reply">
+        <form method="post" action=format!("{}/pesan", case_path(&tracking)) class="reply" enctype="multipart/form-data">
             {general.map(|m| view! { <ErrorNotice message=m /> })}
             <label for="reply-body">{label}</label>
             <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
@@ -393,6 +396,7 @@ fn ReplyForm(
                 aria-describedby=field_msg.is_some().then_some("err-body")
                 inner_html=super::textarea_text(&typed)></textarea>
             <FieldMessage field="body" message=field_msg />
+            <super::files::FilePicker kept loc error=file_msg />
             {if can_reply && can_note {
                 view! {
                     <label class="check">

@@ -65,7 +65,29 @@ pub fn caller_claim<'a>(code: Option<&'a str>, ctx: &crate::state::RequestCtx) -
 pub async fn get_report(tracking_id: String, code: Option<String>) -> Result<ReportView, AppError> {
     let (state, ctx) = crate::state::server_ctx();
     let claim = caller_claim(code.as_deref(), &ctx);
-    find_report_at(&state.db, &tracking_id, claim, crate::db::now()).await
+    let now = crate::db::now();
+    let mut view = find_report_at(&state.db, &tracking_id, claim, now).await?;
+    let audience = if view.is_reporter {
+        crate::attachments::Audience::Reporter
+    } else {
+        crate::attachments::Audience::Public
+    };
+    sign_files(&mut view, &state.config.server_secret, audience, now);
+    Ok(view)
+}
+
+/// Signs the links to a report's files for `audience` (see `attachments`).
+#[cfg(feature = "ssr")]
+pub fn sign_files(
+    view: &mut ReportView,
+    secret: &str,
+    audience: crate::attachments::Audience,
+    now: i64,
+) {
+    crate::attachments::sign(&mut view.attachments, secret, audience, now);
+    for e in &mut view.thread {
+        crate::attachments::sign(&mut e.attachments, secret, audience, now);
+    }
 }
 
 /// A page of the public listing.
@@ -91,11 +113,12 @@ pub async fn post_message(
 ) -> Result<i64, AppError> {
     let (state, ctx) = crate::state::server_ctx();
     let claim = caller_claim(Some(&input.kode), &ctx);
-    add_citizen_message(
+    add_citizen_message_with(
         &state.db,
         &tracking_id,
         claim,
         &input.body,
+        &crate::attachments::tokens(&input.attachments),
         crate::db::now(),
     )
     .await

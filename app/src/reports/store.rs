@@ -77,6 +77,10 @@ pub async fn file(
     {
         errors.push(crate::error::FieldError::new("target_org_id", "err.agency"));
     }
+    let files = crate::attachments::tokens(&input.attachments);
+    if let Err(AppError::Invalid(more)) = crate::attachments::check_staged(db, &files).await {
+        errors.extend(more);
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -90,6 +94,7 @@ pub async fn file(
             code: &code,
             account_id,
             intake: &intake,
+            files: &files,
         };
         match insert(db, row, now).await {
             Ok(()) => {
@@ -133,6 +138,7 @@ struct NewReport<'a> {
     code: &'a str,
     account_id: Option<i64>,
     intake: &'a Intake,
+    files: &'a [String],
 }
 
 async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
@@ -143,6 +149,7 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         code,
         account_id,
         intake,
+        files,
     } = r;
     let mut change = db.change(now).await?;
     let id: i64 = sqlx::query_scalar(
@@ -180,6 +187,7 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         .execute(change.conn())
         .await?;
     subscribe_reporter(&mut change, id, v, account_id, intake, now).await?;
+    crate::attachments::attach(change.conn(), files, id, None, now).await?;
     // The receipt is dated when the citizen complained; typing it in came later.
     change
         .record(threads::NewEvent {
@@ -349,6 +357,14 @@ async fn find_report_inner(
         view.reporter = reporter(db, found.id).await?;
     }
     view.thread = threads::public_thread(db, found.id).await?;
+    let audience = if is_reporter {
+        crate::attachments::Audience::Reporter
+    } else {
+        crate::attachments::Audience::Public
+    };
+    let mut files = crate::attachments::of_report(db, found.id, audience).await?;
+    view.attachments = files.remove(&None).unwrap_or_default();
+    threads::with_attachments(&mut view.thread, files);
     Ok((found.id, view))
 }
 
@@ -453,6 +469,7 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             published: row.try_get::<Option<i64>, _>("published_at")?.is_some(),
             public_title: row.try_get("public_title")?,
             public_body: row.try_get("public_body")?,
+            attachments: Vec::new(),
         },
     }))
 }
@@ -566,8 +583,21 @@ pub async fn add_citizen_message(
     body: &str,
     now: i64,
 ) -> AppResult<i64> {
+    add_citizen_message_with(db, tracking_id, claim, body, &[], now).await
+}
+
+/// [`add_citizen_message`] with the staged files `files` attached to it.
+pub async fn add_citizen_message_with(
+    db: &Store,
+    tracking_id: &str,
+    claim: Claim<'_>,
+    body: &str,
+    files: &[String],
+    now: i64,
+) -> AppResult<i64> {
     let (report_id, status) = reporter_report_id(db, tracking_id, claim).await?;
     let body = threads::validate_message(body).map_err(|e| AppError::Invalid(vec![e]))?;
+    crate::attachments::check_staged(db, files).await?;
     let closed: Option<i64> = sqlx::query_scalar("select closed_at from reports where id = $1")
         .bind(report_id)
         .fetch_one(&db.pool)
@@ -588,6 +618,7 @@ pub async fn add_citizen_message(
             )
         })
         .await?;
+    crate::attachments::attach(change.conn(), files, report_id, Some(id), now).await?;
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)
         .bind(report_id)

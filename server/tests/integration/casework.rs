@@ -67,6 +67,7 @@ fn with_message(code: &str, message: &str) -> ActInput {
 
 fn reply(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        attachments: String::new(),
         body: body.into(),
         internal: None,
     }
@@ -74,6 +75,7 @@ fn reply(body: &str) -> StaffMessageInput {
 
 fn note(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        attachments: String::new(),
         body: body.into(),
         internal: Some("on".into()),
     }

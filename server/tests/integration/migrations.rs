@@ -61,6 +61,7 @@ async fn a_database_of_the_oldest_schema_upgrades_to_todays() {
             database_url: blank.url.clone(),
             time_zone: TimeZone::Wita,
             public_url: "http://127.0.0.1:3000".into(),
+            files: None,
         };
         let state = build_state(
             &settings,

@@ -12,6 +12,7 @@ async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
         database_url: format!("sqlite://{}", path.display()),
         time_zone: TimeZone::Wita,
         public_url: "https://lapor.example.id".into(),
+        files: None,
     };
     let state = build_state(
         &settings,

@@ -200,6 +200,7 @@ pub fn check_row(row: &RawRow, l: &Lookups) -> Result<CheckedRow, Vec<FieldError
         email: row.get("email").to_owned(),
         phone: row.get("telepon").to_owned(),
         notify_email: String::new(),
+        attachments: String::new(),
     };
     let today = l.zone.date_at(l.now);
     if let Err(more) = crate::reports::validate_for(&input, &today, Channel::Import) {
