@@ -500,6 +500,7 @@ mod tests {
             email: "siti@example.id".into(),
             phone: "".into(),
             notify_email: "".into(),
+            attachments: "".into(),
         }
     }
 

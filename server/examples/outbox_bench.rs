@@ -238,6 +238,7 @@ async fn main() -> anyhow::Result<()> {
         for i in 0..200 {
             let t = reports[i % reports.len()];
             let reply = StaffMessageInput {
+                attachments: String::new(),
                 body: format!("Balasan nomor {i}: tim kami memeriksa lokasi."),
                 internal: None,
             };

@@ -360,7 +360,7 @@ pub async fn run(store: &Store, secret: &str, id: i64, now: i64) -> AppResult<us
         .await?;
         created += usize::from(!existed);
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             progress(store, id, done, crate::db::now()).await?;
         }
     }
