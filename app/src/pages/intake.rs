@@ -3,6 +3,7 @@
 //! backlog from a spreadsheet (`/petugas/impor`, `/petugas/impor/:id`). Plain forms, no
 //! island: they work the same with and without JavaScript.
 
+use super::staff::failure;
 use super::{ErrorNotice, FormEcho, page_data, set_error_status, use_locale, use_time_zone};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
@@ -13,20 +14,6 @@ use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn failure(e: AppError, loc: Locale) -> AnyView {
-    if e == AppError::Unauthorized {
-        let here = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        let target = format!("/masuk?ke={}", super::url_encode(&here));
-        #[cfg(feature = "ssr")]
-        leptos_axum::redirect(&target);
-        return view! { <p><a href=target>{tr!(loc, "err.unauthorized")}</a></p> }.into_any();
-    }
-    set_error_status(&e);
-    view! { <ErrorNotice message=e.user_message(loc) /> }.into_any()
-}
 
 /// The message of `field` among `errors`, under its field.
 fn field_error(errors: &[FieldError], field: &'static str) -> impl IntoView + use<> {

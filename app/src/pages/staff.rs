@@ -22,7 +22,7 @@ use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 /// What a staff page shows when its data could not be loaded: a signed-out visitor is sent to
 /// the login page and back; anything else is explained.
-fn failure(e: AppError, loc: Locale) -> AnyView {
+pub(super) fn failure(e: AppError, loc: Locale) -> AnyView {
     if e == AppError::Unauthorized {
         let here = use_location().pathname.get_untracked();
         let target = format!("/masuk?ke={}", super::url_encode(&here));

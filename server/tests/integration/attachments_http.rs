@@ -4,51 +4,25 @@
 //! headers files are served with.
 
 use super::attachments::{has_gps, photo_with_gps};
-use super::http::{Answer, app, send};
+use super::http::{app, location, send};
 use super::staff_http::{get_as, sign_in};
 use super::support::{count, engines, official_with_password, orgs};
 use app::lifecycle::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-const BOUNDARY: &str = "----lapor-lampiran";
-
-/// A multipart form: text fields, then files `(name, type, bytes)` in the field `lampiran`.
+/// A multipart form whose files `(name, type, bytes)` are in the field `lampiran`.
 fn multipart(
     uri: &str,
     fields: &[(&str, &str)],
     files: &[(&str, &str, Vec<u8>)],
     cookie: Option<&str>,
 ) -> Request<Body> {
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .into_bytes(),
-        );
-    }
-    for (name, kind, bytes) in files {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"lampiran\"; \
-                 filename=\"{name}\"\r\nContent-Type: {kind}\r\n\r\n"
-            )
-            .into_bytes(),
-        );
-        body.extend(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
-    let mut req = Request::post(uri)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header(header::ACCEPT, "text/html");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::from(body)).expect("request")
+    let files: Vec<(&str, &str, &str, Vec<u8>)> = files
+        .iter()
+        .map(|(name, kind, bytes)| ("lampiran", *name, *kind, bytes.clone()))
+        .collect();
+    super::http::multipart(uri, fields, &files, cookie)
 }
 
 fn report_fields<'a>(key: &'a str, title: &'a str, agency: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -65,13 +39,6 @@ fn report_fields<'a>(key: &'a str, title: &'a str, agency: &'a str) -> Vec<(&'a 
         ("name", "Siti Rahmah"),
         ("email", "siti@example.id"),
     ]
-}
-
-fn location(res: &Answer) -> String {
-    res.headers[header::LOCATION]
-        .to_str()
-        .expect("location")
-        .to_owned()
 }
 
 /// The links to files (`/lampiran/…`) in a page, in order, HTML entities undone.

@@ -45,6 +45,55 @@ pub async fn send(app: &Router, req: Request<Body>) -> Answer {
     }
 }
 
+/// Where a redirect points.
+pub fn location(res: &Answer) -> String {
+    res.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned()
+}
+
+const BOUNDARY: &str = "----lapor-test-boundary";
+
+/// A multipart form as a browser posts it: text fields, then files `(field, file name, type,
+/// bytes)`.
+pub fn multipart(
+    uri: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, Vec<u8>)],
+    cookie: Option<&str>,
+) -> Request<Body> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .into_bytes(),
+        );
+    }
+    for (field, name, kind, bytes) in files {
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                 filename=\"{name}\"\r\nContent-Type: {kind}\r\n\r\n"
+            )
+            .into_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
+    let mut req = Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::ACCEPT, "text/html");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
 pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).expect("request")
 }

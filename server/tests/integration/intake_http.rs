@@ -2,7 +2,7 @@
 //! the walk-in form and its receipt, the backlog upload (multipart), its preview, the
 //! confirmation and the result, and what comes back for a file that is no backlog.
 
-use super::http::{Answer, app, form, get, send};
+use super::http::{Answer, app, form, get, location, send};
 use super::staff_http::{get_as, sign_in};
 use super::support::{SECRET, count, engines, official_with_password, orgs};
 use app::lifecycle::Role;
@@ -10,33 +10,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-const BOUNDARY: &str = "----lapor-test-boundary";
-
-/// A multipart form with one file field, as a browser posts `<input type=file name=…>`.
+/// The backlog upload form with `bytes` in its field `field`.
 fn upload(cookie: &str, field: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
-         filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    super::http::multipart(
+        "/petugas/impor",
+        &[],
+        &[(field, file_name, "text/csv", bytes.to_vec())],
+        Some(cookie),
     )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    Request::post("/petugas/impor")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header(header::COOKIE, cookie)
-        .header(header::ACCEPT, "text/html")
-        .body(Body::from(body))
-        .expect("request")
-}
-
-fn location(res: &Answer) -> String {
-    res.headers[header::LOCATION]
-        .to_str()
-        .expect("location")
-        .to_owned()
 }
 
 async fn page(app: &Router, uri: &str, cookie: &str) -> Answer {
@@ -272,10 +253,7 @@ async fn a_file_that_is_no_backlog_comes_back_with_what_is_wrong() {
         let res = send(
             &app,
             Request::post("/petugas/impor")
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={BOUNDARY}"),
-                )
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
                 .body(Body::from("x"))
                 .expect("request"),
         )

@@ -75,6 +75,8 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         "/petugas/admin/kiriman",
         "/petugas/admin/kiriman?status=waiting",
         "/petugas/email",
+        "/petugas/catat",
+        "/petugas/impor",
         "/data/laporan.csv",
         "/data/laporan.json",
         "/statistik/unduh.csv",
