@@ -93,10 +93,13 @@ pub async fn serve(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<LinkQuery>,
+    req: Request<Body>,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let (parts, _) = req.into_parts();
+    let ctx = app::state::RequestCtx::from_parts(&parts, &state).await;
     let served = attachments::open(
         &state.db,
         &state.db.blobs,
@@ -104,6 +107,7 @@ pub async fn serve(
         id,
         &q,
         app::db::now(),
+        ctx.viewer.staff.as_ref(),
     )
     .await;
     match served {

@@ -223,8 +223,9 @@ pub struct Served {
 }
 
 /// The file behind a signed link, if the link holds at `now`; for a public link, only while
-/// the report is still published, not confidential, and the file is not an internal note's.
-/// Every failure is "not found".
+/// the report is still published, not confidential, and the file is not an internal note's;
+/// for an officials' link, only to a signed-in official (`staff`) with the report in scope
+/// (such a link copied out of the office opens nothing). Every failure is "not found".
 pub async fn open(
     db: &Db,
     blobs: &Blobs,
@@ -232,6 +233,7 @@ pub async fn open(
     id: i64,
     q: &LinkQuery,
     now: i64,
+    staff: Option<&crate::staff::Staff>,
 ) -> AppResult<Served> {
     let audience = Audience::from_code(&q.a).ok_or(AppError::NotFound)?;
     let exp: i64 = q.e.parse().map_err(|_| AppError::NotFound)?;
@@ -239,7 +241,7 @@ pub async fn open(
         return Err(AppError::NotFound);
     }
     let row = sqlx::query(
-        "select a.kind, a.name, a.file_key, a.thumb_key, r.confidential, r.published_at, \
+        "select a.kind, a.name, a.file_key, a.thumb_key, a.report_id, r.confidential, r.published_at, \
          coalesce(e.internal, 0) as internal from attachments a \
          join reports r on r.id = a.report_id left join report_events e on e.id = a.event_id \
          where a.id = $1 and a.attached_at is not null",
@@ -255,7 +257,7 @@ pub async fn open(
     let allowed = match audience {
         Audience::Public => public_ok,
         Audience::Reporter => !internal,
-        Audience::Staff => true,
+        Audience::Staff => in_scope(db, staff, row.try_get("report_id")?).await?,
     };
     if !allowed {
         return Err(AppError::NotFound);
@@ -279,6 +281,23 @@ pub async fn open(
         thumbnail,
         bytes,
     })
+}
+
+/// Whether `staff` (signed in) has report `report_id` in scope.
+async fn in_scope(db: &Db, staff: Option<&crate::staff::Staff>, report_id: i64) -> AppResult<bool> {
+    let Some(scope) = staff.and_then(|s| crate::staff::scope(s, 2)) else {
+        return Ok(false);
+    };
+    let sql = format!(
+        "{} select count(*) from reports r where r.id = $1 and {}",
+        scope.with, scope.condition
+    );
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(report_id)
+        .bind(scope.org_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Removes the files staged before `now - ORPHAN_SECS` that were never attached, from the

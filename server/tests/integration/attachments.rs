@@ -88,8 +88,18 @@ fn query(url: &str) -> (i64, LinkQuery) {
 }
 
 async fn fetch(db: &Store, url: &str, at: i64) -> Result<attachments::Served, AppError> {
+    fetch_as(db, url, at, None).await
+}
+
+/// [`fetch`] by a signed-in official.
+async fn fetch_as(
+    db: &Store,
+    url: &str,
+    at: i64,
+    staff: Option<&app::staff::Staff>,
+) -> Result<attachments::Served, AppError> {
     let (id, q) = query(url);
-    attachments::open(db, &db.blobs, SECRET, id, &q, at).await
+    attachments::open(db, &db.blobs, SECRET, id, &q, at, staff).await
 }
 
 /// The report as `claim` sees it, its file links signed for `audience`.
@@ -235,7 +245,21 @@ async fn files_follow_the_privacy_of_their_report_and_entry() {
             .flat_map(|e| e.attachments.clone())
             .collect();
         assert_eq!(internal.len(), 1);
-        assert!(fetch(db, &internal[0].url, NOW).await.is_ok());
+        assert!(
+            fetch_as(db, &internal[0].url, NOW, Some(&coordinator))
+                .await
+                .is_ok()
+        );
+        // An officials' link opens nothing without an official in scope behind it.
+        assert_eq!(
+            fetch(db, &internal[0].url, NOW).await,
+            Err(AppError::NotFound)
+        );
+        let elsewhere = official(db, Role::Coordinator, Some(o.samarinda)).await;
+        assert_eq!(
+            fetch_as(db, &internal[0].url, NOW, Some(&elsewhere)).await,
+            Err(AppError::NotFound)
+        );
         let mut leaked = internal.clone();
         attachments::sign(&mut leaked, SECRET, Audience::Reporter, NOW);
         assert_eq!(

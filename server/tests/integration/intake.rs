@@ -598,6 +598,13 @@ async fn the_figures_count_reports_per_channel() {
             .expect("figures");
         assert_eq!(by_channel(&f), expect);
         assert_eq!(f.by_channel[1].label_id, "Loket");
+        // And in the downloads.
+        let rows = server::open_data::figures_csv_rows(&f);
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == "channel_received" && r[1] == "walk_in" && r[3] == "1"),
+            "{rows:?}"
+        );
         // The rebuild from `reports` agrees with the running sums.
         app::figures::rebuild_rollups(db).await.expect("rebuild");
         let f = app::figures::figures(db, Some(o.banjarmasin), month, month, THURSDAY)
