@@ -72,11 +72,19 @@ where
 {
     /// The axum route of this form.
     fn route(self) -> MethodRouter<AppState> {
-        post(move |State(state): State<AppState>, req: Request<Body>| self.answer(state, req))
+        post(move |State(state): State<AppState>, req: Request<Body>| {
+            self.answer(state, req, false)
+        })
+    }
+
+    /// The axum route of a form that takes attachments (a multipart form with files in
+    /// `lampiran`): a larger body, and its files staged unless the post is over its limits.
+    fn route_with_files(self) -> MethodRouter<AppState> {
+        post(move |State(state): State<AppState>, req: Request<Body>| self.answer(state, req, true))
             .layer(axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT))
     }
 
-    async fn answer(self, state: AppState, req: Request<Body>) -> Response {
+    async fn answer(self, state: AppState, req: Request<Body>, files: bool) -> Response {
         let (mut parts, body) = req.into_parts();
         let param = Path::<Vec<String>>::from_request_parts(&mut parts, &state)
             .await
@@ -84,7 +92,7 @@ where
             .and_then(|Path(p)| p.into_iter().next())
             .unwrap_or_default();
         let (ctx, input, head, refused_files) =
-            read_form::<I>(&state, Request::from_parts(parts, body)).await;
+            read_form::<I>(&state, Request::from_parts(parts, body), files).await;
         let result = match crate::limits::refusal(&head) {
             Some(limited) => Err(limited),
             // A refused file: the form comes back, with the files that were fine kept.
@@ -139,6 +147,7 @@ pub const FORM_BODY_LIMIT: usize =
 pub(crate) async fn read_form<T: DeserializeOwned + Default>(
     state: &AppState,
     req: Request<Body>,
+    files: bool,
 ) -> (RequestCtx, T, Request<Body>, Vec<app::error::FieldError>) {
     let (parts, body) = req.into_parts();
     let ctx = RequestCtx::from_parts(&parts, state).await;
@@ -149,7 +158,10 @@ pub(crate) async fn read_form<T: DeserializeOwned + Default>(
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let head = Request::from_parts(parts.clone(), Body::empty());
     let (pairs, refused) = if multipart {
-        crate::uploads::read_multipart(state, Request::from_parts(parts, body)).await
+        // Files are processed only where a form takes them, and not for a post over its
+        // limits (it is refused anyway).
+        let stage = files && crate::limits::refusal(&head).is_none();
+        crate::uploads::read_multipart(state, Request::from_parts(parts, body), stage).await
     } else {
         // 1 MB is far more than any form of ours; bigger bodies are not read.
         let bytes = axum::body::to_bytes(body, 1 << 20)
@@ -288,7 +300,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 echo: same,
                 draft: nothing,
             }
-            .route(),
+            .route_with_files(),
         ),
         (
             "/laporan/{id}/pesan",
@@ -301,7 +313,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 echo: same,
                 draft: nothing,
             }
-            .route(),
+            .route_with_files(),
         ),
         (
             "/laporan/{id}/konfirmasi",
@@ -428,7 +440,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 echo: same,
                 draft: nothing,
             }
-            .route(),
+            .route_with_files(),
         ),
         (
             "/petugas/impor/{id}/mulai",
@@ -483,7 +495,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 echo: same,
                 draft: |input| input.body.clone(),
             }
-            .route(),
+            .route_with_files(),
         ),
         (
             "/petugas/admin/akun",

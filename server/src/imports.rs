@@ -73,6 +73,9 @@ pub async fn upload(State(state): State<AppState>, req: Request<Body>) -> Respon
     let result = match (&ctx.viewer.staff, crate::limits::refusal(&head)) {
         (_, Some(limited)) => Err(limited),
         (None, _) => return Redirect::to("/masuk?ke=/petugas/impor").into_response(),
+        (Some(staff), None) if !app::intake::import::may_import(staff) => {
+            Err(AppError::Refused(app::error::Refusal::NotYourRole))
+        }
         (Some(staff), None) => match read_file(Request::from_parts(parts, body), &state).await {
             Ok((name, bytes)) => keep_upload(&state.db, staff, &name, &bytes, app::db::now()).await,
             Err(e) => Err(e),

@@ -19,6 +19,7 @@ pub const FILE_FIELD: &str = "lampiran";
 pub async fn read_multipart(
     state: &AppState,
     req: Request<Body>,
+    stage: bool,
 ) -> (Vec<(String, String)>, Vec<FieldError>) {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut files = Vec::new();
@@ -44,20 +45,32 @@ pub async fn read_multipart(
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
+        if name == FILE_FIELD && !stage {
+            // A form that takes no files: the part is skipped unread.
+            continue;
+        }
         if name == FILE_FIELD {
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let content_type = field.content_type().unwrap_or_default().to_owned();
             let mut bytes = Vec::new();
-            let mut too_big = false;
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if bytes.len() + chunk.len() > MAX_FILE_BYTES {
-                    too_big = true;
-                    break;
+            let mut problem = None;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) if bytes.len() + chunk.len() > MAX_FILE_BYTES => {
+                        problem = Some("err.attach_too_big");
+                        break;
+                    }
+                    Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                    Ok(None) => break,
+                    // Cut off on the way: not processed as if it were whole.
+                    Err(_) => {
+                        problem = Some("err.attach_broken");
+                        break;
+                    }
                 }
-                bytes.extend_from_slice(&chunk);
             }
-            if too_big {
-                refused.push(FieldError::new(FILE_FIELD, "err.attach_too_big"));
+            if let Some(key) = problem {
+                refused.push(FieldError::new(FILE_FIELD, key));
             } else if !bytes.is_empty() {
                 // A browser sends an empty part for a file field left empty.
                 files.push(Incoming {
@@ -80,6 +93,11 @@ pub async fn read_multipart(
             .flat_map(|(_, v)| attachments::tokens(v))
             .collect();
         all.extend(tokens);
+        if all.len() > attachments::MAX_FILES {
+            // Those kept from the first try come first; the rest are never attached (swept).
+            refused.push(FieldError::new(FILE_FIELD, "err.attach_many"));
+            all.truncate(attachments::MAX_FILES);
+        }
         pairs.retain(|(k, _)| k != "attachments");
         pairs.push(("attachments".to_owned(), all.join(",")));
     }
@@ -141,10 +159,13 @@ pub async fn serve(
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static("default-src 'none'; sandbox"),
             );
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=86400"),
-            );
+            // An official's or a reporter's file is not kept by a shared counter PC's browser.
+            let cache = if q.a == attachments::Audience::Public.code() {
+                "private, max-age=86400"
+            } else {
+                "private, no-store"
+            };
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\"")) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 /// still be sent; one abandoned costs its space for a few hours).
 pub const ORPHAN_SECS: i64 = 6 * 3600;
 
+/// How many files a server processes at once.
+static PROCESSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Processes and stores the files of one form; returns their tokens, which the form sends
 /// back with the report or message. A file that is refused is named with the reason; the
 /// others are staged all the same, so that what was fine is not lost.
@@ -28,6 +31,12 @@ pub async fn stage(
         errors.push(FieldError::new(FIELD, "err.attach_many"));
     }
     for file in files.into_iter().take(MAX_FILES) {
+        // Decoding a photo takes a core and up to a few hundred MB: two at a time per server,
+        // whatever arrives at once.
+        let Ok(_permit) = PROCESSING.acquire().await else {
+            errors.push(FieldError::new(FIELD, "err.attach_store"));
+            continue;
+        };
         let processed = match tokio::task::spawn_blocking(move || process(&file)).await {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
@@ -117,7 +126,7 @@ pub async fn attach(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     for t in tokens {
-        sqlx::query(
+        let done = sqlx::query(
             "update attachments set report_id = $1, event_id = $2, attached_at = $3 \
              where token = $4 and attached_at is null",
         )
@@ -127,6 +136,11 @@ pub async fn attach(
         .bind(t)
         .execute(&mut *conn)
         .await?;
+        if done.rows_affected() != 1 {
+            // Swept or attached elsewhere since it was checked: the whole change rolls back
+            // rather than commit without the file.
+            return Err(sqlx::Error::RowNotFound);
+        }
     }
     Ok(())
 }

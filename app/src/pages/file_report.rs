@@ -518,6 +518,7 @@ pub fn ReportForm(
             <div class="file-picker">
                 <label for="lampiran">{t.files_pick.clone()}</label>
                 <p class="hint" id="hint-lampiran">{t.files_hint.clone()}</p>
+                <input type="hidden" name="attachments" value=initial.attachments.clone() />
                 <input type="file" id="lampiran" name="lampiran" multiple
                     accept="image/jpeg,image/png,image/webp,application/pdf"
                     aria-invalid=invalid("lampiran") aria-describedby=described("lampiran", true)
@@ -530,7 +531,6 @@ pub fn ReportForm(
                         });
                     } />
                 {move || shrinking.get().then(|| view! { <p class="hint" role="status">{text.with_value(|t| t.files_shrinking.clone())}</p> })}
-                <input type="hidden" name="attachments" value=initial.attachments.clone() />
                 {t.files_kept.clone().map(|k| view! { <p class="notice ok">{k}</p> })}
                 {message("lampiran")}
             </div>

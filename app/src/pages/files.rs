@@ -57,10 +57,11 @@ pub fn FilePicker(
         <div class="file-picker">
             <label for="lampiran">{tr!(loc, "files.pick", max = MAX_FILES)}</label>
             <p class="hint" id="hint-lampiran">{tr!(loc, "files.hint")}</p>
+            // Before the files: a multipart form cut off in a file still brings these back.
+            <input type="hidden" name="attachments" value=kept />
             <input type="file" id="lampiran" name="lampiran" multiple
                 accept="image/jpeg,image/png,image/webp,application/pdf"
                 aria-describedby="hint-lampiran" aria-invalid=error.is_some().then_some("true") />
-            <input type="hidden" name="attachments" value=kept />
             {(count > 0).then(|| view! { <p class="notice ok">{tr!(loc, "files.kept", count = count)}</p> })}
             {error.map(|m| view! { <p class="field-error" id="err-lampiran">{m}</p> })}
         </div>

@@ -78,8 +78,10 @@ pub async fn file(
         errors.push(crate::error::FieldError::new("target_org_id", "err.agency"));
     }
     let files = crate::attachments::tokens(&input.attachments);
-    if let Err(AppError::Invalid(more)) = crate::attachments::check_staged(db, &files).await {
-        errors.extend(more);
+    match crate::attachments::check_staged(db, &files).await {
+        Err(AppError::Invalid(more)) => errors.extend(more),
+        Err(e) => return Err(e),
+        Ok(()) => {}
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));

@@ -457,13 +457,25 @@ async fn a_stalled_import_resumes_without_filing_twice() {
         let db = &t.db;
         let o = orgs(db).await;
         let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
-        let done = import_all(&t, &coordinator, &backlog(4), THURSDAY).await;
-        // As if the server had stopped after two rows.
+        let file = backlog(4);
+        let done = import_all(&t, &coordinator, &file, THURSDAY).await;
+        let kept: String = sqlx::query_scalar("select content from imports where id = $1")
+            .bind(done.id)
+            .fetch_one(&db.pool)
+            .await
+            .expect("content");
+        assert_eq!(
+            kept, "",
+            "an imported file is not kept (it names anonymous reporters)"
+        );
+        // As if the server had stopped after two rows (the file still kept, as while running).
         sqlx::query(
-            "update imports set state = 'running', rows_done = 2, progressed_at = $1 where id = $2",
+            "update imports set state = 'running', rows_done = 2, progressed_at = $1, \
+             content = $3 where id = $2",
         )
         .bind(THURSDAY)
         .bind(done.id)
+        .bind(&file)
         .execute(&db.pool)
         .await
         .expect("stall");

@@ -30,6 +30,15 @@ pub fn text_of(bytes: &[u8]) -> Result<&str, FieldError> {
     std::str::from_utf8(bytes).map_err(|_| FieldError::new("file", "err.csv_encoding"))
 }
 
+/// The file's text without NUL characters (no one types them; PostgreSQL cannot store them).
+pub fn without_nul(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        text.replace('\0', "").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The column name as a person may have typed it: `Diterima pada` is `diterima_pada`.
 fn column_name(header: &str) -> String {
     header
@@ -102,6 +111,9 @@ pub struct Lookups {
     /// Lower-case code, name and `name — government` → id; only the importer's scope.
     pub agencies: HashMap<String, i64>,
     pub default_agency: Option<i64>,
+    /// The importing organisation: part of every row's key, so that the same row imported
+    /// by two governments is two reports.
+    pub org_id: i64,
     pub zone: TimeZone,
     pub now: i64,
     pub server_secret: String,
@@ -135,11 +147,12 @@ fn flag_of(text: &str) -> Result<bool, ()> {
 
 /// The submission key of a row: derived from everything in it (keyed with the server
 /// secret, so no one else can make it), which makes the same row the same report.
-pub fn row_key(server_secret: &str, row: &RawRow) -> String {
-    let canonical: Vec<String> = COLUMNS
+pub fn row_key(server_secret: &str, org_id: i64, row: &RawRow) -> String {
+    let mut canonical: Vec<String> = COLUMNS
         .iter()
         .map(|(c, _)| row.get(c).split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
+    canonical.push(org_id.to_string());
     let digest = crate::secrets::keyed(server_secret, "import-row", &canonical.join("\u{1f}"));
     hex::encode(&digest[..16])
 }
@@ -186,7 +199,7 @@ pub fn check_row(row: &RawRow, l: &Lookups) -> Result<CheckedRow, Vec<FieldError
     }
     let on = |b: bool| b.then(|| "on".to_owned());
     let input = ReportInput {
-        submission_key: row_key(&l.server_secret, row),
+        submission_key: row_key(&l.server_secret, l.org_id, row),
         kind: kind.map(|k| k.code().to_owned()).unwrap_or_default(),
         title: row.get("judul").to_owned(),
         body: row.get("isi").to_owned(),
@@ -255,6 +268,7 @@ mod tests {
             categories: [("infrastruktur".to_owned(), 3), ("kesehatan".to_owned(), 4)].into(),
             agencies: [("dinas pupr".to_owned(), 12)].into(),
             default_agency: Some(10),
+            org_id: 10,
             zone: TimeZone::Wib,
             now: NOW,
             server_secret: "s".repeat(64),
@@ -352,9 +366,14 @@ mod tests {
         let other = one(&format!(
             "{HEAD}02/11/2026 08:31,pengaduan,Jalan berlubang,Isi,infrastruktur,,,Siti,0812\n"
         ));
-        let key = |r: &RawRow| row_key("secret", r);
+        let key = |r: &RawRow| row_key("secret", 10, r);
         assert_eq!(key(&a), key(&spaced));
         assert_ne!(key(&a), key(&other));
+        assert_ne!(
+            key(&a),
+            row_key("secret", 11, &a),
+            "another government's row"
+        );
         assert!(crate::secrets::is_submission_key(&key(&a)));
     }
 }

@@ -15,6 +15,11 @@ use std::collections::{HashMap, HashSet};
 /// stopped) and may be resumed.
 pub const STALL_SECS: i64 = 60;
 
+/// Whether `staff` imports backlogs: a coordinator or the national admin.
+pub fn may_import(staff: &Staff) -> bool {
+    importing_org(staff).is_ok()
+}
+
 /// The organisation of an official who imports backlogs: a coordinator or the national admin.
 fn importing_org(staff: &Staff) -> AppResult<i64> {
     match staff.org_id {
@@ -37,6 +42,8 @@ pub async fn upload(
         return Err(AppError::invalid("file", "err.file_too_big"));
     }
     let text = text_of(bytes).map_err(|e| AppError::Invalid(vec![e]))?;
+    let text = without_nul(text);
+    let text = text.as_ref();
     let rows = read_rows(text).map_err(|e| AppError::Invalid(vec![e]))?;
     let lookups = lookups(db, staff, "", now).await?;
     let valid = rows
@@ -96,6 +103,7 @@ async fn lookups(db: &Db, staff: &Staff, secret: &str, now: i64) -> AppResult<Lo
         categories,
         agencies,
         default_agency: Some(org).filter(|_| !staff.org_is_root),
+        org_id: org,
         zone: db.time_zone,
         now,
         server_secret: secret.to_owned(),
@@ -365,7 +373,9 @@ pub async fn run(store: &Store, secret: &str, id: i64, now: i64) -> AppResult<us
         }
     }
     progress(store, id, done, crate::db::now()).await?;
-    sqlx::query("update imports set state = 'done', finished_at = $2 where id = $1")
+    // The file itself is let go once imported: it holds the names and numbers of rows marked
+    // anonymous, which their reports never kept.
+    sqlx::query("update imports set state = 'done', finished_at = $2, content = '' where id = $1")
         .bind(id)
         .bind(crate::db::now())
         .execute(&store.pool)
