@@ -103,6 +103,23 @@ mod store {
     use crate::db::Db;
     use sqlx::Row;
 
+    /// Whether report `report_id` lies in `staff`'s scope ([`scope`]).
+    pub async fn sees_report(db: &Db, staff: &Staff, report_id: i64) -> Result<bool, sqlx::Error> {
+        let Some(scope) = scope(staff, 2) else {
+            return Ok(false);
+        };
+        let sql = format!(
+            "{} select count(*) from reports r where r.id = $1 and {}",
+            scope.with, scope.condition
+        );
+        let n: i64 = sqlx::query_scalar(&sql)
+            .bind(report_id)
+            .bind(scope.org_id)
+            .fetch_one(&db.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
     /// The official behind an account, or `None` for a citizen or a disabled account.
     pub async fn load(db: &Db, account_id: i64) -> Result<Option<Staff>, sqlx::Error> {
         let row = sqlx::query(

@@ -271,7 +271,10 @@ pub async fn open(
     let allowed = match audience {
         Audience::Public => public_ok,
         Audience::Reporter => !internal,
-        Audience::Staff => in_scope(db, staff, row.try_get("report_id")?).await?,
+        Audience::Staff => match staff {
+            Some(staff) => crate::staff::sees_report(db, staff, row.try_get("report_id")?).await?,
+            None => false,
+        },
     };
     if !allowed {
         return Err(AppError::NotFound);
@@ -295,23 +298,6 @@ pub async fn open(
         thumbnail,
         bytes,
     })
-}
-
-/// Whether `staff` (signed in) has report `report_id` in scope.
-async fn in_scope(db: &Db, staff: Option<&crate::staff::Staff>, report_id: i64) -> AppResult<bool> {
-    let Some(scope) = staff.and_then(|s| crate::staff::scope(s, 2)) else {
-        return Ok(false);
-    };
-    let sql = format!(
-        "{} select count(*) from reports r where r.id = $1 and {}",
-        scope.with, scope.condition
-    );
-    let n: i64 = sqlx::query_scalar(&sql)
-        .bind(report_id)
-        .bind(scope.org_id)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n > 0)
 }
 
 /// Removes the files staged before `now - ORPHAN_SECS` that were never attached, from the

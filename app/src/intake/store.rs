@@ -116,11 +116,6 @@ pub async fn receipt(
     now: i64,
 ) -> AppResult<Receipt> {
     let tracking_id = crate::secrets::normalize_code(tracking_id);
-    let in_scope = match crate::casework::open_case(db, staff, &tracking_id, now).await {
-        Ok(_) => true,
-        Err(AppError::NotFound) => false,
-        Err(e) => return Err(e),
-    };
     let row = sqlx::query(
         "select r.id, r.title, r.channel, r.received_at, r.anonymous, r.confidential, \
          r.submission_key, o.name as agency, e.at as entered_at, e.author_account_id as by_id \
@@ -133,6 +128,8 @@ pub async fn receipt(
     .ok_or(AppError::NotFound)?;
     let entered_at: i64 = row.try_get("entered_at")?;
     let by: Option<i64> = row.try_get("by_id")?;
+    let id: i64 = row.try_get("id")?;
+    let in_scope = crate::staff::sees_report(db, staff, id).await?;
     // Outside the official's scope a report does not exist, except for the one who typed it
     // in (an OPD's report waits for the coordinator's verification before the OPD sees it).
     if !in_scope && by != Some(staff.account_id) {
@@ -142,7 +139,6 @@ pub async fn receipt(
     let access_code = key
         .filter(|_| by == Some(staff.account_id) && now - entered_at < RECEIPT_SECS)
         .map(|k| crate::secrets::access_code(server_secret, &k));
-    let id: i64 = row.try_get("id")?;
     let channels: Vec<String> = sqlx::query_scalar(
         "select channel from subscriptions where report_id = $1 and unsubscribed_at is null",
     )

@@ -17,10 +17,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The message of `field` among `errors`, under its field.
 fn field_error(errors: &[FieldError], field: &'static str) -> impl IntoView + use<> {
-    errors
+    let message = errors
         .iter()
         .find(|e| e.field == field)
-        .map(|e| view! { <p class="field-error" id=format!("err-{field}")>{e.message.clone()}</p> })
+        .map(|e| e.message.clone());
+    view! { <super::FieldMessage field message /> }
 }
 
 /// `/petugas/catat`: the form for a report that reached the official another way.

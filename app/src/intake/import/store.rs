@@ -327,17 +327,20 @@ pub async fn run(store: &Store, secret: &str, id: i64, now: i64) -> AppResult<us
             .into_iter()
             .collect();
     let today = store.time_zone.date_at(now);
+    let todo: Vec<CheckedRow> = rows
+        .iter()
+        .filter_map(|raw| check_row(raw, &lookups).ok())
+        .filter(|c| !done_lines.contains(&c.line))
+        .collect();
+    let keys: Vec<&str> = todo
+        .iter()
+        .map(|c| c.input.submission_key.as_str())
+        .collect();
+    let before = existing_keys(store, &keys).await?;
     let mut done = done_lines.len();
     let mut created = 0;
-    for raw in &rows {
-        let Ok(checked) = check_row(raw, &lookups) else {
-            continue;
-        };
-        if done_lines.contains(&checked.line) {
-            continue;
-        }
-        let key = checked.input.submission_key.as_str();
-        let existed = !existing_keys(store, &[key]).await?.is_empty();
+    for checked in &todo {
+        let existed = before.contains(&checked.input.submission_key);
         let intake = Intake {
             channel: Channel::Import,
             received_at: checked.received_at,
