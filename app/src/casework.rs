@@ -196,6 +196,8 @@ pub struct StaffMessageInput {
     pub internal: Option<String>,
     /// The tokens of the files staged for this message (see `attachments`).
     pub attachments: String,
+    /// The form's one-time key: the same message sent twice is stored once.
+    pub kunci: String,
 }
 
 /// One line of an inbox or of the watch table. Never carries anything about the reporter.

@@ -126,6 +126,8 @@ pub struct MessageInput {
     pub body: String,
     /// The tokens of the files staged for this message (see `attachments`).
     pub attachments: String,
+    /// The form's one-time key: the same message sent twice is stored once.
+    pub kunci: String,
 }
 
 pub const MESSAGE_MAX: usize = 4000;
@@ -174,6 +176,9 @@ mod store {
         pub org_id: Option<i64>,
         pub reason: Option<&'a str>,
         pub note: &'a str,
+        /// A message's one-time key from its form (`kunci`): a second post with the same key
+        /// is the same message (see [`message_by_key`]).
+        pub client_key: Option<&'a str>,
     }
 
     impl<'a> NewEvent<'a> {
@@ -198,6 +203,7 @@ mod store {
                 org_id: None,
                 reason: None,
                 note: "",
+                client_key: None,
             }
         }
     }
@@ -210,8 +216,8 @@ mod store {
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "insert into report_events (report_id, at, kind, author_role, author_account_id, \
-             from_status, to_status, body, internal, org_id, reason, note) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
+             from_status, to_status, body, internal, org_id, reason, note, client_key) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
         )
         .bind(e.report_id)
         .bind(e.at)
@@ -225,8 +231,30 @@ mod store {
         .bind(e.org_id)
         .bind(e.reason)
         .bind(e.note)
+        .bind(e.client_key)
         .fetch_one(&mut **tx)
         .await
+    }
+
+    /// The message of report `report_id` posted with the one-time key `key`, if one was: the
+    /// answer to a form sent twice (a retry after a lost answer, the phone's outbox sending
+    /// again), which must not make two messages.
+    pub async fn message_by_key(
+        db: &Db,
+        report_id: i64,
+        key: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("select id from report_events where report_id = $1 and client_key = $2")
+            .bind(report_id)
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await
+    }
+
+    /// The form's one-time key when it is one this server hands out; anything else is ignored.
+    pub fn message_key(kunci: &str) -> Option<&str> {
+        let key = kunci.trim();
+        crate::secrets::is_submission_key(key).then_some(key)
     }
 
     /// The thread as the citizen and the public see it: no internal notes, no officials'

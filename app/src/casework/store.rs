@@ -689,6 +689,14 @@ pub async fn add_staff_message(
     let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
     let files = crate::attachments::tokens(&input.attachments);
     crate::attachments::check_staged(db, &files).await?;
+    let key = crate::threads::message_key(&input.kunci);
+    if let Some(key) = key
+        && crate::threads::message_by_key(&db.db, case.id, key)
+            .await?
+            .is_some()
+    {
+        return Ok(());
+    }
     let mut change = db.change(now).await?;
     if !internal && case.status == Status::Disposed {
         let moved = sqlx::query(
@@ -717,10 +725,11 @@ pub async fn add_staff_message(
                 .await?;
         }
     }
-    let event = change
+    let recorded = change
         .record(NewEvent {
             body: &body,
             internal,
+            client_key: key,
             ..NewEvent::new(
                 case.id,
                 now,
@@ -729,7 +738,13 @@ pub async fn add_staff_message(
                 Some(staff.account_id),
             )
         })
-        .await?;
+        .await;
+    let event = match recorded {
+        Ok(id) => id,
+        // The same message, stored meanwhile by a copy of this request that came first.
+        Err(e) if key.is_some() && crate::db::is_unique_violation(&e) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     crate::attachments::attach(change.conn(), &files, case.id, Some(event), now).await?;
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)

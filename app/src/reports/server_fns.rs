@@ -119,6 +119,7 @@ pub async fn post_message(
         claim,
         &input.body,
         &crate::attachments::tokens(&input.attachments),
+        Some(&input.kunci),
         crate::db::now(),
     )
     .await

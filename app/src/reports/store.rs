@@ -585,7 +585,7 @@ pub async fn add_citizen_message(
     body: &str,
     now: i64,
 ) -> AppResult<i64> {
-    add_citizen_message_with(db, tracking_id, claim, body, &[], now).await
+    add_citizen_message_with(db, tracking_id, claim, body, &[], None, now).await
 }
 
 /// [`add_citizen_message`] with the staged files `files` attached to it.
@@ -595,9 +595,16 @@ pub async fn add_citizen_message_with(
     claim: Claim<'_>,
     body: &str,
     files: &[String],
+    key: Option<&str>,
     now: i64,
 ) -> AppResult<i64> {
     let (report_id, status) = reporter_report_id(db, tracking_id, claim).await?;
+    let key = key.and_then(threads::message_key);
+    if let Some(key) = key
+        && let Some(id) = threads::message_by_key(&db.db, report_id, key).await?
+    {
+        return Ok(id);
+    }
     let body = threads::validate_message(body).map_err(|e| AppError::Invalid(vec![e]))?;
     crate::attachments::check_staged(db, files).await?;
     let closed: Option<i64> = sqlx::query_scalar("select closed_at from reports where id = $1")
@@ -608,9 +615,10 @@ pub async fn add_citizen_message_with(
         return Err(AppError::invalid("body", "err.thread_closed"));
     }
     let mut change = db.change(now).await?;
-    let id = change
+    let recorded = change
         .record(threads::NewEvent {
             body: &body,
+            client_key: key,
             ..threads::NewEvent::new(
                 report_id,
                 now,
@@ -619,7 +627,18 @@ pub async fn add_citizen_message_with(
                 claim.account_id,
             )
         })
-        .await?;
+        .await;
+    let id = match (recorded, key) {
+        (Ok(id), _) => id,
+        // The same message, stored meanwhile by a copy of this request that came first.
+        (Err(e), Some(key)) if is_unique_violation(&e) => {
+            drop(change);
+            return threads::message_by_key(&db.db, report_id, key)
+                .await?
+                .ok_or(AppError::Internal);
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
     crate::attachments::attach(change.conn(), files, report_id, Some(id), now).await?;
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)

@@ -67,6 +67,7 @@ fn with_message(code: &str, message: &str) -> ActInput {
 
 fn reply(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        kunci: String::new(),
         attachments: String::new(),
         body: body.into(),
         internal: None,
@@ -75,6 +76,7 @@ fn reply(body: &str) -> StaffMessageInput {
 
 fn note(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        kunci: String::new(),
         attachments: String::new(),
         body: body.into(),
         internal: Some("on".into()),
@@ -776,5 +778,82 @@ async fn the_coordinator_watches_its_opds_and_the_overseer_reads_along() {
             Err(refused(Refusal::NotYourRole))
         );
         t.finish().await;
+    }
+}
+
+/// A reply sent twice with its form's one-time key (a retry after a lost answer, the phone's
+/// outbox sending again when the signal returns) is stored once, the citizen's and the
+/// official's alike; a different key is a different message, and a key the server never
+/// hands out is ignored rather than stored.
+#[tokio::test]
+async fn a_reply_sent_twice_with_its_key_is_stored_once() {
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let pupr = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let filed = file(db, "Lampu jalan mati di Jl. Veteran", Some(o.pupr), true).await;
+        let id = filed.tracking_id.as_str();
+        act(db, &coordinator, id, &action("verify"), NOW + 1)
+            .await
+            .expect("verify");
+        act(db, &coordinator, id, &dispose_to(o.pupr, ""), NOW + 2)
+            .await
+            .expect("dispose");
+        let filed = &filed;
+        let messages = |body: &'static str| async move {
+            let view = find_report(db, id, by_code(filed)).await.expect("view");
+            view.thread.iter().filter(|e| e.body == body).count()
+        };
+
+        let key = "0123456789abcdef0123456789abcdef";
+        let keyed = StaffMessageInput {
+            kunci: key.into(),
+            ..reply("Petugas datang besok pagi.")
+        };
+        for at in [NOW + 3, NOW + 4] {
+            add_staff_message(db, &pupr, id, &keyed, at)
+                .await
+                .expect("reply");
+        }
+        assert_eq!(messages("Petugas datang besok pagi.").await, 1);
+        let status = find_report(db, id, by_code(filed))
+            .await
+            .expect("view")
+            .status;
+        assert_eq!(status, Status::InProgress);
+
+        let citizen = |key: &'static str, at: i64| {
+            app::reports::add_citizen_message_with(
+                db,
+                id,
+                by_code(filed),
+                "Terima kasih, saya tunggu.",
+                &[],
+                Some(key),
+                at,
+            )
+        };
+        let first = citizen("fedcba9876543210fedcba9876543210", NOW + 5)
+            .await
+            .expect("message");
+        let again = citizen("fedcba9876543210fedcba9876543210", NOW + 6)
+            .await
+            .expect("again");
+        assert_eq!(first, again);
+        assert_eq!(messages("Terima kasih, saya tunggu.").await, 1);
+        // Another key is another message; a made-up key is no key at all.
+        citizen("00000000000000000000000000000001", NOW + 7)
+            .await
+            .expect("other");
+        citizen("not-a-key", NOW + 8).await.expect("unkeyed");
+        citizen("not-a-key", NOW + 9).await.expect("unkeyed again");
+        assert_eq!(messages("Terima kasih, saya tunggu.").await, 4);
+        let stored: i64 = count(
+            db,
+            "select count(*) from report_events where client_key = 'not-a-key'",
+        )
+        .await;
+        assert_eq!(stored, 0);
     }
 }

@@ -177,6 +177,7 @@ async fn a_late_follow_up_is_flagged_to_the_opd_and_its_coordinator_but_not_whil
 
         // The OPD answers: the follow-up clock stops (late), the report leaves the flag.
         let reply = app::casework::StaffMessageInput {
+            kunci: String::new(),
             attachments: String::new(),
             body: "Sedang kami tangani.".into(),
             internal: None,
