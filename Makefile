@@ -18,10 +18,11 @@ test-tools:
 	@.ci/tools test
 
 # Rebuilt only when a source changed, so a second `make run` starts in seconds.
-SOURCES := $(shell find app/src app/locales frontend/src server/src style public migrations -type f) \
+SOURCES := $(shell find app/src app/locales frontend/src frontend/live server/src style public migrations -type f) \
 	Cargo.toml Cargo.lock app/Cargo.toml frontend/Cargo.toml server/Cargo.toml
 target/release/lapor: $(SOURCES) | build-tools
 	cargo leptos build --release --precompress
+	frontend/live/build.sh
 	touch $@
 
 build: build-tools target/release/lapor
@@ -33,6 +34,7 @@ lint:
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p live --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test -p app --features ssr --lib

@@ -28,8 +28,9 @@ export default defineConfig({
     { name: 'hydrated', use: { javaScriptEnabled: true } },
     // axe-core runs inside the page, so it needs JavaScript; the markup it checks is the same
     // server-rendered HTML the no-JS project gets. Live updates need JavaScript by definition;
-    // without it every page shows the news on reload, which the other specs exercise.
-    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(a11y|live)\.spec\.ts/ },
+    // without it every page shows the news on reload, which the other specs exercise. A
+    // service worker (offline) needs JavaScript too.
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(a11y|live|offline)\.spec\.ts/ },
   ],
   webServer: {
     command: `rm -rf ${db} ${db}-wal ${db}-shm /tmp/lapor-e2e-${port}-outbox && ./target/release/lapor --demo --test-clock --limits-burst-factor 50 --notify-gather-seconds 0 --outbox-dir /tmp/lapor-e2e-${port}-outbox --database-url sqlite://${db} --addr 127.0.0.1:${port}`,

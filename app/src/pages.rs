@@ -17,6 +17,7 @@ mod home;
 mod intake;
 mod listing;
 mod live;
+mod offline;
 mod outbox;
 mod password;
 mod report;
@@ -33,6 +34,7 @@ pub use home::HomePage;
 pub use intake::{ImportDetailPage, ImportPage, ManualIntakePage, ReceiptPage};
 pub use listing::ListingPage;
 pub use live::LiveUpdates;
+pub use offline::{OfflinePage, SavedPage, kept_offline};
 pub use outbox::OutboxPage;
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
 pub use report::ReportPage;
@@ -52,16 +54,30 @@ use leptos_router::{
     path,
 };
 
-/// Whether the page being rendered contains an island and so needs the WebAssembly bundle.
-/// Pages without one ship no script at all.
+/// Whether the page being rendered contains an island and so needs the Leptos WebAssembly
+/// bundle: only the report form does. Other pages ship no script but `offline.js` and, when
+/// they update themselves live, the small live bundle ([`LiveScript`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NeedsWasm(pub bool);
 
-/// Paths whose pages contain islands: the report form, and the pages that update themselves
-/// live (a report, the officials' inbox, watch table and reports).
+/// Paths whose pages contain islands: the report form.
 pub fn path_needs_wasm(path: &str) -> bool {
     path == "/lapor"
-        || (path.starts_with("/laporan/") && path.len() > "/laporan/".len())
+}
+
+/// The files of the live bundle (`frontend/live`, under `/pkg/`) when the page being rendered
+/// updates itself live ([`path_streams_live`]): keeping a page current and sending chat replies
+/// needs no framework, and a report page stays a few kilobytes on a rural network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveScript {
+    pub js: String,
+    pub wasm: String,
+}
+
+/// Paths whose pages update themselves live: a report, the officials' inbox, watch table and
+/// reports.
+pub fn path_streams_live(path: &str) -> bool {
+    (path.starts_with("/laporan/") && path.len() > "/laporan/".len())
         || path == "/petugas"
         || path == "/petugas/pantau"
         || path.starts_with("/petugas/laporan/")
@@ -102,7 +118,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#b3161b" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                {needs_wasm.then(|| view! { <HydrationScripts options islands=true /> })}
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/ikon/lapor-192.png" />
+                // Registers the service worker and keeps drafts: small, and never in the way
+                // of the first paint.
+                <script src="/offline.js" defer></script>
+                {needs_wasm.then(|| view! { <IslandScripts options /> })}
+                {use_context::<LiveScript>().map(|live| {
+                    let boot = format!("import init from '/pkg/{}';init({{module_or_path:'/pkg/{}'}});", live.js, live.wasm);
+                    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script> }
+                })}
                 <MetaTags />
             </head>
             <body>
@@ -110,6 +135,54 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads the islands' bundle once the page has loaded ([`HydrationScripts`] in islands mode,
+/// without its preload hints, which on a rural link made the WebAssembly share the first round
+/// trips with the page and its stylesheet).
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // As `HydrationScripts` does: the page's islands are rendered for hydration from here on.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let (js, wasm) = bundle_files(&options);
+    let pkg = &options.site_pkg_dir;
+    let boot = format!(
+        "{}(\"/{pkg}/{js}.js\", \"/{pkg}/{wasm}.wasm\");",
+        include_str!("pages/island_loader.js")
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script> }
+}
+
+/// The islands' JavaScript and WebAssembly file names: `lapor.<hash>.js` and `.wasm` from the
+/// hash file cargo-leptos writes beside the binary (as `HydrationScripts` finds them).
+fn bundle_files(options: &LeptosOptions) -> (String, String) {
+    let name = options.output_name.to_string();
+    let hashes = options
+        .hash_files
+        .then(|| std::env::current_exe().ok())
+        .flatten()
+        .and_then(|exe| {
+            std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
+        })
+        .unwrap_or_default();
+    let hash = |kind: &str| {
+        hashes
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(kind)?.strip_prefix(':'))
+            .map(|h| format!("{name}.{}", h.trim()))
+    };
+    // Unhashed, a cargo-leptos build names the WebAssembly like the script; wasm-bindgen alone
+    // adds `_bg`.
+    let plain_wasm = match option_env!("LEPTOS_OUTPUT_NAME") {
+        Some(_) => name.clone(),
+        None => format!("{name}_bg"),
+    };
+    (
+        hash("js").unwrap_or_else(|| name.clone()),
+        hash("wasm").unwrap_or(plain_wasm),
+    )
 }
 
 /// The router: one route per page.
@@ -144,6 +217,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/atur-sandi") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/berhenti/:link") view=UnsubscribePage ssr=SsrMode::Async />
                     <Route path=path!("/bantuan/sms") view=SmsHelpPage ssr=SsrMode::Async />
+                    <Route path=path!("/tersimpan") view=SavedPage ssr=SsrMode::Async />
+                    <Route path=path!("/luring") view=OfflinePage ssr=SsrMode::Async />
                 </FlatRoutes>
             </Frame>
         </Router>
@@ -213,7 +288,11 @@ fn Frame(children: Children) -> impl IntoView {
                 <a href=switch lang=loc.other().code() hreflang=loc.other().code()>{tr!(loc, "nav.language")}</a>
             </nav>
         </header>
-        <main id="isi">{children()}</main>
+        <main id="isi">
+            {kept_offline(&here.pathname.get_untracked()).then(|| view! { <offline::OfflineNote loc seen=seen_now() /> })}
+            <offline::Outbox loc />
+            {children()}
+        </main>
         <footer class="foot">
             <p>"SP4N-LAPOR! · lapor"</p>
         </footer>
@@ -229,6 +308,14 @@ fn NotFound() -> impl IntoView {
         <h1>{tr!(loc, "err.not_found")}</h1>
         <p><a href="/">{tr!(loc, "app.name")}</a></p>
     }
+}
+
+/// Now, as the pages show a time: when a page kept for offline reading was last seen.
+fn seen_now() -> String {
+    #[cfg(feature = "ssr")]
+    return use_locale().datetime(crate::db::now(), use_time_zone());
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 /// The language of this request (Indonesian unless the `lang` cookie says otherwise).
@@ -290,6 +377,15 @@ pub fn textarea_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// A new one-time key for a form (a reply's `kunci`): the server stores a form sent twice
+/// with it once. Keys are made on the server, which renders every form.
+pub fn fresh_key() -> String {
+    #[cfg(feature = "ssr")]
+    return crate::secrets::new_submission_key();
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 /// Percent-encodes a value for a query string.

@@ -55,6 +55,7 @@ test('no serious accessibility violations on the staff pages', async ({ page }) 
   await expect(page.getByTestId('status')).toBeVisible();
   await noSeriousViolations(page);
   // A refused action shows its error in place (reclassifying to the same values).
+  await openActions(page);
   await page.getByRole('button', { name: 'Ubah klasifikasi' }).click();
   await expect(page.getByText('Tidak ada yang berubah.')).toBeVisible();
   await noSeriousViolations(page);

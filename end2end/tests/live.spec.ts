@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { official, person } from './support';
+import { official, openActions, person } from './support';
 
 // Live updates (JavaScript on): a citizen and an OPD admin see each other's changes without
 // reloading, and a page that was offline catches up when it is back.
@@ -40,6 +40,7 @@ test('the citizen and the OPD see each other live, and an offline page catches u
   await expect(induk.getByRole('link', { name: second })).toBeVisible();
 
   await induk.getByRole('link', { name: title, exact: true }).click();
+  await openActions(induk);
   await induk.getByRole('button', { name: 'Verifikasi' }).click();
   await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
   await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { fileAnonymously, official, openFromInbox } from './support';
+import { fileAnonymously, official, openActions, openFromInbox } from './support';
 
 // Officials at work, hydrated and with JavaScript off: a citizen's anonymous report goes from
 // the coordinator to the OPD and back to the citizen, and an OPD hands one back.
@@ -17,7 +17,8 @@ test('coordinator verifies and forwards, the OPD and the citizen talk, the OPD r
   const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
   await openFromInbox(induk, title);
   await expect(induk.getByTestId('status')).toHaveText('Belum Terverifikasi');
-  await expect(induk.getByText('Pelapor memilih anonim')).toBeVisible();
+  await expect(induk.getByText('Pelapor memilih anonim')).toBeAttached();
+  await openActions(induk);
   await induk.getByRole('button', { name: 'Verifikasi' }).click();
   await expect(induk.getByText('Tersimpan: Verifikasi')).toBeVisible();
   await expect(induk.getByTestId('status')).toHaveText('Terverifikasi');
@@ -44,10 +45,14 @@ test('coordinator verifies and forwards, the OPD and the citizen talk, the OPD r
   await expect(page.getByText('Mohon ditinjau minggu ini.')).toHaveCount(0);
   await page.getByLabel('Tulis balasan').fill('Terima kasih, saya tunggu besok.');
   await page.getByRole('button', { name: 'Kirim', exact: true }).click();
-  await expect(page.getByText('Pesan Anda terkirim.')).toBeVisible();
+  // Hydrated, the reply joins the thread in place; without JavaScript the page comes back.
+  await expect(page.locator('ol[data-live="thread"]').getByText('Terima kasih, saya tunggu besok.')).toBeVisible();
+  await expect(page.locator('.event.pending')).toHaveCount(0);
+  if (!hydrated()) await expect(page.getByText('Pesan Anda terkirim.')).toBeVisible();
 
   await opd.reload();
   await expect(opd.getByText('Terima kasih, saya tunggu besok.')).toBeVisible();
+  await openActions(opd);
   await opd.getByLabel('Pesan penyelesaian untuk pelapor').fill('Gorong-gorong sudah dibersihkan.');
   await opd.getByRole('button', { name: 'Selesaikan' }).click();
   await expect(opd.getByTestId('status')).toHaveText('Selesai');
@@ -69,6 +74,7 @@ test('an OPD hands a report back as bukan wewenang and the coordinator forwards 
 
   const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
   await openFromInbox(induk, title);
+  await openActions(induk);
   await induk.getByRole('button', { name: 'Verifikasi' }).click();
   await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Kesehatan' });
   await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
@@ -76,6 +82,7 @@ test('an OPD hands a report back as bukan wewenang and the coordinator forwards 
 
   const dinkes = await official(browser, 'dinkes.banjarmasin@demo.lapor.id');
   await openFromInbox(dinkes, title);
+  await openActions(dinkes);
   await dinkes.getByLabel('Alasan bukan wewenang (internal)').fill('Saluran air adalah kewenangan Dinas PUPR.');
   await dinkes.getByRole('button', { name: 'Kembalikan: bukan wewenang' }).click();
   await expect(dinkes).toHaveURL(/\/petugas\?selesai=hand_back/);
@@ -84,6 +91,7 @@ test('an OPD hands a report back as bukan wewenang and the coordinator forwards 
   await openFromInbox(induk, title);
   await expect(induk.getByTestId('status')).toHaveText('Terverifikasi');
   await expect(induk.getByText('Saluran air adalah kewenangan Dinas PUPR.')).toBeVisible();
+  await openActions(induk);
   await induk.getByLabel('OPD tujuan').selectOption({ label: 'Dinas Pekerjaan Umum dan Penataan Ruang' });
   await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
   await expect(induk.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');

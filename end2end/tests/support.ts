@@ -1,4 +1,4 @@
-import { test, expect, Page, Browser } from '@playwright/test';
+import { test, expect, Page, Browser, BrowserContextOptions } from '@playwright/test';
 
 // Steps several specs share.
 
@@ -28,17 +28,17 @@ const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
 const PASSWORD = 'demo-lapor-2026';
 
 /** A fresh browser (no cookies), same JavaScript setting as the project. */
-export async function person(browser: Browser) {
+export async function person(browser: Browser, options: BrowserContextOptions = {}) {
   const context = await browser.newContext({
     baseURL, javaScriptEnabled: test.info().project.name === 'hydrated',
-    viewport: { width: 360, height: 640 }, isMobile: true, locale: 'id-ID',
+    viewport: { width: 360, height: 640 }, isMobile: true, locale: 'id-ID', ...options,
   });
   return context.newPage();
 }
 
 /** An official (a demo account) signed in, on their start page. */
-export async function official(browser: Browser, email: string) {
-  const page = await person(browser);
+export async function official(browser: Browser, email: string, options: BrowserContextOptions = {}) {
+  const page = await person(browser, options);
   await page.goto('/masuk');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Kata sandi').fill(PASSWORD);
@@ -54,11 +54,20 @@ export async function openFromInbox(page: Page, title: string) {
   await expect(page.getByRole('heading', { name: title })).toBeVisible();
 }
 
+/** Unfolds the official's actions on a report's page (folded under the title, so that the
+ * conversation comes first on a phone). */
+export async function openActions(page: Page) {
+  const actions = page.locator('details#tindakan');
+  if ((await actions.getAttribute('open')) === null) await actions.locator('summary').click();
+  await expect(actions).toHaveAttribute('open', '');
+}
+
 /** An official verifies, and so publishes, the one report titled `title` in their inbox;
  * with `publicTitle` the public reads that title instead (a redaction). */
 export async function verify(browser: Browser, title: string, email: string, publicTitle?: string) {
   const staff = await official(browser, email);
   await openFromInbox(staff, title);
+  await openActions(staff);
   if (publicTitle) {
     await staff.locator('form.action-verify').getByLabel('Judul publik').fill(publicTitle);
   }

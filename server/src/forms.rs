@@ -307,7 +307,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             FormPost::<MessageInput, _, _> {
                 call: |id, input| Box::pin(app::reports::post_message(id, input)),
                 done: |id, input, _| {
-                    with_query(&reporter_page(id, &input.kode), "terkirim=1#thread-title")
+                    with_query(&reporter_page(id, &input.kode), "terkirim=1#balas")
                 },
                 page: |id, input| reporter_page(id, &input.kode),
                 echo: same,
@@ -490,7 +490,7 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/petugas/laporan/{id}/pesan",
             FormPost::<StaffMessageInput, _, _> {
                 call: |id, input| Box::pin(app::casework::staff_message(id, input)),
-                done: |id, _, _| format!("{}#thread-title", staff_page(id)),
+                done: |id, _, _| format!("{}?terkirim=1#balas", staff_page(id)),
                 page: |id, _| staff_page(id),
                 echo: same,
                 draft: |input| input.body.clone(),

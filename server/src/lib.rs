@@ -17,7 +17,7 @@ use anyhow::Context;
 use app::accounts::DbSessionStore;
 use app::db::Db;
 use app::i18n::TimeZone;
-use app::pages::{NeedsWasm, path_needs_wasm};
+use app::pages::{LiveScript, NeedsWasm, path_needs_wasm, path_streams_live};
 use app::state::{AppState, Config, RequestCtx};
 use app::{App, shell};
 use axum::Router;
@@ -346,6 +346,34 @@ async fn page_handler(State(state): State<AppState>, req: Request<Body>) -> Resp
     render_page(state, req, || ()).await
 }
 
+/// The live bundle's file names, from `pkg/live.txt` in the site (written by `make build`
+/// next to the files, `js=…` and `wasm=…`); read once. Without it (a build of the server
+/// alone) the live pages work as plain pages.
+pub fn live_script(options: &LeptosOptions) -> Option<LiveScript> {
+    static FOUND: std::sync::OnceLock<Option<LiveScript>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let path = std::path::Path::new(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref())
+                .join("live.txt");
+            let text = std::fs::read_to_string(path).ok()?;
+            let field = |name: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| {
+                        v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                    })
+            };
+            Some(LiveScript {
+                js: field("js")?,
+                wasm: field("wasm")?,
+            })
+        })
+        .clone()
+}
+
 /// Renders the page at the request's path, with `extra` context (e.g. a form to show again).
 pub async fn render_page(
     state: AppState,
@@ -357,6 +385,9 @@ pub async fn render_page(
     parts.method = http::Method::GET;
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let needs_wasm = path_needs_wasm(parts.uri.path());
+    let live = path_streams_live(parts.uri.path())
+        .then(|| live_script(&state.leptos_options))
+        .flatten();
     let req = Request::from_parts(parts, body);
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -364,6 +395,9 @@ pub async fn render_page(
             ctx.clone().provide(state.clone());
             provide_context(state.config.time_zone);
             provide_context(NeedsWasm(needs_wasm));
+            if let Some(live) = live.clone() {
+                provide_context(live);
+            }
             http_layers::provide_csp();
             extra();
         },

@@ -283,6 +283,16 @@ fn chose_files(form: &web_sys::HtmlFormElement) -> bool {
         .is_some_and(|files| files.length() > 0)
 }
 
+/// Whether the browser knows it has no connection now.
+fn is_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
+}
+
+/// Whether a service worker controls this page (and so keeps a plain form post offline).
+fn has_service_worker() -> bool {
+    web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+}
+
 /// The report form. Rendered on the server with the same props the browser receives, so the
 /// markup is identical before and after hydration.
 #[island]
@@ -345,6 +355,15 @@ pub fn ReportForm(
         if chose_files(&form) {
             return;
         }
+        // Without a connection, too: the service worker keeps that request on the phone and
+        // sends it when the signal returns. The browser checks the required fields first,
+        // since the server will only see them later.
+        if is_offline() {
+            if !form.report_validity() {
+                ev.prevent_default();
+            }
+            return;
+        }
         ev.prevent_default();
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
             return;
@@ -381,6 +400,14 @@ pub fn ReportForm(
                     pending.set(false);
                     let (list, note) = match e {
                         AppError::Invalid(list) => (list, text.with_value(|t| t.fix.clone())),
+                        // The connection dropped on the way: send it the plain way, which the
+                        // service worker keeps on the phone when it cannot reach the server.
+                        AppError::Network(_) if has_service_worker() => {
+                            if let Some(form) = form_ref.get_untracked() {
+                                let _ = form.submit();
+                            }
+                            return;
+                        }
                         AppError::Network(_) => (Vec::new(), text.with_value(|t| t.retry.clone())),
                         _ => (Vec::new(), text.with_value(|t| t.internal.clone())),
                     };
@@ -401,7 +428,7 @@ pub fn ReportForm(
     let t = text.get_value();
     let value = |v: &str| v.to_owned();
     view! {
-        <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" node_ref=form_ref on:submit=on_submit novalidate>
+        <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" data-draft="" node_ref=form_ref on:submit=on_submit novalidate>
             {move || general.get().map(|g| view! { <p class="notice error" role="alert">{g}</p> })}
             {message("form")}
             <input type="hidden" name="submission_key" value=submission_key />

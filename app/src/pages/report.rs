@@ -126,13 +126,14 @@ fn ReportBody(
     });
     let accepts = r.status.accepts_messages() && !r.closed;
     let reply = r.is_reporter.then(|| {
-        let (typed, error, kept) = match &echo {
+        let (typed, error, kept, key) = match &echo {
             Some(FormEcho { input, error }) => (
                 input.body.clone(),
                 Some(error.clone()),
                 input.attachments.clone(),
+                input.kunci.clone(),
             ),
-            None => (String::new(), None, String::new()),
+            None => (String::new(), None, String::new(), super::fresh_key()),
         };
         let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
         let file_msg = error.as_ref().and_then(|e| e.field_message("lampiran"));
@@ -143,9 +144,12 @@ fn ReportBody(
         let action = format!("/laporan/{}/pesan", r.tracking_id);
         if accepts {
             view! {
-                <form method="post" action=action class="reply" enctype="multipart/form-data">
+                <form method="post" action=action class="reply" id="balas" enctype="multipart/form-data" data-draft=""
+                    data-chat="" data-me="citizen" data-sending=tr!(loc, "chat.sending")
+                    data-kept=tr!(loc, "chat.kept") data-failed=tr!(loc, "chat.failed")>
                     {general.map(|m| view! { <ErrorNotice message=m /> })}
                     <input type="hidden" name="kode" value=code.clone().unwrap_or_default() />
+                    <input type="hidden" name="kunci" value=key />
                     <label for="reply-body">{tr!(loc, "report.reply")}</label>
                     <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
                         aria-invalid=field_msg.is_some().then_some("true")
@@ -166,53 +170,76 @@ fn ReportBody(
         {receipt}
         {sent.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "report.sent")}</p> })}
         {answered}
-        <article class="report">
-            <p class="meta">
-                <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
-                " · "{tr!(loc, r.kind.label_key())}
-                " · "{privacy.join(", ")}
-            </p>
-            <h1>{r.title.clone()}</h1>
-            <div data-live="status">
-                <p class=format!("status status-{}", r.status.code()) data-testid="status">
-                    {tr!(loc, r.status.label_key())}
+        // A conversation first: the report opens it, the newest message is last, the reply box
+        // under it; what the report is about waits folded below (beside, on a wide screen).
+        <div class="chat-page">
+            <header class="case-head">
+                <p class="meta">
+                    <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
+                    " · "{tr!(loc, r.kind.label_key())}
+                    " · "{privacy.join(", ")}
                 </p>
-                {(r.is_reporter && !r.published).then(|| view! {
-                    <p class="notice" data-testid="awaits-verification">{tr!(loc, "report.awaits_verification")}</p>
-                })}
+                <h1>{r.title.clone()}</h1>
+                <div data-live="status">
+                    <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                        {tr!(loc, r.status.label_key())}
+                    </p>
+                    {(r.is_reporter && !r.published).then(|| view! {
+                        <p class="notice" data-testid="awaits-verification">{tr!(loc, "report.awaits_verification")}</p>
+                    })}
+                </div>
+            </header>
+            <section class="thread" aria-labelledby="thread-title">
+                <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
+                <ol data-live="thread">
+                    <Opening r=r.clone() loc tz />
+                    {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
+                </ol>
+                <super::LiveUpdates
+                    watch=r.tracking_id.clone()
+                    code=code.clone().unwrap_or_default()
+                    only=String::new()
+                    offline=tr!(loc, "report.offline")
+                />
+                {reply}
+            </section>
+            <div class="case-side">
+                <div data-live="clocks">
+                    {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
+                    {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
+                    {feedback}
+                </div>
+                <details class="more">
+                    <summary>{tr!(loc, "chat.details")}</summary>
+                    <Facts r=r.clone() loc tz />
+                    {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
+                    {r.is_reporter.then(|| view! { <PublicVersion r=r.clone() loc /> })}
+                    {r.reporter.clone().map(|p| view! {
+                        <section class="contact-box">
+                            <h2>{tr!(loc, "report.contact")}</h2>
+                            <p>{p.name}</p>
+                            <p>{p.email}</p>
+                            <p>{p.phone}</p>
+                        </section>
+                    })}
+                </details>
             </div>
-            <Facts r=r.clone() loc tz />
-            <div class="body">{r.body.clone()}</div>
-            <super::files::Files files=r.attachments.clone() loc />
-            {r.is_reporter.then(|| view! { <p class="notice">{tr!(loc, "report.you")}</p> })}
-            {r.is_reporter.then(|| view! { <PublicVersion r=r.clone() loc /> })}
-            {r.reporter.clone().map(|p| view! {
-                <section class="contact-box">
-                    <h2>{tr!(loc, "report.contact")}</h2>
-                    <p>{p.name}</p>
-                    <p>{p.email}</p>
-                    <p>{p.phone}</p>
-                </section>
-            })}
-        </article>
-        <div data-live="clocks">
-            {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
-            {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
-            {feedback}
         </div>
-        <section class="thread" aria-labelledby="thread-title">
-            <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
-            <ol data-live="thread">
-                {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
-            </ol>
-            <super::LiveUpdates
-                watch=r.tracking_id.clone()
-                code=code.clone().unwrap_or_default()
-                only=String::new()
-                offline=tr!(loc, "report.offline")
-            />
-            {reply}
-        </section>
+    }
+}
+
+/// The report itself, as the first message of its conversation.
+#[component]
+pub fn Opening(r: ReportView, loc: Locale, tz: TimeZone) -> impl IntoView {
+    view! {
+        <li class="event message from-citizen opening">
+            <article class="report">
+                <strong>{tr!(loc, "chat.opening")}</strong>
+                <div class="body">{r.body.clone()}</div>
+                <super::files::Files files=r.attachments.clone() loc />
+                <time>{loc.datetime(r.received_at, tz)}</time>
+            </article>
+        </li>
     }
 }
 
@@ -244,7 +271,7 @@ fn Feedback(
             <h2 id="feedback-title">{tr!(loc, "feedback.title")}</h2>
             <p>{window}</p>
             {general.map(|m| view! { <ErrorNotice message=m /> })}
-            <form method="post" action=format!("/laporan/{tracking}/konfirmasi") class="confirm">
+            <form method="post" action=format!("/laporan/{tracking}/konfirmasi") class="confirm" data-draft="">
                 <input type="hidden" name="kode" value=code.clone() />
                 <fieldset aria-invalid=rating_msg.is_some().then_some("true")
                     aria-describedby=rating_msg.is_some().then_some("err-rating")>
@@ -268,7 +295,7 @@ fn Feedback(
                 <FieldMessage field="comment" message=comment_msg />
                 <button type="submit" class="primary">{tr!(loc, "feedback.confirm")}</button>
             </form>
-            <form method="post" action=format!("/laporan/{tracking}/sanggah") class="contest">
+            <form method="post" action=format!("/laporan/{tracking}/sanggah") class="contest" data-draft="">
                 <input type="hidden" name="kode" value=code />
                 <label for="feedback-reason">{tr!(loc, "feedback.reason")}</label>
                 <textarea id="feedback-reason" name="reason" rows="3" maxlength="4000" required

@@ -296,60 +296,81 @@ fn CaseBody(
             view! { <ActionForm action=*a c=c.clone() echo loc /> }
         })
         .collect_view();
+    // Open when the official is acting: an action just done (the next one often follows) or
+    // one that came back with an error to fix.
+    let open_actions = act_echo.is_some() || done.is_some();
+    let action_names = c
+        .actions
+        .iter()
+        .map(|a| tr!(loc, a.label_key()))
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <Title text=r.title.clone() />
         {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
-        <article class="report">
-            <p class="meta">
-                <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
-                " · "{tr!(loc, r.kind.label_key())}
-                {r.anonymous.then(|| view! { " · "{tr!(loc, "report.anonymous")} })}
-                {r.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
-            </p>
-            <h1>{r.title.clone()}</h1>
-            <div data-live="status">
-                <p class=format!("status status-{}", r.status.code()) data-testid="status">
-                    {tr!(loc, r.status.label_key())}
+        // The conversation first, the reply box under the newest message; the actions folded
+        // right under the title, so that none needs scrolling past the history (and beside
+        // the conversation on a wide screen).
+        <div class="chat-page">
+            <header class="case-head">
+                <p class="meta">
+                    <span class="tracking">{"#"}{r.tracking_id.clone()}</span>
+                    " · "{tr!(loc, r.kind.label_key())}
+                    {r.anonymous.then(|| view! { " · "{tr!(loc, "report.anonymous")} })}
+                    {r.confidential.then(|| view! { " · "{tr!(loc, "report.confidential")} })}
                 </p>
+                <h1>{r.title.clone()}</h1>
+                <div data-live="status">
+                    <p class=format!("status status-{}", r.status.code()) data-testid="status">
+                        {tr!(loc, r.status.label_key())}
+                    </p>
+                </div>
+            </header>
+            <div class="case-actions" data-live="actions">
+                {(!c.actions.is_empty()).then(|| view! {
+                    <details class="actions" id="tindakan" open=open_actions>
+                        <summary>
+                            <strong>{tr!(loc, "staff.actions")}</strong>
+                            " "<span class="hint">{action_names}</span>
+                        </summary>
+                        {actions}
+                    </details>
+                })}
             </div>
-            <Facts r=r.clone() loc tz>
-                <dt>{tr!(loc, "staff.waiting")}</dt>
-                <dd>{days(loc, c.waited_days)}</dd>
-                <dt>{tr!(loc, "staff.owner")}</dt>
-                <dd>{c.owner.clone().unwrap_or_else(|| tr!(loc, "staff.national_queue"))}</dd>
-                <dt>{tr!(loc, "staff.opd")}</dt>
-                <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
-            </Facts>
-            <div class="body">{r.body.clone()}</div>
-            <super::files::Files files=r.attachments.clone() loc />
-            {(!r.published).then(|| view! { <p class="notice">{tr!(loc, "staff.unpublished")}</p> })}
-            <super::report::PublicVersion r=r.clone() loc />
-            {reporter}
-        </article>
-        <div data-live="clocks">
-            {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
-            {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
-        </div>
-        <section class="thread" aria-labelledby="thread-title">
-            <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
-            <ol data-live="thread">
-                {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
-            </ol>
-            <super::LiveUpdates
-                watch=String::new()
-                code=String::new()
-                only=tracking.clone()
-                offline=tr!(loc, "report.offline")
-            />
-            <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=c.draft.clone() echo=msg_echo loc />
-        </section>
-        <div data-live="actions">
-            {(!c.actions.is_empty()).then(|| view! {
-                <section class="actions" aria-labelledby="actions-title">
-                    <h2 id="actions-title">{tr!(loc, "staff.actions")}</h2>
-                    {actions}
-                </section>
-            })}
+            <section class="thread" aria-labelledby="thread-title">
+                <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
+                <ol data-live="thread">
+                    <super::report::Opening r=r.clone() loc tz />
+                    {r.thread.iter().map(|e| view! { <Entry e=e.clone() loc tz /> }).collect_view()}
+                </ol>
+                <super::LiveUpdates
+                    watch=String::new()
+                    code=String::new()
+                    only=tracking.clone()
+                    offline=tr!(loc, "report.offline")
+                />
+                <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=c.draft.clone() echo=msg_echo loc />
+            </section>
+            <div class="case-side">
+                <div data-live="clocks">
+                    {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
+                    {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
+                </div>
+                <details class="more">
+                    <summary>{tr!(loc, "chat.details")}</summary>
+                    <Facts r=r.clone() loc tz>
+                        <dt>{tr!(loc, "staff.waiting")}</dt>
+                        <dd>{days(loc, c.waited_days)}</dd>
+                        <dt>{tr!(loc, "staff.owner")}</dt>
+                        <dd>{c.owner.clone().unwrap_or_else(|| tr!(loc, "staff.national_queue"))}</dd>
+                        <dt>{tr!(loc, "staff.opd")}</dt>
+                        <dd>{c.opd.clone().unwrap_or_else(|| tr!(loc, "staff.not_forwarded"))}</dd>
+                    </Facts>
+                    {(!r.published).then(|| view! { <p class="notice">{tr!(loc, "staff.unpublished")}</p> })}
+                    <super::report::PublicVersion r=r.clone() loc />
+                    {reporter}
+                </details>
+            </div>
         </div>
     }
 }
@@ -367,14 +388,21 @@ fn ReplyForm(
     if !can_reply && !can_note {
         return ().into_any();
     }
-    let (typed, internal, error, kept) = match &echo {
+    let (typed, internal, error, kept, key) = match &echo {
         Some(FormEcho { input, error }) => (
             input.body.clone(),
             input.internal.is_some(),
             Some(error.clone()),
             input.attachments.clone(),
+            input.kunci.clone(),
         ),
-        None => (draft.unwrap_or_default(), !can_reply, None, String::new()),
+        None => (
+            draft.unwrap_or_default(),
+            !can_reply,
+            None,
+            String::new(),
+            super::fresh_key(),
+        ),
     };
     let field_msg = error.as_ref().and_then(|e| e.field_message("body"));
     let file_msg = error.as_ref().and_then(|e| e.field_message("lampiran"));
@@ -388,8 +416,11 @@ fn ReplyForm(
         tr!(loc, "staff.note")
     };
     view! {
-        <form method="post" action=format!("{}/pesan", case_path(&tracking)) class="reply" enctype="multipart/form-data">
+        <form method="post" action=format!("{}/pesan", case_path(&tracking)) class="reply" id="balas" enctype="multipart/form-data" data-draft=""
+            data-chat="" data-me="official" data-sending=tr!(loc, "chat.sending")
+            data-kept=tr!(loc, "chat.kept") data-failed=tr!(loc, "chat.failed")>
             {general.map(|m| view! { <ErrorNotice message=m /> })}
+            <input type="hidden" name="kunci" value=key />
             <label for="reply-body">{label}</label>
             <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
                 aria-invalid=field_msg.is_some().then_some("true")
@@ -561,7 +592,8 @@ fn ActionForm(
         StaffAction::StartWork => ().into_any(),
     };
     view! {
-        <form method="post" action=format!("{}/aksi", case_path(&c.report.tracking_id)) class=format!("action action-{code}")>
+        <form method="post" action=format!("{}/aksi", case_path(&c.report.tracking_id)) class=format!("action action-{code}")
+            data-draft=format!("{}/aksi/{code}", case_path(&c.report.tracking_id))>
             <input type="hidden" name="action" value=code />
             {general.map(|m| view! { <ErrorNotice message=m /> })}
             {fields}

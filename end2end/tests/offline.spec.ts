@@ -1,0 +1,180 @@
+import { test, expect, Page } from '@playwright/test';
+import { fileAnonymously, official, openFromInbox } from './support';
+
+// Without a signal (Chromium's offline emulation, which also cuts the service worker off):
+// a report or a reply written offline waits on the phone and goes out once when the signal
+// returns, even after the page was closed; drafts survive a reload; a page seen before shows
+// offline with the time it was last seen. JavaScript on: a service worker needs it.
+
+/** Waits until the service worker controls the page and keeps it (and, with `files`, the
+ * files it loads) for offline use. */
+async function keptOffline(page: Page, files = false) {
+  await page.waitForFunction(async (files) => {
+    if (!navigator.serviceWorker.controller) return false;
+    const key = new URL(location.href);
+    for (const p of ['baru', 'terkirim', 'dijawab']) key.searchParams.delete(p);
+    key.hash = '';
+    const pages = await caches.open('lapor-pages-1');
+    if (!(await pages.match(key.href)) || !(await pages.match(new URL('/tersimpan', location.href).href))) return false;
+    if (!files) return true;
+    const kept = (await (await caches.open('lapor-files-1')).keys()).map((r) => r.url);
+    return kept.some((u) => u.endsWith('.wasm')) && kept.some((u) => u.endsWith('.css'));
+  }, files, { timeout: 15_000 });
+}
+
+async function writeReport(page: Page, title: string) {
+  await page.getByLabel('Pengaduan').check();
+  await page.getByLabel('Judul laporan *').fill(title);
+  await page.getByLabel('Isi laporan *').fill(
+    'Jembatan gantung penghubung dua desa putus sebagian, warga terpaksa menyeberang dengan rakit.');
+  await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
+  await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
+  await page.getByLabel(/^Anonim/).check();
+}
+
+/** The coordinator's inbox lists the report titled `title` exactly once. */
+async function filedOnce(browser: import('@playwright/test').Browser, title: string) {
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await expect(induk.getByRole('link', { name: title, exact: true })).toHaveCount(1);
+  await induk.context().close();
+}
+
+test('a report written offline is kept on the phone and filed once when the signal returns', async ({ page, context, browser }) => {
+  const title = `Jembatan gantung putus (luring) ${Date.now()}`;
+  await page.goto('/lapor');
+  await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  await keptOffline(page, true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('offline-seen')).toBeVisible();
+  await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  await writeReport(page, title);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByTestId('kept-on-phone')).toContainText('Tersimpan di ponsel, akan dikirim saat ada sinyal');
+  await expect(page.getByTestId('kept-waiting')).toContainText(title);
+
+  await context.setOffline(false);
+  const sent = page.getByTestId('kept-sent');
+  await expect(sent).toContainText(`Laporan «${title}» sudah terkirim. Nomor pelacakan:`, { timeout: 20_000 });
+  const tracking = (await sent.textContent())!.match(/Nomor pelacakan: (\S+)\./)![1];
+  await sent.getByRole('link', { name: 'Lihat' }).click();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByTestId('tracking-id')).toHaveText(tracking);
+  await filedOnce(browser, title);
+});
+
+test('a report kept offline goes out after the page was closed, at the next visit', async ({ page, context, browser }) => {
+  const title = `Jalan desa longsor (luring, ditutup) ${Date.now()}`;
+  await page.goto('/lapor');
+  await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  await keptOffline(page, true);
+  await context.setOffline(true);
+  await page.reload();
+  await writeReport(page, title);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByTestId('kept-waiting')).toContainText(title);
+  await page.close();
+
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto('/');
+  const sent = again.getByTestId('kept-sent');
+  await expect(sent).toContainText(`Laporan «${title}» sudah terkirim. Nomor pelacakan:`, { timeout: 20_000 });
+  await filedOnce(browser, title);
+  // Seen, it can be dismissed; the next page no longer lists it.
+  await sent.getByRole('button', { name: 'Tutup' }).click();
+  await expect(again.getByTestId('kept-sent')).toHaveCount(0);
+});
+
+test('a draft survives a reload and is gone once the report is filed', async ({ page }) => {
+  const title = `Draf: sampah menumpuk di pasar ${Date.now()}`;
+  await page.goto('/lapor');
+  await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  await writeReport(page, title);
+  await page.waitForTimeout(400); // the draft is written a moment after the last keystroke
+  await page.reload();
+  await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+  await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
+  await expect(page.getByLabel('Isi laporan *')).toHaveValue(/Jembatan gantung penghubung/);
+  await expect(page.getByLabel('Kategori *')).toHaveValue(/\d+/);
+  await expect(page.getByLabel(/^Anonim/)).toBeChecked();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Judul laporan *')).toHaveValue('');
+});
+
+test('a reply written offline waits on the phone and arrives once', async ({ page, context, browser }) => {
+  const title = `Air PDAM keruh (luring) ${Date.now()}`;
+  const link = await fileAnonymously(page, title);
+  await page.goto(link);
+  await keptOffline(page);
+  await expect(page.locator('.live-status')).toHaveAttribute('data-live-ready', 'true');
+
+  await context.setOffline(true);
+  const reply = 'Airnya masih keruh pagi ini, foto menyusul.';
+  await page.getByLabel('Tulis balasan').fill(reply);
+  await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+  const bubble = page.locator('.event.pending');
+  await expect(bubble).toContainText(reply);
+  await expect(bubble).toContainText('tersimpan di ponsel, akan dikirim saat ada sinyal');
+  await expect(page.getByTestId('kept-waiting')).toContainText(reply);
+
+  await context.setOffline(false);
+  const thread = page.locator('ol[data-live="thread"]');
+  await expect(thread.locator('.event.pending')).toHaveCount(0, { timeout: 20_000 });
+  await expect(thread.getByText(reply)).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator('ol[data-live="thread"]').getByText(reply)).toHaveCount(1);
+  await expect(page.getByLabel('Tulis balasan')).toHaveValue('');
+
+  // The coordinator sees it once, too.
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(induk, title);
+  await expect(induk.getByText(reply)).toHaveCount(1);
+  await induk.context().close();
+});
+
+test('a report page seen before shows offline, with the time it was last seen', async ({ page, context }) => {
+  const title = `Lampu jalan padam (luring) ${Date.now()}`;
+  const link = await fileAnonymously(page, title);
+  await page.goto(link);
+  await keptOffline(page, true);
+  await expect(page.getByTestId('offline-seen')).toBeHidden();
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByTestId('offline-seen')).toBeVisible();
+  await expect(page.getByTestId('offline-seen'))
+    .toContainText(/Tanpa sinyal: ini keadaan terakhir yang terlihat pada .*\d{4}, \d{2}\.\d{2} WI/);
+  // A page never opened on this phone says so instead of a browser error.
+  await page.goto('/statistik/peringkat');
+  await expect(page.getByRole('heading', { name: 'Tidak ada sinyal' })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test("the citizen's own list shows offline as last seen, and signing out empties what the phone kept", async ({ page, context }) => {
+  await page.goto('/daftar');
+  await page.getByLabel('Nama').fill('Warga Luring');
+  await page.getByLabel('Email').fill(`luring-${Date.now()}@contoh.id`);
+  await page.getByLabel('Kata sandi').fill('kata-sandi-luring-2026');
+  await page.getByRole('button', { name: 'Daftar' }).click();
+  await expect(page).toHaveURL(/\/laporan-saya$/);
+  await keptOffline(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Laporan Saya' })).toBeVisible();
+  await expect(page.getByTestId('offline-seen')).toBeVisible();
+  await expect(page.getByTestId('offline-seen')).toContainText('Tanpa sinyal: ini keadaan terakhir yang terlihat pada');
+  await context.setOffline(false);
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const kept = await page.evaluate(async () =>
+    (await (await caches.open('lapor-pages-1')).keys()).map((r) => new URL(r.url).pathname));
+  expect(kept).not.toContain('/laporan-saya');
+});
