@@ -155,7 +155,18 @@
     var sw = navigator.serviceWorker;
     var fresh = !sw.controller;
     sw.addEventListener('message', function (e) { if (e.data && e.data.type === 'outbox') outbox(); });
-    sw.register('/sw.js').catch(function () { /* not on this browser */ });
+    // A second after the page has loaded: installing fetches a few pages, which must not
+    // compete with the first paint on a slow link.
+    var register = function () {
+      var manifest = document.createElement('link');
+      manifest.rel = 'manifest';
+      manifest.href = '/manifest.webmanifest';
+      document.head.appendChild(manifest);
+      sw.register('/sw.js').catch(function () { /* not here */ });
+    };
+    var later = function () { setTimeout(register, 1000); };
+    if (document.readyState === 'complete') later();
+    else window.addEventListener('load', later, { once: true });
     sw.ready.then(function (reg) {
       if (fresh) reg.active.postMessage({ type: 'seen', url: location.href });
       reg.active.postMessage({ type: 'flush' });

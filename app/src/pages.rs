@@ -116,16 +116,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b3161b" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="manifest" href="/manifest.webmanifest" />
-                <link rel="apple-touch-icon" href="/ikon/lapor-192.png" />
+                // Inline: on a 400 ms link, a stylesheet of its own costs the first paint a round
+                // trip (the service worker keeps the pages, styles and all, for offline use).
+                {match inline_css(&options) {
+                    Some(css) => view! { <style nonce=leptos::nonce::use_nonce() inner_html=css></style> }.into_any(),
+                    None => view! { <HashedStylesheet options=options.clone() id="leptos" /> }.into_any(),
+                }}
+                // In the page, not a request of its own (the same drawing as /favicon.svg); the web
+                // app manifest is linked by offline.js once the page has loaded, so that neither
+                // it nor its icons compete with the first paint.
+                <link rel="icon" type="image/svg+xml" href=FAVICON />
                 // Registers the service worker and keeps drafts: small, and never in the way
                 // of the first paint.
                 <script src="/offline.js" defer></script>
                 {needs_wasm.then(|| view! { <IslandScripts options /> })}
                 {use_context::<LiveScript>().map(|live| {
-                    let boot = format!("import init from '/pkg/{}';init({{module_or_path:'/pkg/{}'}});", live.js, live.wasm);
+                    // A second after the page has loaded: the first paint needs none of it, and on
+                    // a slow link every early request delays it.
+                    let boot = format!(
+                        "const go=()=>setTimeout(()=>import('/pkg/{}').then(m=>m.default({{module_or_path:'/pkg/{}'}})),1000);\
+                         document.readyState==='complete'?go():addEventListener('load',go,{{once:true}});",
+                        live.js, live.wasm
+                    );
                     view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script> }
                 })}
                 <MetaTags />
@@ -155,24 +167,40 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script> }
 }
 
-/// The islands' JavaScript and WebAssembly file names: `lapor.<hash>.js` and `.wasm` from the
-/// hash file cargo-leptos writes beside the binary (as `HydrationScripts` finds them).
-fn bundle_files(options: &LeptosOptions) -> (String, String) {
-    let name = options.output_name.to_string();
+/// `lapor.<hash>` for a kind of file (`js`, `wasm`, `css`), from the hash file cargo-leptos
+/// writes beside the binary (as `HydrationScripts` and `HashedStylesheet` find it).
+fn hashed_name(options: &LeptosOptions, kind: &str) -> Option<String> {
     let hashes = options
         .hash_files
         .then(|| std::env::current_exe().ok())
         .flatten()
         .and_then(|exe| {
             std::fs::read_to_string(exe.parent()?.join(options.hash_file.as_ref())).ok()
-        })
-        .unwrap_or_default();
-    let hash = |kind: &str| {
-        hashes
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(kind)?.strip_prefix(':'))
-            .map(|h| format!("{name}.{}", h.trim()))
-    };
+        })?;
+    hashes
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(kind)?.strip_prefix(':'))
+        .map(|h| format!("{}.{}", options.output_name, h.trim()))
+}
+
+/// The site's stylesheet, read once, to inline into every page; `None` when the site has not
+/// been built (a server compiled alone, as in the integration tests).
+fn inline_css(options: &LeptosOptions) -> Option<String> {
+    static CSS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    CSS.get_or_init(|| {
+        let name = hashed_name(options, "css").unwrap_or_else(|| options.output_name.to_string());
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join(options.site_pkg_dir.as_ref())
+            .join(format!("{name}.css"));
+        std::fs::read_to_string(path).ok()
+    })
+    .clone()
+}
+
+/// The islands' JavaScript and WebAssembly file names (without their extension).
+fn bundle_files(options: &LeptosOptions) -> (String, String) {
+    let name = options.output_name.to_string();
+    let hash = |kind: &str| hashed_name(options, kind);
     // Unhashed, a cargo-leptos build names the WebAssembly like the script; wasm-bindgen alone
     // adds `_bg`.
     let plain_wasm = match option_env!("LEPTOS_OUTPUT_NAME") {
@@ -184,6 +212,9 @@ fn bundle_files(options: &LeptosOptions) -> (String, String) {
         hash("wasm").unwrap_or(plain_wasm),
     )
 }
+
+/// `public/favicon.svg` as a data address.
+const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%23b3161b'/%3E%3Cpath d='M9 7h4v14h10v4H9z' fill='%23fff'/%3E%3C/svg%3E";
 
 /// The router: one route per page.
 #[component]

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { openActions } from './support';
 
 // axe-core on every citizen page: no serious or critical violation.
 const pages = ['/', '/lapor', '/laporan', '/lacak', '/masuk', '/daftar', '/statistik', '/statistik/peringkat', '/lupa-sandi', '/atur-sandi', '/bantuan/sms'];

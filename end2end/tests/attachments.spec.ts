@@ -73,7 +73,7 @@ test('a citizen attaches a photo to a report and to a reply; the served photo ha
   await page.getByLabel('Tulis balasan').fill('Foto dari sisi lain jembatan, pagi ini.');
   await page.getByLabel(/^Lampiran \(foto/).setInputFiles({ name: 'sisi-lain.jpg', mimeType: 'image/jpeg', buffer: photo });
   await page.getByRole('button', { name: 'Kirim', exact: true }).click();
-  await expect(page.locator('.thread li.message ul.files a[data-file="photo"]')).toHaveCount(1);
+  await expect(page.locator('.thread li.message:not(.opening) ul.files a[data-file="photo"]')).toHaveCount(1);
 
   // The coordinator notes a photo of their own, internally: officials see it, the citizen never.
   const privateUrl = page.url();
@@ -87,7 +87,9 @@ test('a citizen attaches a photo to a report and to a reply; the served photo ha
   const internalHref = (await staff.locator('.thread li.internal ul.files a[data-file="photo"]').getAttribute('href'))!;
   await staff.context().close();
   await page.goto(privateUrl);
-  await expect(page.locator('.thread ul.files a[data-file="photo"]')).toHaveCount(1);
+  // The report's own photo and the citizen's reply's: not the official's internal one.
+  await expect(page.locator('.thread ul.files a[data-file="photo"]')).toHaveCount(2);
+  await expect(page.locator('.thread li.message:not(.opening) ul.files a[data-file="photo"]')).toHaveCount(1);
   // The official's link, tried by someone else with its audience changed, finds nothing.
   const stranger = await person(browser);
   const forged = await stranger.request.get(internalHref.replace('a=s', 'a=p'));

@@ -238,9 +238,8 @@ async fn main() -> anyhow::Result<()> {
         for i in 0..200 {
             let t = reports[i % reports.len()];
             let reply = StaffMessageInput {
-                attachments: String::new(),
                 body: format!("Balasan nomor {i}: tim kami memeriksa lokasi."),
-                internal: None,
+                ..StaffMessageInput::default()
             };
             let started = Instant::now();
             add_staff_message(&store, &official, t, &reply, app::db::now()).await?;

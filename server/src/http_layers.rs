@@ -46,7 +46,7 @@ pub fn security_headers() -> Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Stack<
 }
 
 /// Gives the page being rendered a fresh nonce and a policy that allows only its own inline
-/// script (the island loader) besides our files.
+/// scripts (the loaders) and style (the inlined stylesheet) besides our files.
 pub fn provide_csp() {
     leptos::nonce::provide_nonce();
     let (Some(nonce), Some(response)) = (
@@ -55,10 +55,15 @@ pub fn provide_csp() {
     ) else {
         return;
     };
-    let policy = DEFAULT_CSP.replace(
-        "script-src 'self'",
-        &format!("script-src 'self' 'nonce-{nonce}'"),
-    );
+    let policy = DEFAULT_CSP
+        .replace(
+            "script-src 'self'",
+            &format!("script-src 'self' 'nonce-{nonce}'"),
+        )
+        .replace(
+            "style-src 'self'",
+            &format!("style-src 'self' 'nonce-{nonce}'"),
+        );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }

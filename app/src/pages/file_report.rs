@@ -343,7 +343,12 @@ pub fn ReportForm(
         }
     };
 
+    // Set when the form is handed to the browser to send the plain way (see below).
+    let native = StoredValue::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if native.get_value() {
+            return;
+        }
         if pending.get_untracked() {
             ev.prevent_default();
             return;
@@ -404,7 +409,8 @@ pub fn ReportForm(
                         // service worker keeps on the phone when it cannot reach the server.
                         AppError::Network(_) if has_service_worker() => {
                             if let Some(form) = form_ref.get_untracked() {
-                                let _ = form.submit();
+                                native.set_value(true);
+                                let _ = form.request_submit();
                             }
                             return;
                         }
