@@ -49,7 +49,7 @@
       if (!(el.name in data) || !atDefault(el)) return;
       var v = data[el.name];
       if (el.type === 'radio') el.checked = el.value === v;
-      else if (el.type === 'checkbox') el.checked = v === true;
+      else if (el.type === 'checkbox') el.checked = v === true || v === 'on';
       else if (typeof v === 'string' && v !== '') el.value = v;
       else return;
       el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -59,12 +59,32 @@
 
   function forget(path) { try { localStorage.removeItem('draft:' + path); } catch (e) { /* off */ } }
 
+  // Signing out leaves no draft of that person on the phone.
+  function forgetAll() {
+    try {
+      Object.keys(localStorage).filter(function (k) { return k.indexOf('draft:') === 0; })
+        .forEach(function (k) { localStorage.removeItem(k); });
+      sessionStorage.removeItem('lapor-sent');
+    } catch (e) { /* off */ }
+  }
+
+  function session(name, value) {
+    try {
+      if (value === undefined) return sessionStorage.getItem(name);
+      if (value === null) sessionStorage.removeItem(name); else sessionStorage.setItem(name, value);
+    } catch (e) { /* storage blocked */ }
+    return null;
+  }
+
   function drafts() {
-    var done = sessionStorage.getItem('lapor-sent');
+    var done = session('lapor-sent');
     if (done && SUCCESS.some(function (p) { return new URLSearchParams(location.search).has(p); })) {
       forget(done);
-      sessionStorage.removeItem('lapor-sent');
+      session('lapor-sent', null);
     }
+    document.querySelectorAll('form[action="/keluar"]').forEach(function (form) {
+      form.addEventListener('submit', forgetAll);
+    });
     document.querySelectorAll('form[data-draft]').forEach(function (form) {
       restore(form);
       var timer;
@@ -72,7 +92,7 @@
       form.addEventListener('change', function () { save(form); });
       form.addEventListener('submit', function () {
         save(form);
-        sessionStorage.setItem('lapor-sent', formKey(form));
+        session('lapor-sent', formKey(form));
       });
       // An island that wakes later may render its fields again: put the draft back then.
       new MutationObserver(function () { restore(form); })
@@ -135,13 +155,16 @@
       var list = box.querySelector('ul');
       list.textContent = '';
       items.forEach(function (item) {
-        // Once, when the page first learns it went through: the draft has served its purpose,
-        // and a thread on screen shows the message.
-        if (item.state === 'sent' && !item.seen) {
+        // Kept on the phone, the text is in the outbox now: a draft of it would be sent twice.
+        // Refused, the text goes back into its form's draft, for the user to correct.
+        if (item.state === 'waiting' && !item.draftDone) {
           forget(item.path);
-          item.seen = true;
+          item.draftDone = true;
           store('readwrite', function (s) { return s.put(item); });
-          document.dispatchEvent(new CustomEvent('lapor:terkirim', { detail: item.path }));
+        } else if (item.state === 'refused' && item.fields && !item.restored) {
+          try { localStorage.setItem('draft:' + item.path, JSON.stringify(item.fields)); } catch (e) { /* off */ }
+          item.restored = true;
+          store('readwrite', function (s) { return s.put(item); });
         }
         list.appendChild(line(box, item));
       });
@@ -154,7 +177,16 @@
     if (!('serviceWorker' in navigator)) return;
     var sw = navigator.serviceWorker;
     var fresh = !sw.controller;
-    sw.addEventListener('message', function (e) { if (e.data && e.data.type === 'outbox') outbox(); });
+    sw.addEventListener('message', function (e) {
+      var data = e.data || {};
+      if (data.type === 'signed-out') forgetAll();
+      if (data.type !== 'outbox') return;
+      outbox();
+      // A thread on screen shows what the worker just sent.
+      (data.sent || []).forEach(function (path) {
+        document.dispatchEvent(new CustomEvent('lapor:terkirim', { detail: path }));
+      });
+    });
     // A second after the page has loaded: installing fetches a few pages, which must not
     // compete with the first paint on a slow link.
     var register = function () {

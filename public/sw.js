@@ -42,7 +42,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === 'POST') {
-    if (url.pathname === '/keluar') event.waitUntil(caches.delete(PAGES));
+    if (url.pathname === '/keluar') event.waitUntil(signedOut());
     if (QUEUED.some((re) => re.test(url.pathname))) event.respondWith(sendOrKeep(request));
     return;
   }
@@ -65,6 +65,15 @@ self.addEventListener('message', (event) => {
   if (data.type === 'flush') event.waitUntil(flush());
   if (data.type === 'seen' && typeof data.url === 'string') event.waitUntil(remember(data.url));
 });
+
+// Signing out leaves nothing of that person on the phone: no kept page, nothing waiting to
+// be sent in their name; the two fallback pages are kept again.
+async function signedOut() {
+  await caches.delete(PAGES);
+  await store('readwrite', (s) => s.clear());
+  tell({ type: 'signed-out' });
+  await precache();
+}
 
 // --- pages -----------------------------------------------------------------------------------
 
@@ -109,10 +118,13 @@ async function lastSeen(response, status) {
   for (const m of html.matchAll(/name="(?:submission_key|kunci)" value="([0-9a-f]{32})"/g)) {
     html = html.split(m[1]).join(freshKey());
   }
-  return new Response(html, {
-    status: status || 200,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'X-Lapor-Offline': '1' },
-  });
+  // The page's own policy (its nonce is the one in the kept HTML) and headers come along.
+  const headers = { 'Content-Type': 'text/html; charset=utf-8', 'X-Lapor-Offline': '1' };
+  for (const name of ['Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy', 'X-Frame-Options']) {
+    const value = response.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  return new Response(html, { status: status || 200, headers });
 }
 
 function freshKey() {
@@ -150,14 +162,22 @@ function later(task) {
 
 // --- files -----------------------------------------------------------------------------------
 
-// Files under /pkg/ are named by their content: once kept, they never change.
+// Files under /pkg/ are named by their content: once kept, they never change. The others
+// (offline.js, the icons) come from the network when there is one.
 async function file(request) {
   const cache = await caches.open(FILES);
-  const hit = await cache.match(request);
-  if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') cache.put(request, response.clone()).catch(() => {});
-  return response;
+  const immutable = new URL(request.url).pathname.startsWith('/pkg/');
+  if (immutable) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+  }
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') cache.put(request, response.clone()).catch(() => {});
+    return response;
+  } catch (err) {
+    return (await cache.match(request)) || Response.error();
+  }
 }
 
 async function keepFiles(html) {
@@ -208,15 +228,24 @@ async function keep(request) {
   const type = request.headers.get('Content-Type') || '';
   const body = await request.clone().arrayBuffer();
   let label = '';
-  // Where to fix it if the server refuses it: the form, or the thread the reply belongs to.
+  // Where to fix it if the server refuses it: the form, or the thread the reply belongs to;
+  // and what was typed, which goes back into that form's draft then.
   let from = url.pathname.replace(/\/pesan$/, '');
+  const fields = {};
+  const official = url.pathname.startsWith('/petugas/');
   try {
     const form = await request.formData();
-    label = String(form.get('title') || form.get('body') || '').slice(0, 80);
+    for (const [name, value] of form.entries()) {
+      if (typeof value === 'string' && !['submission_key', 'kunci', 'kode', 'attachments'].includes(name)) {
+        fields[name] = value;
+      }
+    }
+    // An official's message is not shown in the phone's list: it may be an internal note.
+    if (!official) label = String(form.get('title') || form.get('body') || '').slice(0, 80);
     const code = form.get('kode');
     if (code) from += '?kode=' + encodeURIComponent(code);
   } catch (err) { /* not a form: no label */ }
-  const item = { path: url.pathname, type, body, label, from, state: 'waiting', at: Date.now() };
+  const item = { path: url.pathname, type, body, label, from, fields, official, state: 'waiting', at: Date.now() };
   item.id = await store('readwrite', (s) => s.add(item));
   return item;
 }
@@ -232,6 +261,7 @@ function flush() {
 async function sendAll() {
   const items = (await store('readonly', (s) => s.getAll())).filter((i) => i.state === 'waiting');
   let changed = false;
+  const sent = [];
   for (const item of items) {
     let response;
     try {
@@ -246,6 +276,7 @@ async function sendAll() {
     if (response.ok && response.redirected && landed.pathname !== '/masuk') {
       item.state = 'sent';
       item.result = landed.pathname + landed.search;
+      sent.push(item.path);
     } else if (landed.pathname === '/masuk' || (response.status >= 400 && response.status < 500
       && response.status !== 408 && response.status !== 429)) {
       item.state = 'refused';
@@ -253,10 +284,13 @@ async function sendAll() {
       continue; // the server is struggling: try again later
     }
     item.body = null;
-    await store('readwrite', (s) => s.put(item));
+    // Sent, an official's message leaves nothing behind; refused, its text waits in `fields`
+    // for the page to put back into the form's draft.
+    if (item.official && item.state === 'sent') await store('readwrite', (s) => s.delete(item.id));
+    else await store('readwrite', (s) => s.put(item));
     changed = true;
   }
-  if (changed) tell({ type: 'outbox' });
+  if (changed) tell({ type: 'outbox', sent });
 }
 
 async function tell(message) {

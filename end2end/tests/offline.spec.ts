@@ -178,3 +178,33 @@ test("the citizen's own list shows offline as last seen, and signing out empties
     (await (await caches.open('lapor-pages-1')).keys()).map((r) => new URL(r.url).pathname));
   expect(kept).not.toContain('/laporan-saya');
 });
+
+test.describe('without a service worker', () => {
+  // So that the test can cut the connection to the server for this page alone.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a reply being written survives a reload and a failed send, and is gone once sent', async ({ page }) => {
+    const title = `Draf balasan: got mampet ${Date.now()}`;
+    const link = await fileAnonymously(page, title);
+    await page.goto(link);
+    const reply = 'Saya tambahkan: got di depan rumah nomor 12 juga mampet.';
+    await page.getByLabel('Tulis balasan').fill(reply);
+    await page.waitForTimeout(400); // the draft is written a moment after the last keystroke
+    await page.reload();
+    await expect(page.getByLabel('Tulis balasan')).toHaveValue(reply);
+
+    // Sent while the server cannot be reached and no worker keeps it: the text stays in the box.
+    await expect(page.locator('.live-status')).toHaveAttribute('data-live-ready', 'true');
+    await page.route(/\/pesan$/, (route) => route.abort('connectionreset'));
+    await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+    await expect(page.locator('form#balas .chat-news')).toContainText('Belum terkirim');
+    await expect(page.getByLabel('Tulis balasan')).toHaveValue(reply);
+    await expect(page.locator('.event.pending')).toHaveCount(0);
+
+    await page.unroute(/\/pesan$/);
+    await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+    await expect(page.locator('ol[data-live="thread"] li').last()).toContainText(reply);
+    await page.reload();
+    await expect(page.getByLabel('Tulis balasan')).toHaveValue('');
+  });
+});

@@ -686,9 +686,8 @@ pub async fn add_staff_message(
     } else {
         check_reply(staff.role, case.status).map_err(refused)?;
     }
-    let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
-    let files = crate::attachments::tokens(&input.attachments);
-    crate::attachments::check_staged(db, &files).await?;
+    // A second copy of a message already stored is answered before its text and files are
+    // checked: its files are attached by now and would read as expired.
     let key = crate::threads::message_key(&input.kunci);
     if let Some(key) = key
         && crate::threads::message_by_key(&db.db, case.id, key)
@@ -697,6 +696,9 @@ pub async fn add_staff_message(
     {
         return Ok(());
     }
+    let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
+    let files = crate::attachments::tokens(&input.attachments);
+    crate::attachments::check_staged(db, &files).await?;
     let mut change = db.change(now).await?;
     if !internal && case.status == Status::Disposed {
         let moved = sqlx::query(

@@ -290,7 +290,17 @@ fn is_offline() -> bool {
 
 /// Whether a service worker controls this page (and so keeps a plain form post offline).
 fn has_service_worker() -> bool {
-    web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+    // `navigator.serviceWorker` is missing where service workers are (plain http, some
+    // private modes): ask before touching it.
+    web_sys::window().is_some_and(|w| {
+        let navigator = w.navigator();
+        js_sys::Reflect::has(
+            &navigator,
+            &wasm_bindgen::JsValue::from_str("serviceWorker"),
+        )
+        .unwrap_or(false)
+            && navigator.service_worker().controller().is_some()
+    })
 }
 
 /// The report form. Rendered on the server with the same props the browser receives, so the
