@@ -103,6 +103,8 @@ async function page(request, url) {
 }
 
 async function offlinePage(url) {
+  // Where the report form goes once the worker kept it: news of now, not a page last seen.
+  if (url.pathname === SAVED) return savedPage();
   const cache = await caches.open(PAGES);
   const seen = kept(url) && await cache.match(pageKey(url));
   if (seen) return lastSeen(seen);

@@ -1,8 +1,8 @@
 //! Two languages: Indonesian (the default) and English.
 //!
 //! Texts live in `app/locales/app.yml` and are looked up with `rust-i18n` on the server. The
-//! browser bundle never carries the translation table: islands receive their texts, already
-//! translated, as props. The chosen language is a cookie (`lang`) so that it works without
+//! browser bundle never carries the translation table: the island finds its few words,
+//! already translated, in the markup the server wrote. The chosen language is a cookie (`lang`) so that it works without
 //! JavaScript and survives a reload.
 
 use serde::{Deserialize, Serialize};

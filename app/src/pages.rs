@@ -28,7 +28,9 @@ mod unsubscribe;
 pub use account::{LoginPage, MyReportsPage, RegisterPage};
 pub use admin::AdminPage;
 pub use figures::{FiguresPage, RankingPage};
-pub use file_report::{FileReportPage, ReportForm, ReportFormText};
+pub use file_report::{
+    FileReportPage, FormStates, NEXT_HEADER, ReportFields, ReportForm, ReportFormText,
+};
 pub use help::SmsHelpPage;
 pub use home::HomePage;
 pub use intake::{ImportDetailPage, ImportPage, ManualIntakePage, ReceiptPage};

@@ -2,11 +2,11 @@
 //! implementation of each write, its server function.
 //!
 //! A write is written once, as a `#[server]` function in `app` (it authorises the caller,
-//! calls the plain domain function and localises the error). The WebAssembly island calls it
-//! over `/api/…`; a plain form post reaches the *same* function here, called in-process with
-//! the same request context. What a form adds is only the browser's part, declared per route
-//! in [`writes`]: which page comes next after success (a `303`, so a reload does not post
-//! again), and which page shows the form again, with what was typed and the errors next to
+//! calls the plain domain function and localises the error). Other systems call it over
+//! `/api/…`; a form post, plain or sent in the background by the report form's island, reaches
+//! the *same* function here, called in-process with the same request context. What a form adds
+//! is only the browser's part, declared per route in [`writes`]: which page comes next after
+//! success (a `303`, so a reload does not post again), and which page shows the form again, with what was typed and the errors next to
 //! the fields, after a failure. A signed-out official gets the login form, with a typed reply
 //! kept for after signing in.
 //!
@@ -28,7 +28,7 @@ use app::state::{AppState, RequestCtx};
 use app::threads::MessageInput;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Request, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, post};
 use leptos::prelude::{Owner, ScopedFuture, provide_context};
@@ -36,6 +36,18 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
+
+/// After success: a `303` to the next page, or, for a form sent in the background that asked
+/// ([`app::pages::NEXT_HEADER`]), `204` naming that page, which the browser then opens
+/// without having fetched it once for nothing. A refusal is the same page either way.
+fn next_page(to: &str, tell: bool) -> Response {
+    match (tell, HeaderValue::from_str(to)) {
+        (true, Ok(value)) => {
+            (StatusCode::NO_CONTENT, [(app::pages::NEXT_HEADER, value)]).into_response()
+        }
+        _ => Redirect::to(to).into_response(),
+    }
+}
 
 /// The future of a server function's call.
 type Call<O> = Pin<Box<dyn Future<Output = Result<O, AppError>> + Send>>;
@@ -91,6 +103,8 @@ where
             .ok()
             .and_then(|Path(p)| p.into_iter().next())
             .unwrap_or_default();
+        // The report form's island asks where to go next rather than to be sent there.
+        let tell_next = parts.headers.contains_key(app::pages::NEXT_HEADER);
         let (ctx, input, head, refused_files) =
             read_form::<I>(&state, Request::from_parts(parts, body), files).await;
         let result = match crate::limits::refusal(&head) {
@@ -100,7 +114,7 @@ where
             None => in_context(&state, &ctx, (self.call)(param.clone(), input.clone())).await,
         };
         match result {
-            Ok(out) => Redirect::to(&(self.done)(&param, &input, &out)).into_response(),
+            Ok(out) => next_page(&(self.done)(&param, &input, &out), tell_next),
             Err(AppError::Unauthorized) => {
                 let login = LoginInput {
                     ke: (self.page)(&param, &input),

@@ -1,25 +1,32 @@
 //! The citizen's report form: the one island of the app.
 //!
 //! Without JavaScript the form posts to `/lapor` and the server answers with a full page:
-//! the receipt, or the same form with the typed values and the errors. With WebAssembly loaded
-//! the island sends the same fields to the `submit_report` server function instead, shows
-//! errors in place without a reload, disables the button while sending, and keeps everything
-//! typed when the network drops. The one-time submission key makes a retry or a double tap
-//! file one report, not two.
+//! the receipt, or the same form with the typed values and the errors. The fields are rendered
+//! on the server only ([`ReportFields`]) and handed to the island as its children, so none of
+//! their markup, texts or options travel in the WebAssembly. With WebAssembly loaded the island
+//! ([`ReportForm`]) sends the very same multipart form in the background (the same door, the
+//! same server function, one place that renders errors): a refusal swaps in the server's fields
+//! with its messages, without a reload and with everything typed still there; success goes on
+//! to the receipt. It also makes large photos smaller before they are sent, disables the button
+//! while sending, and leaves a form sent without a connection to the service worker, which
+//! keeps it on the phone. The one-time submission key makes a retry or a double tap file one
+//! report, not two.
+//!
+//! Keeping the island this thin is what keeps the form page within its first-load budget on a
+//! rural network (issue 14): the island has no props to decode, no server-function client and
+//! no text of its own (the words of its states are on the button, written by the server).
 
-use super::{ErrorNotice, FormEcho, set_error_status, use_locale};
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 use crate::orgs::Agency;
-use crate::reports::{FormOptions, ReportInput, ReportKind, report_form_options, submit_report};
+use crate::reports::{FormOptions, ReportInput, ReportKind, report_form_options};
 use crate::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
-/// Every text the island shows, translated on the server so that the browser bundle carries
-/// no translation table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Every text the form shows, translated on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportFormText {
     pub kind: String,
     pub kinds: Vec<(String, String)>,
@@ -48,12 +55,6 @@ pub struct ReportFormText {
     pub files_pick: String,
     pub files_hint: String,
     pub files_kept: Option<String>,
-    pub files_shrinking: String,
-    pub submit: String,
-    pub sending: String,
-    pub fix: String,
-    pub retry: String,
-    pub internal: String,
 }
 
 impl ReportFormText {
@@ -89,10 +90,29 @@ impl ReportFormText {
             files_pick: tr!(loc, "files.pick", max = crate::attachments::MAX_FILES),
             files_hint: tr!(loc, "files.hint"),
             files_kept: None,
-            files_shrinking: tr!(loc, "files.shrinking"),
+        }
+    }
+}
+
+/// The words of the island's own states: the button, and what it says when sending fails.
+/// The server writes them on the button (`data-*`), where the island reads them: props would
+/// be decoded from JSON, and serde_json with the float formatting its errors use is a fifth of
+/// the island's bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormStates {
+    pub submit: String,
+    pub sending: String,
+    pub shrinking: String,
+    pub retry: String,
+    pub internal: String,
+}
+
+impl FormStates {
+    pub fn new(loc: Locale) -> Self {
+        FormStates {
             submit: tr!(loc, "form.submit"),
             sending: tr!(loc, "form.sending"),
-            fix: tr!(loc, "form.fix"),
+            shrinking: tr!(loc, "files.shrinking"),
             retry: tr!(loc, "form.retry"),
             internal: tr!(loc, "err.internal"),
         }
@@ -138,15 +158,18 @@ pub fn FileReportPage() -> impl IntoView {
                             let kept = crate::attachments::tokens(&initial.attachments).len();
                             text.files_kept = (kept > 0).then(|| tr!(loc, "files.kept", count = kept));
                             view! {
-                                <ReportForm
-                                    text=text
-                                    categories=categories
-                                    agencies=agency_groups(&options.agencies)
-                                    submission_key=options.submission_key
-                                    initial=initial
-                                    errors=errors
-                                    general=general
-                                />
+                                <ReportForm>
+                                    <ReportFields
+                                        text=text
+                                        categories=categories
+                                        agencies=agency_groups(&options.agencies)
+                                        submission_key=options.submission_key
+                                        initial=initial
+                                        errors=errors
+                                        general=general
+                                    />
+                                    <SendButton states=FormStates::new(loc) />
+                                </ReportForm>
                             }
                             .into_any()
                         }
@@ -272,41 +295,235 @@ async fn shrink(
     )
 }
 
-/// Whether a file was chosen in the form's file field.
-fn chose_files(form: &web_sys::HtmlFormElement) -> bool {
-    use wasm_bindgen::JsCast;
-    form.query_selector("input[type=file]")
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|input| input.files())
-        .is_some_and(|files| files.length() > 0)
-}
-
 /// Whether the browser knows it has no connection now.
 fn is_offline() -> bool {
     web_sys::window().is_some_and(|w| !w.navigator().on_line())
 }
 
-/// Whether a service worker controls this page (and so keeps a plain form post offline).
-fn has_service_worker() -> bool {
-    // `navigator.serviceWorker` is missing where service workers are (plain http, some
-    // private modes): ask before touching it.
-    web_sys::window().is_some_and(|w| {
-        let navigator = w.navigator();
-        js_sys::Reflect::has(
-            &navigator,
-            &wasm_bindgen::JsValue::from_str("serviceWorker"),
-        )
-        .unwrap_or(false)
-            && navigator.service_worker().controller().is_some()
-    })
+/// The header with which the island asks the form's door where to go after success, instead
+/// of being sent there (a `303` that `fetch` would follow, fetching the receipt once for
+/// nothing before the browser opens it).
+pub const NEXT_HEADER: &str = "x-lapor-next";
+
+/// How a background send of the form ended.
+enum Sent {
+    /// Filed: the page to open (the receipt).
+    Filed(String),
+    /// No connection: the service worker keeps it on the phone.
+    Kept,
+    /// Refused: the server's page, with the form and its messages.
+    Refused(String),
+    /// Neither the server nor the service worker answered.
+    Lost,
 }
 
-/// The report form. Rendered on the server with the same props the browser receives, so the
-/// markup is identical before and after hydration.
+/// Sends the form as the browser would (multipart, with its files) to where it posts.
+async fn send(action: &str, data: &web_sys::FormData) -> Sent {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let Some(window) = web_sys::window() else {
+        return Sent::Lost;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(data);
+    if let Ok(headers) = web_sys::Headers::new() {
+        let _ = headers.set(NEXT_HEADER, "1");
+        init.set_headers(&headers);
+    }
+    let response: web_sys::Response =
+        match JsFuture::from(window.fetch_with_str_and_init(action, &init))
+            .await
+            .and_then(|r| r.dyn_into())
+        {
+            Ok(r) => r,
+            Err(_) => return Sent::Lost,
+        };
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    if response.status() == 202 && header("x-lapor-kept").is_some() {
+        return Sent::Kept;
+    }
+    if let (true, Some(next)) = (response.ok(), header(NEXT_HEADER)) {
+        return Sent::Filed(next);
+    }
+    match response.text().map(JsFuture::from) {
+        Ok(text) => match text.await.ok().and_then(|t| t.as_string()) {
+            Some(html) => Sent::Refused(html),
+            None => Sent::Lost,
+        },
+        Err(_) => Sent::Lost,
+    }
+}
+
+/// Puts the fields of the server's page into the form (`#isian`), with their messages and
+/// everything typed, and moves to the first field to correct. False when the page has no
+/// form (an error page).
+fn show_fields_again(form: &web_sys::HtmlFormElement, html: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let theirs = web_sys::DomParser::new()
+        .and_then(|p| p.parse_from_string(html, web_sys::SupportedType::TextHtml))
+        .ok()
+        .and_then(|doc| doc.query_selector("#isian").ok().flatten());
+    let (Some(theirs), Ok(Some(mine))) = (theirs, form.query_selector("#isian")) else {
+        return false;
+    };
+    mine.set_inner_html(&theirs.inner_html());
+    let first = mine
+        .query_selector("[aria-invalid=true]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    match first {
+        Some(field) => {
+            let _ = field.focus();
+        }
+        None => {
+            if let Ok(Some(notice)) = mine.query_selector("[role=alert]") {
+                notice.scroll_into_view();
+            }
+        }
+    }
+    true
+}
+
+/// The report form. The island holds only what runs in the browser (sending, the button's
+/// state, shrinking photos); the fields and the button are its children, rendered on the
+/// server.
 #[island]
-pub fn ReportForm(
+pub fn ReportForm(children: Children) -> impl IntoView {
+    // What went wrong with the last send, and what the form is busy with (a photo being made
+    // smaller), in the words the server wrote on the button.
+    let note = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let says = move |what: &str| {
+        form_ref
+            .get_untracked()
+            .and_then(|form| send_button(&form))
+            .and_then(|b| b.get_attribute(&["data-", what].concat()))
+            .unwrap_or_default()
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if pending.get_untracked() {
+            ev.prevent_default();
+            return;
+        }
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        // Without a connection the browser sends it the plain way, which the service worker
+        // keeps on the phone. The browser checks the required fields first, since the server
+        // will only see them later.
+        if is_offline() {
+            if !form.report_validity() {
+                ev.prevent_default();
+            }
+            return;
+        }
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        ev.prevent_default();
+        pending.set(true);
+        note.set(None);
+        leptos::task::spawn_local(async move {
+            let go = |to: &str| {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().set_href(to);
+                }
+            };
+            match send(&form.action(), &data).await {
+                // The button stays "sending" until the next page opens.
+                Sent::Filed(next) => go(&next),
+                Sent::Kept => go("/tersimpan"),
+                Sent::Refused(html) => {
+                    pending.set(false);
+                    if !show_fields_again(&form, &html) {
+                        note.set(Some(says("internal")));
+                    }
+                }
+                Sent::Lost => {
+                    pending.set(false);
+                    note.set(Some(says("retry")));
+                }
+            }
+        });
+    };
+
+    // Photos chosen in the file field are made smaller before they can be sent.
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.type_() == "file")
+        else {
+            return;
+        };
+        busy.set(Some(says("shrinking")));
+        leptos::task::spawn_local(async move {
+            let _ = shrink_photos(input).await;
+            busy.set(None);
+        });
+    };
+
+    // The button follows the form's state; the form is marked once its WebAssembly runs, for
+    // the browser tests and for styling.
+    Effect::new(move |_| {
+        let (sending, waiting) = (pending.get(), busy.with(Option::is_some));
+        let Some(form) = form_ref.get() else {
+            return;
+        };
+        let _ = form.set_attribute("data-hydrated", "true");
+        if let Some(button) = send_button(&form) {
+            let _ = match sending || waiting {
+                true => button.set_attribute("disabled", ""),
+                false => button.remove_attribute("disabled"),
+            };
+            let label = if sending {
+                "data-sending"
+            } else {
+                "data-submit"
+            };
+            if let Some(text) = button.get_attribute(label) {
+                button.set_text_content(Some(&text));
+            }
+        }
+    });
+
+    view! {
+        <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" data-draft=""
+            node_ref=form_ref on:submit=on_submit on:change=on_change novalidate>
+            {move || note.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
+            {children()}
+            {move || busy.get().map(|b| view! { <p class="hint" role="status">{b}</p> })}
+        </form>
+    }
+}
+
+/// The form's button.
+fn send_button(form: &web_sys::HtmlFormElement) -> Option<web_sys::Element> {
+    form.query_selector("button[type=submit]").ok().flatten()
+}
+
+/// The form's button, carrying the words of the states the island shows.
+#[component]
+pub fn SendButton(states: FormStates) -> impl IntoView {
+    let label = states.submit.clone();
+    view! {
+        <button type="submit" class="primary" data-submit=states.submit data-sending=states.sending
+            data-shrinking=states.shrinking data-retry=states.retry data-internal=states.internal>
+            {label}
+        </button>
+    }
+}
+
+/// The form's fields, rendered on the server with what was typed and the messages of a
+/// refused attempt. Their wrapper (`#isian`) is what the island swaps after a refusal.
+#[component]
+pub fn ReportFields(
     text: ReportFormText,
     categories: Vec<(i64, String)>,
     agencies: Vec<(String, Vec<(i64, String)>)>,
@@ -315,137 +532,30 @@ pub fn ReportForm(
     errors: Vec<FieldError>,
     general: Option<String>,
 ) -> impl IntoView {
-    let errors = RwSignal::new(errors);
-    let general = RwSignal::new(general);
-    let pending = RwSignal::new(false);
-    let shrinking = RwSignal::new(false);
-    let anonymous = RwSignal::new(initial.is_anonymous());
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let text = StoredValue::new(text);
-
-    let message = move |field: &'static str| {
-        move || {
-            errors.with(|list| {
-                list.iter()
-                    .find(|e| e.field == field)
-                    .map(|e| view! { <p class="field-error" id=format!("err-{field}")>{e.message.clone()}</p> })
-            })
-        }
+    let message = |field: &'static str| {
+        let m = errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone());
+        view! { <FieldMessage field message=m /> }
     };
-    let invalid = move |field: &'static str| {
-        move || {
-            errors
-                .with(|l| l.iter().any(|e| e.field == field))
-                .then_some("true")
-        }
+    let has_error = |field: &str| errors.iter().any(|e| e.field == field);
+    let invalid = |field: &str| has_error(field).then_some("true");
+    let described = |field: &str, hint: bool| {
+        let ids: Vec<String> = [
+            hint.then(|| format!("hint-{field}")),
+            has_error(field).then(|| format!("err-{field}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
     };
-    let described = move |field: &'static str, hint: bool| {
-        move || {
-            let has_error = errors.with(|l| l.iter().any(|e| e.field == field));
-            let mut ids = Vec::new();
-            if hint {
-                ids.push(format!("hint-{field}"));
-            }
-            if has_error {
-                ids.push(format!("err-{field}"));
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-
-    // Set when the form is handed to the browser to send the plain way (see below).
-    let native = StoredValue::new(false);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        if native.get_value() {
-            return;
-        }
-        if pending.get_untracked() {
-            ev.prevent_default();
-            return;
-        }
-        let Some(form) = form_ref.get_untracked() else {
-            return;
-        };
-        // Files go as the plain form sends them (multipart), which the server takes the same.
-        if chose_files(&form) {
-            return;
-        }
-        // Without a connection, too: the service worker keeps that request on the phone and
-        // sends it when the signal returns. The browser checks the required fields first,
-        // since the server will only see them later.
-        if is_offline() {
-            if !form.report_validity() {
-                ev.prevent_default();
-            }
-            return;
-        }
-        ev.prevent_default();
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-            return;
-        };
-        let field = |name: &str| data.get(name).as_string().unwrap_or_default();
-        let flag = |name: &str| data.get(name).as_string();
-        let input = ReportInput {
-            submission_key: field("submission_key"),
-            kind: field("kind"),
-            title: field("title"),
-            body: field("body"),
-            category_id: field("category_id"),
-            incident_date: field("incident_date"),
-            location: field("location"),
-            target_org_id: field("target_org_id"),
-            anonymous: flag("anonymous"),
-            confidential: flag("confidential"),
-            name: field("name"),
-            email: field("email"),
-            phone: field("phone"),
-            notify_email: field("notify_email"),
-            attachments: field("attachments"),
-        };
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            match submit_report(input).await {
-                Ok(filed) => {
-                    let target = format!("{}&baru=1", filed.private_link());
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_href(&target);
-                    }
-                }
-                Err(e) => {
-                    pending.set(false);
-                    let (list, note) = match e {
-                        AppError::Invalid(list) => (list, text.with_value(|t| t.fix.clone())),
-                        // The connection dropped on the way: send it the plain way, which the
-                        // service worker keeps on the phone when it cannot reach the server.
-                        AppError::Network(_) if has_service_worker() => {
-                            if let Some(form) = form_ref.get_untracked() {
-                                native.set_value(true);
-                                let _ = form.request_submit();
-                            }
-                            return;
-                        }
-                        AppError::Network(_) => (Vec::new(), text.with_value(|t| t.retry.clone())),
-                        _ => (Vec::new(), text.with_value(|t| t.internal.clone())),
-                    };
-                    errors.set(list);
-                    general.set(Some(note));
-                }
-            }
-        });
-    };
-
-    // Marks the form once its WebAssembly runs, for the browser tests and for styling.
-    Effect::new(move |_| {
-        if let Some(form) = form_ref.get() {
-            let _ = form.set_attribute("data-hydrated", "true");
-        }
-    });
-
-    let t = text.get_value();
+    let t = text;
     let value = |v: &str| v.to_owned();
     view! {
-        <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" data-draft="" node_ref=form_ref on:submit=on_submit novalidate>
-            {move || general.get().map(|g| view! { <p class="notice error" role="alert">{g}</p> })}
+        <div id="isian">
+            {general.map(|g| view! { <p class="notice error" role="alert">{g}</p> })}
             {message("form")}
             <input type="hidden" name="submission_key" value=submission_key />
             <fieldset>
@@ -522,8 +632,7 @@ pub fn ReportForm(
             <fieldset>
                 <legend>{t.privacy.clone()}</legend>
                 <label class="check" for="anonymous">
-                    <input type="checkbox" id="anonymous" name="anonymous" value="on" checked=initial.is_anonymous()
-                        on:change=move |ev| anonymous.set(event_target_checked(&ev)) />
+                    <input type="checkbox" id="anonymous" name="anonymous" value="on" checked=initial.is_anonymous() />
                     {t.anonymous.clone()}
                 </label>
                 <label class="check" for="confidential">
@@ -532,7 +641,8 @@ pub fn ReportForm(
                 </label>
             </fieldset>
 
-            <fieldset class="contact" class:muted=move || anonymous.get()>
+            // Muted by the stylesheet while "anonymous" is ticked, with or without JavaScript.
+            <fieldset class="contact">
                 <legend>{t.contact.clone()}</legend>
                 <p class="hint" id="hint-contact">{t.contact_hint.clone()}</p>
                 <label for="name">{t.name.clone()}</label>
@@ -564,23 +674,10 @@ pub fn ReportForm(
                 <input type="hidden" name="attachments" value=initial.attachments.clone() />
                 <input type="file" id="lampiran" name="lampiran" multiple
                     accept="image/jpeg,image/png,image/webp,application/pdf"
-                    aria-invalid=invalid("lampiran") aria-describedby=described("lampiran", true)
-                    on:change=move |ev| {
-                        let input = event_target::<web_sys::HtmlInputElement>(&ev);
-                        shrinking.set(true);
-                        leptos::task::spawn_local(async move {
-                            let _ = shrink_photos(input).await;
-                            shrinking.set(false);
-                        });
-                    } />
-                {move || shrinking.get().then(|| view! { <p class="hint" role="status">{text.with_value(|t| t.files_shrinking.clone())}</p> })}
+                    aria-invalid=invalid("lampiran") aria-describedby=described("lampiran", true) />
                 {t.files_kept.clone().map(|k| view! { <p class="notice ok">{k}</p> })}
                 {message("lampiran")}
             </div>
-
-            <button type="submit" class="primary" disabled=move || pending.get() || shrinking.get()>
-                {move || if pending.get() { text.with_value(|t| t.sending.clone()) } else { text.with_value(|t| t.submit.clone()) }}
-            </button>
-        </form>
+        </div>
     }
 }

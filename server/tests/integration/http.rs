@@ -245,6 +245,65 @@ async fn a_plain_form_post_files_once_and_redirects_to_the_receipt() {
     }
 }
 
+/// The island sends the same multipart form in the background and asks (`x-lapor-next`) where
+/// to go after success instead of being redirected; a refusal is the same page as without
+/// JavaScript, whose fields (`#isian`) it swaps in.
+#[tokio::test]
+async fn the_island_posts_the_same_form_and_is_told_where_to_go() {
+    for t in engines().await {
+        let app = app(&t);
+        let key = app::secrets::new_submission_key();
+        let island = |fields: &[(&str, &str)]| {
+            let mut req = multipart("/lapor", fields, &[], None);
+            req.headers_mut()
+                .insert(app::pages::NEXT_HEADER, "1".parse().expect("header"));
+            req
+        };
+        let refused = send(&app, island(&report_fields(&key, "Pendek"))).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.headers.get(app::pages::NEXT_HEADER).is_none());
+        let fields = refused
+            .body
+            .split("id=\"isian\"")
+            .nth(1)
+            .expect("the fields");
+        assert!(fields.contains("Judul terlalu pendek") && fields.contains("value=\"Pendek\""));
+        assert!(fields.contains(&format!("value=\"{key}\"")), "the same key");
+
+        let title = "Lampu jalan padam di Jalan Sutoyo";
+        let filed = send(&app, island(&report_fields(&key, title))).await;
+        assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
+        let next = filed.headers[app::pages::NEXT_HEADER]
+            .to_str()
+            .expect("next")
+            .to_owned();
+        assert!(
+            next.starts_with("/laporan/") && next.contains("?kode=") && next.ends_with("&baru=1")
+        );
+        let receipt = send(&app, get(&next)).await;
+        assert!(
+            receipt.body.contains("Laporan Anda telah diterima") && receipt.body.contains(title)
+        );
+        // Sent again (a lost answer) it is the same report; without the header, a redirect.
+        let again = send(&app, island(&report_fields(&key, title))).await;
+        assert_eq!(again.headers[app::pages::NEXT_HEADER], next.as_str());
+        let plain = send(
+            &app,
+            multipart("/lapor", &report_fields(&key, title), &[], None),
+        )
+        .await;
+        assert_eq!(
+            (plain.status, location(&plain)),
+            (StatusCode::SEE_OTHER, next)
+        );
+        assert_eq!(
+            super::support::count(&t.db, "select count(*) from reports").await,
+            1
+        );
+        t.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn messages_post_as_the_reporter_and_markup_stays_text() {
     for t in engines().await {
