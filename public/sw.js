@@ -56,8 +56,13 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+// Refused while something still waits (the server out of reach), so that the browser tries
+// again later, backing off, instead of counting the sync as done.
 self.addEventListener('sync', (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(flush());
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(flush().then((waiting) => {
+    if (waiting > 0) throw new Error(`${waiting} still waiting`);
+  }));
 });
 
 self.addEventListener('message', (event) => {
@@ -255,6 +260,7 @@ async function keep(request) {
 let flushing = null;
 
 // Sends what waits, oldest first, one at a time; a second call while one runs joins it.
+// Resolves to how many still wait.
 function flush() {
   if (!flushing) flushing = sendAll().finally(() => { flushing = null; });
   return flushing;
@@ -263,6 +269,7 @@ function flush() {
 async function sendAll() {
   const items = (await store('readonly', (s) => s.getAll())).filter((i) => i.state === 'waiting');
   let changed = false;
+  let waiting = items.length;
   const sent = [];
   for (const item of items) {
     let response;
@@ -285,6 +292,7 @@ async function sendAll() {
     } else {
       continue; // the server is struggling: try again later
     }
+    waiting -= 1;
     item.body = null;
     // Sent, an official's message leaves nothing behind; refused, its text waits in `fields`
     // for the page to put back into the form's draft.
@@ -293,6 +301,7 @@ async function sendAll() {
     changed = true;
   }
   if (changed) tell({ type: 'outbox', sent });
+  return waiting;
 }
 
 async function tell(message) {

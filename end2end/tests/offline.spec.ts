@@ -1,5 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
-import { fileAnonymously, official, openFromInbox } from './support';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import { fileAnonymously, official, openFromInbox, person } from './support';
 
 // Without a signal (Chromium's offline emulation, which also cuts the service worker off):
 // a report or a reply written offline waits on the phone and goes out once when the signal
@@ -85,6 +87,105 @@ test('a report kept offline goes out after the page was closed, at the next visi
   // Seen, it can be dismissed; the next page no longer lists it.
   await sent.getByRole('button', { name: 'Tutup' }).click();
   await expect(again.getByTestId('kept-sent')).toHaveCount(0);
+});
+
+/** A lapor of one test's own, which the test takes off the network (the process killed: the
+ * phone's requests are refused at once, as without a signal) and brings back on the same
+ * database. Chromium's offline emulation cannot stand in here: under it the worker's own
+ * requests wait for the network instead of failing, and go out by themselves when it returns,
+ * which would hide whether the worker's sync handler does its work. */
+class OwnServer {
+  readonly url: string;
+  private readonly db: string;
+  private process?: ChildProcess;
+  constructor(private readonly port: number) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.db = `/tmp/lapor-e2e-own-${port}.db`;
+    for (const f of [this.db, `${this.db}-wal`, `${this.db}-shm`]) fs.rmSync(f, { force: true });
+  }
+  async start() {
+    this.process = spawn('./target/release/lapor', ['--demo', '--limits-burst-factor', '50',
+      '--outbox-dir', `/tmp/lapor-e2e-own-${this.port}-outbox`,
+      '--database-url', `sqlite://${this.db}`, '--addr', `127.0.0.1:${this.port}`], { cwd: '..', stdio: 'ignore' });
+    await expect.poll(() => fetch(`${this.url}/healthz`).then((r) => r.ok, () => false),
+      { timeout: 20_000 }).toBe(true);
+  }
+  async stop() {
+    const p = this.process;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((resolve) => p.once('exit', resolve));
+    p.kill('SIGKILL');
+    await exited;
+  }
+}
+
+test('a report kept while the server is out of reach is sent by Background Sync with no page of the site open', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const server = new OwnServer(3190 + Number(process.env.LAPOR_E2E_PORT ?? 3100) % 10);
+  await server.start();
+  const options = { baseURL: server.url };
+  const page = await person(browser, options);
+  const title = `Banjir setinggi lutut (sinkron) ${Date.now()}`;
+  try {
+    await page.goto('/lapor');
+    await expect(page.locator('form.report-form[data-hydrated="true"]')).toBeVisible();
+    await keptOffline(page, true);
+    // The worker's registration, to wake it the way the browser does once the signal returns.
+    const cdp = await page.context().newCDPSession(page);
+    const registration = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r: { scopeURL: string; isDeleted: boolean }) =>
+          r.scopeURL.startsWith(server.url) && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    const registrationId = await registration;
+    // What the browser's Background Sync does, as DevTools' "Background services" shows it.
+    const syncLog: string[] = [];
+    cdp.on('BackgroundService.backgroundServiceEventReceived', ({ backgroundServiceEvent: e }) => {
+      syncLog.push([e.eventName, ...e.eventMetadata.map((m: { key: string; value: string }) =>
+        `${m.key}: ${m.value}`)].join(' | '));
+    });
+    await cdp.send('BackgroundService.startObserving', { service: 'backgroundSync' });
+    await cdp.send('BackgroundService.setRecording', { shouldRecord: true, service: 'backgroundSync' });
+
+    // The phone believes it is online; the server cannot be reached. The island sends the
+    // form, the worker keeps it and the page says so.
+    await server.stop();
+    await writeReport(page, title);
+    await page.getByRole('button', { name: 'Kirim laporan' }).click();
+    await expect(page.getByTestId('kept-on-phone')).toContainText('Tersimpan di ponsel, akan dikirim saat ada sinyal');
+    await expect(page.getByTestId('kept-waiting')).toContainText(title);
+
+    // The browser registered a sync and, the phone being online, ran it at once; the worker
+    // refused it while the report could not be sent, so the browser will try again later.
+    const refused = (line: string) => line.startsWith('sync event failed')
+      && line.includes('Failure Reason: waitUntil rejected') && /Next Attempt Delay \(ms\): \d+/.test(line);
+    await expect.poll(() => syncLog.some(refused), { timeout: 20_000 }).toBe(true);
+    expect(syncLog[0]).toBe('Registered sync');
+
+    // No page of the site is open when the server is back: only the worker can send it.
+    await page.goto('about:blank');
+    await server.start();
+    const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id', options);
+    await expect(induk.getByRole('link', { name: title, exact: true })).toHaveCount(0);
+    // That later try, without waiting the browser's back-off out.
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: server.url, registrationId, tag: 'lapor-kirim', lastChance: false,
+    });
+    await expect.poll(async () => {
+      await induk.reload();
+      return induk.getByRole('link', { name: title, exact: true }).count();
+    }, { timeout: 20_000 }).toBe(1);
+    await induk.context().close();
+    // The phone's list tells it was sent, with its tracking number.
+    await page.goto('/');
+    await expect(page.getByTestId('kept-sent')).toContainText(`Laporan «${title}» sudah terkirim. Nomor pelacakan:`);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
 });
 
 test('a draft survives a reload and is gone once the report is filed', async ({ page }) => {
