@@ -6,9 +6,9 @@
 //! `/api/…`; a form post, plain or sent in the background by the report form's island, reaches
 //! the *same* function here, called in-process with the same request context. What a form adds
 //! is only the browser's part, declared per route in [`writes`]: which page comes next after
-//! success (a `303`, so a reload does not post again), and which page shows the form again, with what was typed and the errors next to
-//! the fields, after a failure. A signed-out official gets the login form, with a typed reply
-//! kept for after signing in.
+//! success (a `303`, so a reload does not post again), and which page shows the form again,
+//! with what was typed and the errors next to the fields, after a failure. A signed-out
+//! official gets the login form, with a typed reply kept for after signing in.
 //!
 //! Adding a write: a `#[server]` function in the module of its domain concept (calling one
 //! of the caller checks: `casework::current_staff`, `admin`'s `system_admin`, a reporter's
