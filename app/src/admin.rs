@@ -195,8 +195,15 @@ mod store {
         }
     }
 
-    /// Enables or disables a staff account; disabling ends all its sessions at once.
-    pub async fn set_active(db: &Db, account_id: i64, active: bool) -> AppResult<()> {
+    /// Enables or disables a staff account; disabling ends all its sessions at once and
+    /// leaves the reports it handled unassigned, each with an entry saying why
+    /// ([`crate::desk::release_all`]).
+    pub async fn set_active(
+        db: &crate::change::Store,
+        account_id: i64,
+        active: bool,
+        now: i64,
+    ) -> AppResult<()> {
         let done =
             sqlx::query("update accounts set active = $1 where id = $2 and role <> 'pelapor'")
                 .bind(i64::from(active))
@@ -208,6 +215,7 @@ mod store {
         }
         if !active {
             crate::accounts::sign_out_everywhere(db, account_id).await?;
+            crate::desk::release_all(db, account_id, now).await?;
         }
         Ok(())
     }
@@ -409,7 +417,7 @@ mod server_fns {
     #[server(prefix = "/api", endpoint = "admin_set_active")]
     pub async fn admin_set_active(account_id: i64, active: bool) -> Result<(), AppError> {
         let (state, _) = system_admin()?;
-        set_active(&state.db, account_id, active).await
+        set_active(&state.db, account_id, active, crate::db::now()).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_reset_password")]

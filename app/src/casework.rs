@@ -198,6 +198,9 @@ pub struct StaffMessageInput {
     pub attachments: String,
     /// The form's one-time key: the same message sent twice is stored once.
     pub kunci: String,
+    /// The newest entry of the thread the official had on screen: if someone else wrote
+    /// since, the message is not sent yet and the page shows what came in first.
+    pub terakhir: String,
 }
 
 /// One line of an inbox or of the watch table. Never carries anything about the reporter.
@@ -224,6 +227,16 @@ pub struct CaseSummary {
     pub channel: crate::reports::Channel,
     /// The deadline that matters now: time left, overdue, or paused.
     pub deadline: Option<crate::deadlines::DeadlineView>,
+    /// Inboxes only: the official handling it in the organisation holding it.
+    pub assignee: Option<String>,
+    /// Inboxes only: whether the citizen waits for an answer (the last public message is
+    /// theirs).
+    pub awaiting: bool,
+    /// Inboxes only: whether something happened since this official last opened it (or
+    /// they never did).
+    pub unseen: bool,
+    /// Inboxes only: messages and notes by others since this official last opened it.
+    pub unread: i64,
 }
 
 /// A part of an inbox: what waits for one kind of action.
@@ -234,11 +247,18 @@ pub struct InboxSection {
     pub items: Vec<CaseSummary>,
 }
 
-/// What waits for an official, oldest first.
+/// What waits for an official's organisation, in the view they chose, each section ordered
+/// by what needs action first: overdue, then a citizen waiting for an answer, then what is
+/// new to this official, then the longest waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {
     pub org_name: String,
+    pub view: crate::desk::View,
+    /// How many reports each view holds.
+    pub counts: crate::desk::ViewCounts,
     pub sections: Vec<InboxSection>,
+    /// Where a coordinator may forward many reports at once (empty for everyone else).
+    pub opds: Vec<Agency>,
 }
 
 /// A report as an official in scope sees it.
@@ -265,6 +285,12 @@ pub struct CaseView {
     pub category_id: i64,
     /// A reply typed before the session expired, handed back once.
     pub draft: Option<String>,
+    /// Who handles the report, and whom this official may hand it to.
+    pub assignment: crate::desk::Assignment,
+    /// The reply templates of this official's organisation, filled for this report.
+    pub templates: Vec<crate::desk::FilledTemplate>,
+    /// The newest entry of the thread shown (see [`StaffMessageInput::terakhir`]).
+    pub last_event_id: i64,
 }
 
 /// The coordinator's view across its OPDs.
@@ -287,6 +313,35 @@ pub struct WatchRow {
     pub oldest_waiting_days: i64,
     /// Open reports of this row past a deadline.
     pub overdue: i64,
+    /// Open reports of this row no official handles (also those left by an official whose
+    /// account was closed).
+    pub unassigned: i64,
+}
+
+/// Fills the reply templates of a case for the official reading it, in their language and
+/// time zone: the tracking ID, their organisation, their name, the next deadline.
+pub fn fill_templates(
+    view: &mut CaseView,
+    staff: &crate::staff::Staff,
+    loc: crate::i18n::Locale,
+    tz: crate::i18n::TimeZone,
+) {
+    let deadline = view
+        .report
+        .clocks
+        .as_ref()
+        .and_then(|c| c.current())
+        .and_then(|c| c.due_at())
+        .map(|at| loc.datetime(at, tz));
+    let p = crate::desk::Placeholders {
+        tracking_id: &view.report.tracking_id,
+        org: &staff.org_name,
+        official: &staff.name,
+        deadline: deadline.as_deref(),
+    };
+    for t in &mut view.templates {
+        t.text = crate::desk::fill(&t.text, &p);
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -296,6 +351,9 @@ pub use store::*;
 
 mod server_fns;
 pub use server_fns::*;
+
+mod bulk;
+pub use bulk::*;
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,7 @@
 
 use crate::db::Db;
 use crate::live::Hub;
-use crate::threads::{self, NewEvent};
+use crate::threads::{self, EventKind, NewEvent};
 use sqlx::{Any, AnyConnection, Transaction};
 
 /// The database and the live hub of this server: what every change is written to and
@@ -111,6 +111,18 @@ impl Change<'_> {
     pub async fn record(&mut self, event: NewEvent<'_>) -> Result<i64, sqlx::Error> {
         let report = event.report_id;
         let id = threads::record(&mut self.tx, &event).await?;
+        // Whether the citizen waits for an answer: their public words set it, an official's
+        // (a reply, a question while on hold, a closing message) clear it.
+        if !event.internal
+            && !event.body.is_empty()
+            && matches!(event.kind, EventKind::Message | EventKind::Status)
+        {
+            sqlx::query("update reports set awaiting_answer = $1 where id = $2")
+                .bind(i64::from(event.author_role == "pelapor"))
+                .bind(report)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.events.push(id);
         self.recorded.push(crate::notify::Recorded::of(&event, id));
         if !self.reports.contains(&report) {

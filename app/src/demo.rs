@@ -87,7 +87,7 @@ pub const DEMO_PASSWORD: &str = "demo-lapor-2026";
 
 /// Demo officials (email, name, role, organisation code; empty for none), all with
 /// [`DEMO_PASSWORD`].
-pub const DEMO_STAFF: [(&str, &str, Role, &str); 7] = [
+pub const DEMO_STAFF: [(&str, &str, Role, &str); 8] = [
     (
         "nasional@demo.lapor.id",
         "Admin Nasional",
@@ -103,6 +103,13 @@ pub const DEMO_STAFF: [(&str, &str, Role, &str); 7] = [
     (
         "pupr.banjarmasin@demo.lapor.id",
         "Admin Dinas PUPR Banjarmasin",
+        Role::OpdAdmin,
+        "banjarmasin-pupr",
+    ),
+    // A second official of the same OPD: a shared inbox, taking and handing on reports.
+    (
+        "budi.pupr.banjarmasin@demo.lapor.id",
+        "Budi Santoso",
         Role::OpdAdmin,
         "banjarmasin-pupr",
     ),
@@ -187,6 +194,7 @@ pub async fn load(
         .await
         .map_err(|e| anyhow::anyhow!("demo staff {email}: {e}"))?;
     }
+    demo_templates(db, now).await?;
     let citizen = register(
         db,
         &RegisterInput {
@@ -254,6 +262,41 @@ pub async fn load(
     }
     history(db, server_secret, now).await?;
     Ok(true)
+}
+
+/// Reply templates of Dinas PUPR Kota Banjarmasin, with their placeholders.
+const DEMO_TEMPLATES: [(&str, &str); 3] = [
+    (
+        "Jadwal survei lapangan",
+        "Terima kasih atas laporan {nomor}. Tim {instansi} akan meninjau lokasi dalam tiga hari kerja dan melaporkan hasilnya di sini.",
+    ),
+    (
+        "Minta lokasi lebih rinci",
+        "Mohon kirimkan patokan lokasi yang lebih rinci (nama jalan, nomor rumah terdekat, atau foto) agar tim kami dapat menemukannya. Salam, {petugas}.",
+    ),
+    (
+        "Sedang dikerjakan",
+        "Perbaikan sedang dikerjakan oleh {instansi}. Kami targetkan selesai sebelum {tenggat}.",
+    ),
+];
+
+async fn demo_templates(db: &crate::change::Store, now: i64) -> anyhow::Result<()> {
+    let org: i64 =
+        sqlx::query_scalar("select id from organizations where code = 'banjarmasin-pupr'")
+            .fetch_one(&db.pool)
+            .await?;
+    for (title, body) in DEMO_TEMPLATES {
+        sqlx::query(
+            "insert into reply_templates (org_id, title, body, updated_at) values ($1, $2, $3, $4)",
+        )
+        .bind(org)
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
 }
 
 /// A year of anonymous reports to Kota Banjarmasin taken through the real steps (verified,

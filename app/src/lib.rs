@@ -8,8 +8,9 @@
 //!
 //! One module per domain concept: [`reports`] (filing, reading, listing), [`threads`] (the
 //! conversation under a report), [`accounts`] (who signs in), [`staff`] (officials and their
-//! scope), [`lifecycle`] (the state machine of a report), [`casework`] (inboxes and every
-//! action officials take), [`admin`] (organisations, categories, staff accounts), [`orgs`] (the
+//! scope), [`lifecycle`] (the state machine of a report), [`desk`] (assignment, what is new
+//! for each official, reply templates), [`casework`] (inboxes and every action officials
+//! take), [`admin`] (organisations, categories, staff accounts), [`orgs`] (the
 //! government tree and categories). [`pages`] holds the components, [`error`] the one error
 //! type, [`i18n`] the two languages.
 
@@ -24,6 +25,7 @@ pub mod attachments;
 pub mod calendar;
 pub mod casework;
 pub mod deadlines;
+pub mod desk;
 pub mod error;
 pub mod figures;
 pub mod i18n;

@@ -9,6 +9,7 @@
 mod account;
 mod admin;
 mod deadline;
+mod desk;
 mod figures;
 mod file_report;
 mod files;
@@ -242,6 +243,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin/kiriman") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/email") view=StaffEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/templat") view=desk::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/catat") view=ManualIntakePage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/catat/:id") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/impor") view=ImportPage ssr=SsrMode::Async />

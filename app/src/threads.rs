@@ -32,10 +32,14 @@ pub enum EventKind {
     /// `walk_in`, `phone`, `letter`, `import`): who did and when; the receipt before it keeps
     /// the moment the citizen really complained.
     Entered,
+    /// An official took the report, assigned it to a colleague or released it (internal;
+    /// `assignee`: who handles it from then on, none after a release; `reason`
+    /// `deactivated` when the account of the one handling it was closed).
+    Assigned,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Status,
         EventKind::Message,
         EventKind::Routed,
@@ -44,6 +48,7 @@ impl EventKind {
         EventKind::Closed,
         EventKind::Redacted,
         EventKind::Entered,
+        EventKind::Assigned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +61,7 @@ impl EventKind {
             EventKind::Closed => "closed",
             EventKind::Redacted => "redacted",
             EventKind::Entered => "entered",
+            EventKind::Assigned => "assigned",
         }
     }
 
@@ -114,6 +120,8 @@ pub struct ThreadEntry {
     pub author_name: Option<String>,
     /// Officials only: why, in words not meant for the citizen.
     pub note: String,
+    /// Officials only: whom an `assigned` entry handed the report to.
+    pub assignee: Option<String>,
     /// The files attached to this entry that the viewer may see (filled by the loaders).
     pub attachments: Vec<crate::attachments::AttachmentView>,
 }
@@ -179,6 +187,8 @@ mod store {
         /// A message's one-time key from its form (`kunci`): a second post with the same key
         /// is the same message (see [`message_by_key`]).
         pub client_key: Option<&'a str>,
+        /// An `assigned` entry: the official who handles the report from now on.
+        pub assignee_id: Option<i64>,
     }
 
     impl<'a> NewEvent<'a> {
@@ -204,6 +214,7 @@ mod store {
                 reason: None,
                 note: "",
                 client_key: None,
+                assignee_id: None,
             }
         }
     }
@@ -216,8 +227,9 @@ mod store {
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "insert into report_events (report_id, at, kind, author_role, author_account_id, \
-             from_status, to_status, body, internal, org_id, reason, note, client_key) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
+             from_status, to_status, body, internal, org_id, reason, note, client_key, \
+             assignee_id) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id",
         )
         .bind(e.report_id)
         .bind(e.at)
@@ -232,6 +244,7 @@ mod store {
         .bind(e.reason)
         .bind(e.note)
         .bind(e.client_key)
+        .bind(e.assignee_id)
         .fetch_one(&mut **tx)
         .await
     }
@@ -272,7 +285,12 @@ mod store {
         // The author's account is joined only for officials' entries: a citizen's account
         // (and so their name) is never read here.
         let staff_columns = if staff {
-            ", a.name as author_name, e.note"
+            ", a.name as author_name, e.note, asg.name as assignee_name"
+        } else {
+            ""
+        };
+        let assignee_join = if staff {
+            " left join accounts asg on asg.id = e.assignee_id"
         } else {
             ""
         };
@@ -283,7 +301,7 @@ mod store {
              from report_events e \
              left join accounts a on a.id = e.author_account_id and e.author_role <> 'pelapor' \
              left join organizations ao on ao.id = a.org_id \
-             left join organizations g on g.id = e.org_id \
+             left join organizations g on g.id = e.org_id{assignee_join} \
              where e.report_id = $1{only_public} order by e.id"
         );
         let rows = sqlx::query(&sql)
@@ -318,6 +336,11 @@ mod store {
                         r.try_get("note")?
                     } else {
                         String::new()
+                    },
+                    assignee: if staff {
+                        r.try_get("assignee_name")?
+                    } else {
+                        None
                     },
                     attachments: Vec::new(),
                 })

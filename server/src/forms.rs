@@ -255,6 +255,28 @@ fn reporter_page(id: &str, kode: &str) -> String {
     }
 }
 
+/// The inbox after a bulk action, naming what it did in its address (so that a reload shows
+/// the same outcome and does nothing again): `massal` the action, `ok` how many were
+/// changed, `tolak` each refused report with why.
+fn bulk_outcome_page(outcome: &app::casework::BulkOutcome) -> String {
+    let refused = outcome
+        .refused
+        .iter()
+        .map(|(id, code)| format!("{id}.{code}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut page = format!(
+        "/petugas?massal={}&ok={}",
+        app::pages::url_encode(&outcome.action),
+        outcome.done.len()
+    );
+    if !refused.is_empty() {
+        page.push_str("&tolak=");
+        page.push_str(&app::pages::url_encode(&refused));
+    }
+    page
+}
+
 fn staff_page(id: &str) -> String {
     case_path(&app::secrets::normalize_code(id))
 }
@@ -510,6 +532,61 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 draft: |input| input.body.clone(),
             }
             .route_with_files(),
+        ),
+        (
+            "/petugas/laporan/{id}/tugas",
+            FormPost::<app::desk::AssignInput, _, _> {
+                call: |id, input| Box::pin(app::desk::staff_assign(id, input)),
+                done: |id, _, _| format!("{}?ditugaskan=1", staff_page(id)),
+                page: |id, _| staff_page(id),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/massal",
+            FormPost::<app::casework::BulkInput, _, _> {
+                call: |_, input| Box::pin(app::casework::staff_bulk(input)),
+                done: |_, _, outcome| bulk_outcome_page(outcome),
+                page: |_, _| "/petugas".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/templat",
+            FormPost::<app::desk::TemplateInput, _, _> {
+                call: |_, input| Box::pin(app::desk::save_reply_template(String::new(), input)),
+                done: |_, _, _| "/petugas/templat?selesai=1".to_owned(),
+                page: |_, _| "/petugas/templat".to_owned(),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/templat/{id}",
+            FormPost::<app::desk::TemplateInput, _, _> {
+                call: |id, input| Box::pin(app::desk::save_reply_template(id, input)),
+                done: |_, _, _| "/petugas/templat?selesai=1".to_owned(),
+                page: |id, _| format!("/petugas/templat?ubah={}", app::pages::url_encode(id)),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/templat/{id}/hapus",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| Box::pin(app::desk::delete_reply_template(id)),
+                done: |_, _, _| "/petugas/templat?dihapus=1".to_owned(),
+                page: |_, _| "/petugas/templat".to_owned(),
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
         ),
         (
             "/petugas/admin/akun",

@@ -188,10 +188,70 @@ pub async fn private_pages(
     res
 }
 
+/// JSON answers carry no `<`, `>` or `&` as such: inside JSON strings they are written as
+/// `\u003c`, `\u003e`, `\u0026` (as Go's encoding/json does), outside strings JSON has none.
+/// Text people typed (a template, a title) may hold markup; this way no JSON answer can ever
+/// be read as HTML, whatever a browser or a careless client does with it.
+pub async fn html_safe_json(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let res = next.run(req).await;
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, JSON_MAX).await else {
+        tracing::error!("a JSON answer over {JSON_MAX} bytes");
+        return error_response(
+            "/api/",
+            &app::error::AppError::Internal,
+            app::i18n::Locale::Id,
+        );
+    };
+    let safe = html_safe(&bytes);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(safe))
+}
+
+/// The most a JSON answer may be (the largest, figures at a million reports, is far less).
+const JSON_MAX: usize = 64 << 20;
+
+/// `json` with `<`, `>` and `&` written as JSON escapes.
+pub fn html_safe(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    for &b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
 /// What a client sees of a panic: the same bare 500 as any internal error.
 pub fn panic_response(
     _panic: Box<dyn std::any::Any + Send + 'static>,
 ) -> http::Response<axum::body::Body> {
     tracing::error!("a request handler panicked");
     error_response("/", &app::error::AppError::Internal, app::i18n::Locale::Id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_keeps_its_meaning_without_markup() {
+        let value = serde_json::json!({"t": "</textarea><b>&amp;"});
+        let safe = super::html_safe(value.to_string().as_bytes());
+        let text = String::from_utf8(safe).expect("utf-8");
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, value);
+    }
 }

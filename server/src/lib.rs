@@ -277,6 +277,7 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
         .layer(sessions)
         .layer(axum::middleware::from_fn(http_layers::refuse_cross_site))
         .layer(axum::middleware::from_fn(http_layers::cache_static))
+        .layer(axum::middleware::from_fn(http_layers::html_safe_json))
         .layer(axum::middleware::from_fn_with_state(
             state.config.secure_cookies,
             http_layers::private_pages,

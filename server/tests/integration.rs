@@ -12,6 +12,7 @@ mod integration {
     pub mod casework;
     pub mod change;
     pub mod deadlines;
+    pub mod desk;
     pub mod figures;
     pub mod figures_http;
     pub mod hardening;

@@ -22,10 +22,12 @@ pub fn current_staff() -> Result<
 
 pub use crate::staff::case_path;
 
+/// The inbox in a view (`lihat`: [`crate::desk::View::code`]; anything else is every report).
 #[server(prefix = "/api", endpoint = "staff_inbox")]
-pub async fn staff_inbox() -> Result<Inbox, AppError> {
+pub async fn staff_inbox(#[server(default)] view: String) -> Result<Inbox, AppError> {
     let (state, _, staff) = current_staff()?;
-    inbox(&state.db, &staff, crate::db::now()).await
+    let view = crate::desk::View::from_code(&view);
+    inbox(&state.db, &staff, view, crate::db::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "staff_watch")]
@@ -47,7 +49,17 @@ pub async fn staff_case(tracking_id: String) -> Result<CaseView, AppError> {
     );
     view.draft =
         crate::accounts::take_draft(&ctx.session, &case_path(&view.report.tracking_id)).await;
+    fill_templates(&mut view, &staff, ctx.locale, state.config.time_zone);
     Ok(view)
+}
+
+/// Verifies, forwards or archives the ticked reports, one by one (see [`act_many`]).
+#[server(prefix = "/api", endpoint = "staff_bulk")]
+pub async fn staff_bulk(input: BulkInput) -> Result<BulkOutcome, AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    act_many(&state.db, &staff, &input, crate::db::now())
+        .await
+        .map_err(|e| e.localize(ctx.locale))
 }
 
 /// Takes an action on a report; returns the action's code.

@@ -5,6 +5,7 @@ use super::*;
 use crate::calendar::WorkCalendar;
 use crate::db::Db;
 use crate::deadlines::{ClockKind, deadline_from_columns, load_calendar};
+use crate::desk::View;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::lifecycle::tighten;
 use crate::staff::{Staff, scope};
@@ -29,6 +30,7 @@ struct CaseRow {
     body: String,
     public_title: Option<String>,
     public_body: Option<String>,
+    assignee_id: Option<i64>,
 }
 
 fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
@@ -45,7 +47,7 @@ async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRo
     let sql = format!(
         "{} select r.id, r.status, r.before_hold, r.owner_org_id, r.opd_id, r.anonymous, \
          r.confidential, r.kind, r.category_id, r.status_changed_at, r.title, r.body, \
-         r.public_title, r.public_body from reports r \
+         r.public_title, r.public_body, r.assignee_id from reports r \
          where r.tracking_id = $1 and {}",
         scope.with, scope.condition
     );
@@ -71,6 +73,7 @@ async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRo
         body: row.try_get("body")?,
         public_title: row.try_get("public_title")?,
         public_body: row.try_get("public_body")?,
+        assignee_id: row.try_get("assignee_id")?,
     })
 }
 
@@ -106,14 +109,39 @@ fn redacted_fields(case: &CaseRow, title: &Option<String>, body: &Option<String>
     fields.join(",")
 }
 
-const SUMMARY: &str = "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
-     c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
-     ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
-     r.confidential, r.channel, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, \
-     r.contest_until from reports r join categories c on c.id = r.category_id \
-     left join organizations ow on ow.id = r.owner_org_id \
-     left join organizations op on op.id = r.opd_id \
-     left join organizations opp on opp.id = op.parent_id";
+/// The columns and joins of a case summary ([`case_summary`]), with `columns` and `joins`
+/// added.
+fn summary_sql(columns: &str, joins: &str) -> String {
+    format!(
+        "select r.tracking_id, r.title, r.kind, c.name_id as category_name_id, \
+         c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
+         ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
+         r.confidential, r.channel, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, \
+         r.contest_until{columns} from reports r join categories c on c.id = r.category_id \
+         left join organizations ow on ow.id = r.owner_org_id \
+         left join organizations op on op.id = r.opd_id \
+         left join organizations opp on opp.id = op.parent_id{joins}"
+    )
+}
+
+/// What an inbox adds to a summary for the official `$3`: who handles the report, whether
+/// the citizen waits, what is new to this official, and the rank of what needs action
+/// (`need`: 0 overdue, 1 a citizen waiting, 2 new to this official, 3 the rest).
+const DESK_COLUMNS: &str = ", asg.name as assignee_name, r.awaiting_answer, \
+     (select count(*) from report_events e where e.report_id = r.id and e.kind = 'message' \
+      and e.id > coalesce(cr.seen_event_id, 0) and coalesce(e.author_account_id, 0) <> $3) \
+      as unread, \
+     case when cr.seen_event_id is null or cr.seen_event_id < \
+      (select max(e.id) from report_events e where e.report_id = r.id) then 1 else 0 end \
+      as unseen, \
+     case when r.due_at < $2 and r.status <> 'resolved' then 0 \
+      when r.awaiting_answer = 1 then 1 \
+      when cr.seen_event_id is null or cr.seen_event_id < \
+       (select max(e.id) from report_events e where e.report_id = r.id) then 2 \
+      else 3 end as need";
+
+const DESK_JOINS: &str = " left join accounts asg on asg.id = r.assignee_id \
+     left join case_reads cr on cr.account_id = $3 and cr.report_id = r.id";
 
 const DAY: i64 = 86_400;
 
@@ -160,14 +188,30 @@ fn case_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummar
         confidential: row.try_get::<i64, _>("confidential")? != 0,
         channel: crate::reports::Channel::from_code(&row.try_get::<String, _>("channel")?)
             .unwrap_or(crate::reports::Channel::Web),
+        assignee: None,
+        awaiting: false,
+        unseen: false,
+        unread: 0,
     })
 }
 
-/// What waits for this official, oldest first. The coordinator's inbox holds the reports its
-/// own government answers for; the national admin's those that name no agency; the OPD's
-/// those forwarded to it.
-pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
-    // `$1` is the official's organisation, `$2` now; every section binds both.
+/// A summary with what an inbox adds ([`DESK_COLUMNS`]).
+fn desk_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummary, sqlx::Error> {
+    Ok(CaseSummary {
+        assignee: row.try_get("assignee_name")?,
+        awaiting: row.try_get::<i64, _>("awaiting_answer")? != 0,
+        unseen: row.try_get::<i64, _>("unseen")? != 0,
+        unread: row.try_get("unread")?,
+        ..case_summary(row, now, cal)?
+    })
+}
+
+/// What waits for this official's organisation in `view` (see [`Inbox`] for the order). The
+/// coordinator's inbox holds the reports its own government answers for; the national
+/// admin's those that name no agency; the OPD's those forwarded to it.
+pub async fn inbox(db: &Db, staff: &Staff, view: View, now: i64) -> AppResult<Inbox> {
+    // `$1` is the official's organisation, `$2` now, `$3` the official; every section binds
+    // all three.
     let routing = |whose: &'static str| {
         [
             (
@@ -238,25 +282,81 @@ pub async fn inbox(db: &Db, staff: &Staff, now: i64) -> AppResult<Inbox> {
         _ => return Err(AppError::Refused(Refusal::NotYourRole)),
     };
     let cal = load_calendar(db, &db.pool).await?;
+    let org = staff.org_id.unwrap_or_default();
+    let counts = view_counts(db, staff, &sections, now).await?;
+    let only = match view {
+        View::Mine => " and r.assignee_id = $3",
+        View::Unassigned => " and r.assignee_id is null and $3 = $3",
+        View::All => " and $3 = $3",
+    };
+    let select = summary_sql(DESK_COLUMNS, DESK_JOINS);
     let mut out = Vec::new();
     for (key, condition, order) in sections.drain(..) {
-        let sql = format!("{SUMMARY} where {condition} order by {order}, r.id limit 200");
+        let sql = format!(
+            "{select} where {condition}{only} order by need, {order}, r.id limit {INBOX_ROWS}"
+        );
         let rows = sqlx::query(&sql)
-            .bind(staff.org_id.unwrap_or_default())
+            .bind(org)
             .bind(now)
+            .bind(staff.account_id)
             .fetch_all(&db.pool)
             .await?;
         out.push(InboxSection {
             key: key.to_owned(),
             items: rows
                 .iter()
-                .map(|r| case_summary(r, now, &cal))
+                .map(|r| desk_summary(r, now, &cal))
                 .collect::<Result<_, _>>()?,
         });
     }
+    // A coordinator forwards many at once to the OPDs under its government.
+    let opds = match (staff.role, staff.org_id) {
+        (Role::Coordinator, Some(org)) => opds_under(db, org).await?,
+        _ => Vec::new(),
+    };
     Ok(Inbox {
         org_name: staff.org_name.clone(),
+        view,
+        counts,
         sections: out,
+        opds,
+    })
+}
+
+/// The most rows an inbox section shows.
+const INBOX_ROWS: i64 = 200;
+
+/// How many reports of the inbox (every section, each report once) each view holds.
+async fn view_counts(
+    db: &Db,
+    staff: &Staff,
+    sections: &[(&str, String, &str)],
+    now: i64,
+) -> AppResult<crate::desk::ViewCounts> {
+    if sections.is_empty() {
+        return Ok(Default::default());
+    }
+    let any = sections
+        .iter()
+        .map(|(_, condition, _)| format!("({condition})"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let sql = format!(
+        "select count(*) as n, \
+         coalesce(sum(case when r.assignee_id = $3 then 1 else 0 end), 0) as mine, \
+         coalesce(sum(case when r.assignee_id is null then 1 else 0 end), 0) as unassigned \
+         from reports r where ({any})"
+    );
+    let row = sqlx::query(&sql)
+        .bind(staff.org_id.unwrap_or_default())
+        .bind(now)
+        .bind(staff.account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(crate::desk::ViewCounts {
+        all: row.try_get("n")?,
+        mine: row.try_get("mine")?,
+        unassigned: row.try_get("unassigned")?,
     })
 }
 
@@ -274,7 +374,9 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
         "{} select r.opd_id, op.name as opd_name, opp.name as opd_parent, r.status, \
          count(*) as n, min(case when r.status in ('resolved', 'archived') then null \
          else r.status_changed_at end) as oldest, \
-         sum(case when {OVERDUE} then 1 else 0 end) as late \
+         sum(case when {OVERDUE} then 1 else 0 end) as late, \
+         sum(case when r.assignee_id is null and r.status not in ('resolved', 'archived') \
+         then 1 else 0 end) as free \
          from reports r left join organizations op on op.id = r.opd_id \
          left join organizations opp on opp.id = op.parent_id \
          where {} group by r.opd_id, op.name, opp.name, r.status \
@@ -294,6 +396,7 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
         let n: i64 = row.try_get("n")?;
         let oldest: Option<i64> = row.try_get("oldest")?;
         let late: i64 = row.try_get("late")?;
+        let free: i64 = row.try_get("free")?;
         let index = match table.iter().position(|(id, _)| *id == opd_id) {
             Some(i) => i,
             None => {
@@ -304,6 +407,7 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
                         counts: vec![0; Status::ALL.len()],
                         oldest_waiting_days: 0,
                         overdue: 0,
+                        unassigned: 0,
                     },
                 ));
                 table.len() - 1
@@ -314,6 +418,7 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
             entry.counts[i] += n;
         }
         entry.overdue += late;
+        entry.unassigned += free;
         if let Some(oldest) = oldest {
             entry.oldest_waiting_days = entry.oldest_waiting_days.max((now - oldest).max(0) / DAY);
         }
@@ -321,9 +426,11 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     // Reports not yet with an OPD first: they are the coordinator's own work.
     table.sort_by_key(|(id, _)| id.is_some());
     let items_sql = format!(
-        "{} {SUMMARY} where {} and r.status not in ('resolved', 'archived') \
+        "{} {} where {} and r.status not in ('resolved', 'archived') \
          and $2 = $2 order by r.status_changed_at, r.id limit 200",
-        scope.with, scope.condition
+        scope.with,
+        summary_sql("", ""),
+        scope.condition
     );
     let items = sqlx::query(&items_sql)
         .bind(scope.org_id)
@@ -340,7 +447,8 @@ pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {
     })
 }
 
-/// A report as the official sees it, with what they may do now.
+/// A report as the official sees it, with what they may do now. Opening it marks what it
+/// shows as seen by this official (their inbox stops calling it new).
 pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> AppResult<CaseView> {
     let case = case_row(db, staff, tracking_id).await?;
     let (_, mut report) = crate::reports::load_view(db, tracking_id).await?;
@@ -378,7 +486,29 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         .filter(|a| *a != StaffAction::Dispose || !opds.is_empty())
         .filter(|a| *a != StaffAction::Tighten || !(case.anonymous && case.confidential))
         .collect();
+    let holder = crate::desk::holder(db, case.opd_id, case.owner_org_id).await?;
+    let assignment = crate::desk::assignment(db, staff, holder, case.assignee_id).await?;
+    // The organisation's templates, filled later in the viewer's language
+    // ([`fill_templates`]).
+    let templates = match staff.org_id {
+        Some(org) if staff.writes() => crate::desk::templates(db, org)
+            .await?
+            .into_iter()
+            .map(|t| crate::desk::FilledTemplate {
+                id: t.id,
+                title: t.title,
+                text: t.body,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let last_event_id = report.thread.iter().map(|e| e.id).max().unwrap_or(0);
+    // Opened: what it shows is no longer new to this official.
+    crate::desk::mark_read(db, staff.account_id, case.id, last_event_id).await?;
     Ok(CaseView {
+        assignment,
+        templates,
+        last_event_id,
         report,
         owner: names.try_get("owner")?,
         opd: names.try_get("opd")?,
@@ -617,7 +747,8 @@ pub async fn act(
         "update reports set status = $1, before_hold = $2, owner_org_id = $3, opd_id = $4, \
          kind = $5, category_id = $6, anonymous = $7, confidential = $8, \
          status_changed_at = $9, updated_at = $10, public_title = $13, public_body = $14, \
-         published_at = case when $15 = 1 then coalesce(published_at, $10) else published_at end \
+         published_at = case when $15 = 1 then coalesce(published_at, $10) else published_at end, \
+         assignee_id = case when $16 = 1 then null else assignee_id end \
          where id = $11 and status = $12",
     )
     .bind(status.code())
@@ -639,6 +770,8 @@ pub async fn act(
     .bind(public_title.as_deref())
     .bind(public_body.as_deref())
     .bind(i64::from(action == StaffAction::Verify))
+    // A report that moves to another organisation arrives there unassigned.
+    .bind(i64::from(owner != case.owner_org_id || opd != case.opd_id))
     .execute(change.conn())
     .await?
     .rows_affected();
@@ -697,6 +830,12 @@ pub async fn add_staff_message(
         return Ok(());
     }
     let body = validate_message(&input.body).map_err(|e| AppError::Invalid(vec![e]))?;
+    // Someone wrote while the official typed: they read it first, their text kept.
+    if let Ok(seen) = input.terakhir.trim().parse::<i64>()
+        && crate::desk::written_since(db, case.id, seen, staff.account_id).await?
+    {
+        return Err(AppError::invalid("body", "desk.written_meanwhile"));
+    }
     let files = crate::attachments::tokens(&input.attachments);
     crate::attachments::check_staged(db, &files).await?;
     let mut change = db.change(now).await?;

@@ -58,7 +58,8 @@ pub fn tells_reporter(e: &NewEvent<'_>) -> bool {
         | EventKind::Reclassified
         | EventKind::Tightened
         | EventKind::Redacted
-        | EventKind::Entered => false,
+        | EventKind::Entered
+        | EventKind::Assigned => false,
     }
 }
 

@@ -447,6 +447,11 @@ pub fn Entry(e: ThreadEntry, loc: Locale, tz: TimeZone) -> impl IntoView {
                 .map(|c| tr!(loc, c.label_key()))
                 .unwrap_or_default()
         )),
+        EventKind::Assigned => Some(match (&e.assignee, e.reason.as_deref()) {
+            (Some(name), _) => tr!(loc, "thread.assigned", name = name),
+            (None, Some("deactivated")) => tr!(loc, "thread.released_deactivated"),
+            (None, _) => tr!(loc, "thread.released"),
+        }),
         EventKind::Message => None,
     };
     let who = if e.author == AuthorRole::Citizen {

@@ -51,15 +51,39 @@ fn days(loc: Locale, n: i64) -> String {
     }
 }
 
-/// One report in a list of cases.
+/// One report in a list of cases; in an inbox also who handles it and what is new, and for a
+/// coordinator a box to tick it for the bulk form.
 #[component]
-fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
+fn CaseItem(
+    c: CaseSummary,
+    loc: Locale,
+    #[prop(optional)] desk: bool,
+    #[prop(optional)] pick: bool,
+) -> impl IntoView {
     let category = match loc {
         Locale::Id => c.category_name_id.clone(),
         Locale::En => c.category_name_en.clone(),
     };
+    let marks = desk.then(|| {
+        let news = if c.unread > 0 {
+            Some(tr!(loc, "desk.unread", n = c.unread))
+        } else {
+            c.unseen.then(|| tr!(loc, "desk.new"))
+        };
+        view! {
+            <p class="meta desk">
+                {news.map(|n| view! { <span class="badge unread">{n}</span>" " })}
+                {c.awaiting.then(|| view! { <span class="badge waiting">{tr!(loc, "desk.awaiting")}</span>" " })}
+                <span class="handler">{match &c.assignee {
+                    Some(name) => tr!(loc, "desk.handled_by", name = name.clone()),
+                    None => tr!(loc, "desk.unassigned"),
+                }}</span>
+            </p>
+        }
+    });
     view! {
-        <li class="case">
+        <li class=if desk && c.unseen { "case unseen" } else { "case" }>
+            {pick.then(|| view! { <super::desk::PickBox tracking_id=c.tracking_id.clone() title=c.title.clone() loc /> })}
             <a href=case_path(&c.tracking_id)>{c.title.clone()}</a>
             <p class="meta">
                 <span class="tracking">{"#"}{c.tracking_id.clone()}</span>
@@ -77,6 +101,7 @@ fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
                 {c.opd.clone().map(|o| view! { " · "{o} })}
             </p>
             {c.deadline.map(|d| view! { <p class="meta"><super::deadline::DeadlineBadge d loc /></p> })}
+            {marks}
         </li>
     }
 }
@@ -84,26 +109,36 @@ fn CaseItem(c: CaseSummary, loc: Locale) -> impl IntoView {
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let loc = use_locale();
-    let inbox = page_data(staff_inbox());
-    let done = use_query_map()
-        .read_untracked()
+    let query = use_query_map().read_untracked();
+    let inbox = page_data(staff_inbox(query.get("lihat").unwrap_or_default()));
+    let done = query
         .get("selesai")
         .as_deref()
         .and_then(StaffAction::from_code)
         .map(|a| tr!(loc, "staff.done", action = tr!(loc, a.label_key())));
+    let bulk_echo = use_context::<FormEcho<crate::casework::BulkInput>>();
+    if let Some(e) = &bulk_echo {
+        set_error_status(&e.error);
+    }
     view! {
         <Title text=tr!(loc, "staff.inbox") />
         {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
+        <super::desk::BulkNotice loc />
         <Suspense fallback=|| ()>
             {move || {
                 let inbox = inbox.clone();
+                let bulk_echo = bulk_echo.clone();
                 Suspend::new(async move {
                 match inbox.await {
-                    Ok(inbox) => view! {
+                    Ok(inbox) => {
+                        // Only who verifies and forwards acts on many at once.
+                        let pick = inbox.sections.iter().any(|s| s.key == "staff.to_verify");
+                        view! {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
-                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
+                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/templat">{tr!(loc, "desk.templates")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
-                        <div data-live="inbox">
+                        <div data-live="inbox" class="desk-list">
+                        <super::desk::ViewMenu current=inbox.view counts=inbox.counts loc />
                         {inbox.sections.into_iter().map(|s| {
                             let id = format!("sec-{}", s.key.replace('.', "-"));
                             let labelled = id.clone();
@@ -113,13 +148,15 @@ pub fn InboxPage() -> impl IntoView {
                                     {if s.items.is_empty() {
                                         view! { <p class="empty">{tr!(loc, "staff.empty")}</p> }.into_any()
                                     } else {
-                                        view! { <ul class="cases">{s.items.into_iter().map(|c| view! { <CaseItem c loc /> }).collect_view()}</ul> }.into_any()
+                                        view! { <ul class="cases">{s.items.into_iter().map(|c| view! { <CaseItem c loc desk=true pick /> }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
                             }
                         }).collect_view()}
                         </div>
-                    }.into_any(),
+                        {pick.then(|| view! { <super::desk::BulkForm opds=inbox.opds.clone() echo=bulk_echo.clone() loc /> })}
+                    }.into_any()
+                    }
                     Err(e) => failure(e, loc),
                 }
             })}}
@@ -189,6 +226,7 @@ pub fn WatchPage() -> impl IntoView {
                                         {Status::ALL.iter().map(|s| view! { <th scope="col">{tr!(loc, s.label_key())}</th> }).collect_view()}
                                         <th scope="col">{tr!(loc, "staff.oldest")}</th>
                                         <th scope="col">{tr!(loc, "staff.overdue_count")}</th>
+                                        <th scope="col">{tr!(loc, "desk.unassigned_count")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -198,6 +236,7 @@ pub fn WatchPage() -> impl IntoView {
                                             {r.counts.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
                                             <td>{days(loc, r.oldest_waiting_days)}</td>
                                             <td class=(r.overdue > 0).then_some("overdue")>{r.overdue}</td>
+                                            <td>{r.unassigned}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -229,6 +268,11 @@ pub fn CasePage() -> impl IntoView {
     let done = use_query_map().read_untracked().get("selesai");
     let act_echo = use_context::<FormEcho<ActInput>>();
     let msg_echo = use_context::<FormEcho<StaffMessageInput>>();
+    let assign_echo = use_context::<FormEcho<crate::desk::AssignInput>>();
+    let template: Option<i64> = use_query_map()
+        .read_untracked()
+        .get("templat")
+        .and_then(|t| t.parse().ok());
     let case = page_data(staff_case(id));
     view! {
         <Meta name="robots" content="noindex" />
@@ -236,11 +280,12 @@ pub fn CasePage() -> impl IntoView {
             {move || {
                 let act_echo = act_echo.clone();
                 let msg_echo = msg_echo.clone();
+                let assign_echo = assign_echo.clone();
                 let done = done.clone();
                 let case = case.clone();
                 Suspend::new(async move {
                     match case.await {
-                        Ok(c) => view! { <CaseBody c done act_echo msg_echo loc tz /> }.into_any(),
+                        Ok(c) => view! { <CaseBody c done act_echo msg_echo assign_echo template loc tz /> }.into_any(),
                         Err(e) => failure(e, loc),
                     }
                 })
@@ -255,12 +300,22 @@ fn CaseBody(
     done: Option<String>,
     act_echo: Option<FormEcho<ActInput>>,
     msg_echo: Option<FormEcho<StaffMessageInput>>,
+    assign_echo: Option<FormEcho<crate::desk::AssignInput>>,
+    template: Option<i64>,
     loc: Locale,
     tz: TimeZone,
 ) -> impl IntoView {
     if let Some(e) = &act_echo {
         set_error_status(&e.error);
     }
+    if let Some(e) = &assign_echo {
+        set_error_status(&e.error);
+    }
+    // A template chosen from the list without JavaScript: the composer starts with it.
+    let chosen = template
+        .and_then(|id| c.templates.iter().find(|t| t.id == id))
+        .map(|t| t.text.clone());
+    let assigned = use_query_map().read_untracked().get("ditugaskan").is_some();
     if let Some(e) = &msg_echo {
         set_error_status(&e.error);
     }
@@ -308,6 +363,7 @@ fn CaseBody(
     view! {
         <Title text=r.title.clone() />
         {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
+        {assigned.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "desk.assigned")}</p> })}
         // The conversation first, the reply box under the newest message; the actions folded
         // right under the title, so that none needs scrolling past the history (and beside
         // the conversation on a wide screen).
@@ -349,9 +405,13 @@ fn CaseBody(
                     only=tracking.clone()
                     offline=tr!(loc, "report.offline")
                 />
-                <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=c.draft.clone() echo=msg_echo loc />
+                <ReplyForm tracking=tracking.clone() can_reply=c.can_reply can_note=c.can_note draft=chosen.or(c.draft.clone()) last=c.last_event_id echo=msg_echo loc />
+                {(c.can_reply || c.can_note).then(|| view! { <super::desk::TemplatePicker templates=c.templates.clone() loc /> })}
             </section>
             <div class="case-side">
+                <div data-live="assign">
+                    <super::desk::AssignBox tracking_id=tracking.clone() a=c.assignment.clone() echo=assign_echo loc />
+                </div>
                 <div data-live="clocks">
                     {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
                     {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}
@@ -382,6 +442,8 @@ fn ReplyForm(
     can_reply: bool,
     can_note: bool,
     draft: Option<String>,
+    /// The newest entry of the thread on screen ([`StaffMessageInput::terakhir`]).
+    last: i64,
     echo: Option<FormEcho<StaffMessageInput>>,
     loc: Locale,
 ) -> impl IntoView {
@@ -421,6 +483,9 @@ fn ReplyForm(
             data-kept=tr!(loc, "chat.kept") data-failed=tr!(loc, "chat.failed")>
             {general.map(|m| view! { <ErrorNotice message=m /> })}
             <input type="hidden" name="kunci" value=key />
+            // Always the thread as now shown: after "read the new message first" the same
+            // text goes out with the next tap.
+            <input type="hidden" name="terakhir" value=last.to_string() />
             <label for="reply-body">{label}</label>
             <textarea id="reply-body" name="body" rows="4" maxlength="4000" required
                 aria-invalid=field_msg.is_some().then_some("true")

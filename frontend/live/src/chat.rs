@@ -95,7 +95,12 @@ fn send(form: &HtmlFormElement) {
                 // Refused (too long, thread closed…): the server's form says why and keeps
                 // the text.
                 remove(bubble);
-                let fresh = page::text(&r).await.and_then(|html| page::parse(&html));
+                let html = page::text(&r).await;
+                // What came in meanwhile (when that is why), before the form says so.
+                if let Some(html) = &html {
+                    page::swap(html);
+                }
+                let fresh = html.and_then(|html| page::parse(&html));
                 match fresh.and_then(|d| d.query_selector("form[data-chat]").ok().flatten()) {
                     Some(theirs) => form.set_inner_html(&theirs.inner_html()),
                     None => give_back(&form, &text),

@@ -7,13 +7,17 @@
 //! - [`chat`]: the reply form of a thread (`form[data-chat]`) sends in the background, shows
 //!   the message at once ("mengirim…") and, offline, leaves it to the service worker, which
 //!   keeps it on the phone until the signal returns.
+//! - [`templates`]: in an official's reply box, `/` and a few letters insert one of the
+//!   organisation's reply templates.
 //!
 //! Without JavaScript the same page works with plain forms and a reload.
 
 mod chat;
 mod page;
 mod stream;
+mod templates;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -26,5 +30,13 @@ pub fn start() {
     }
     if let Ok(Some(form)) = document.query_selector("form[data-chat]") {
         chat::enhance(form);
+    }
+    if let Some(field) = document
+        .query_selector("form[data-chat] textarea")
+        .ok()
+        .flatten()
+        .and_then(|f| f.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    {
+        templates::enhance(field);
     }
 }

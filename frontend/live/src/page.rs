@@ -63,11 +63,29 @@ pub fn swap(html: &str) {
         let Ok(Some(current)) = document.query_selector(&selector) else {
             continue;
         };
-        // Never pull a form from under someone typing in it.
-        if active.as_ref().is_some_and(|a| current.contains(Some(a))) {
+        // Never pull a form from under someone typing in it, nor a list from under someone
+        // ticking reports in it for a bulk action.
+        if active.as_ref().is_some_and(|a| current.contains(Some(a)))
+            || current
+                .query_selector("input[data-keep]:checked")
+                .ok()
+                .flatten()
+                .is_some()
+        {
             continue;
         }
         current.set_inner_html(&new.inner_html());
+    }
+    // The thread now on screen is the fresh one: a reply sent next answers it (an official's
+    // reply naming an older thread is held back to show what came in).
+    let seen = |d: &Document| {
+        d.query_selector("form[data-chat] input[name=terakhir]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    };
+    if let (Some(mine), Some(theirs)) = (seen(&document), seen(&fresh)) {
+        mine.set_value(&theirs.value());
     }
 }
 

@@ -214,6 +214,7 @@ async fn files_follow_the_privacy_of_their_report_and_entry() {
         super::support::publish(db, &filed.tracking_id, NOW + 60).await;
         let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
         let note = app::casework::StaffMessageInput {
+            terakhir: String::new(),
             kunci: String::new(),
             body: "Foto lokasi dari petugas lapangan (internal).".into(),
             internal: Some("on".into()),

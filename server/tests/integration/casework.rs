@@ -67,6 +67,7 @@ fn with_message(code: &str, message: &str) -> ActInput {
 
 fn reply(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        terakhir: String::new(),
         kunci: String::new(),
         attachments: String::new(),
         body: body.into(),
@@ -76,6 +77,7 @@ fn reply(body: &str) -> StaffMessageInput {
 
 fn note(body: &str) -> StaffMessageInput {
     StaffMessageInput {
+        terakhir: String::new(),
         kunci: String::new(),
         attachments: String::new(),
         body: body.into(),
@@ -95,11 +97,15 @@ async fn a_report_goes_from_submission_to_resolution_and_the_citizen_follows_it(
 
         // The coordinator's inbox: waiting for verification, with its age in days.
         let later = NOW + 3 * DAY + 60;
-        let boxed = inbox(db, &coordinator, later).await.expect("inbox");
+        let boxed = inbox(db, &coordinator, app::desk::View::All, later)
+            .await
+            .expect("inbox");
         let item = &section(&boxed, "staff.to_verify")[0];
         assert_eq!((item.tracking_id.as_str(), item.age_days), (id, 3));
         // Nothing waits for the OPD yet: the report is not forwarded.
-        let opd_box = inbox(db, &pupr, later).await.expect("inbox");
+        let opd_box = inbox(db, &pupr, app::desk::View::All, later)
+            .await
+            .expect("inbox");
         assert!(opd_box.sections.iter().all(|s| s.items.is_empty()));
         assert_eq!(
             open_case(db, &pupr, id, later).await.map(|_| ()),
@@ -118,7 +124,9 @@ async fn a_report_goes_from_submission_to_resolution_and_the_citizen_follows_it(
         )
         .await
         .expect("dispose");
-        let opd_box = inbox(db, &pupr, later + 2).await.expect("inbox");
+        let opd_box = inbox(db, &pupr, app::desk::View::All, later + 2)
+            .await
+            .expect("inbox");
         assert_eq!(section(&opd_box, "staff.forwarded")[0].tracking_id, id);
 
         // The OPD's first reply is its first follow-up.
@@ -280,7 +288,9 @@ async fn bukan_wewenang_returns_the_report_to_the_coordinator_who_forwards_it_ag
             Err(AppError::NotFound),
             "the OPD no longer holds it"
         );
-        let boxed = inbox(db, &coordinator, NOW + 4).await.expect("inbox");
+        let boxed = inbox(db, &coordinator, app::desk::View::All, NOW + 4)
+            .await
+            .expect("inbox");
         let ready = boxed
             .sections
             .iter()
@@ -472,8 +482,16 @@ async fn reports_that_name_no_agency_wait_for_the_national_admin_who_routes_them
                 .flat_map(|s| &s.items)
                 .any(|i| i.tracking_id == id)
         };
-        assert!(mine(&inbox(db, &nasional, NOW).await.expect("inbox")));
-        assert!(!mine(&inbox(db, &coordinator, NOW).await.expect("inbox")));
+        assert!(mine(
+            &inbox(db, &nasional, app::desk::View::All, NOW)
+                .await
+                .expect("inbox")
+        ));
+        assert!(!mine(
+            &inbox(db, &coordinator, app::desk::View::All, NOW)
+                .await
+                .expect("inbox")
+        ));
         assert_eq!(
             act(db, &coordinator, id, &action("verify"), NOW).await,
             Err(AppError::NotFound)
@@ -504,8 +522,16 @@ async fn reports_that_name_no_agency_wait_for_the_national_admin_who_routes_them
         act(db, &nasional, id, &route, NOW + 1)
             .await
             .expect("route");
-        assert!(!mine(&inbox(db, &nasional, NOW).await.expect("inbox")));
-        assert!(mine(&inbox(db, &coordinator, NOW).await.expect("inbox")));
+        assert!(!mine(
+            &inbox(db, &nasional, app::desk::View::All, NOW)
+                .await
+                .expect("inbox")
+        ));
+        assert!(mine(
+            &inbox(db, &coordinator, app::desk::View::All, NOW)
+                .await
+                .expect("inbox")
+        ));
         let public = find_report(db, id, by_code(&filed))
             .await
             .expect("reporter");
@@ -596,7 +622,9 @@ async fn a_hold_asks_the_citizen_and_resumes_where_it_was() {
             act(db, &coordinator, id, &action("resume"), NOW + 8).await,
             Err(refused(Refusal::WrongStatus))
         );
-        let boxed = inbox(db, &pupr, NOW + 8).await.expect("inbox");
+        let boxed = inbox(db, &pupr, app::desk::View::All, NOW + 8)
+            .await
+            .expect("inbox");
         assert!(
             boxed
                 .sections
@@ -808,6 +836,7 @@ async fn a_reply_sent_twice_with_its_key_is_stored_once() {
 
         let key = "0123456789abcdef0123456789abcdef";
         let keyed = StaffMessageInput {
+            terakhir: String::new(),
             kunci: key.into(),
             ..reply("Petugas datang besok pagi.")
         };

@@ -81,7 +81,9 @@ async fn an_untouched_report_turns_overdue_and_reaches_the_national_admin() {
         // Monday 09.00 + 3 working days: Thursday 09.00.
         assert_eq!(due_columns(db, &id).await.0, Some(NOW + 3 * DAY));
 
-        let tuesday = inbox(db, &coordinator, NOW + DAY).await.expect("inbox");
+        let tuesday = inbox(db, &coordinator, app::desk::View::All, NOW + DAY)
+            .await
+            .expect("inbox");
         assert!(tracking_ids(&tuesday, "staff.overdue").is_empty());
         let item = &tuesday
             .sections
@@ -93,11 +95,15 @@ async fn an_untouched_report_turns_overdue_and_reaches_the_national_admin() {
         assert_eq!((d.kind, d.left_secs), (ClockKind::Verify, 2 * DAY));
 
         let friday = NOW + 4 * DAY;
-        let late = inbox(db, &coordinator, friday).await.expect("inbox");
+        let late = inbox(db, &coordinator, app::desk::View::All, friday)
+            .await
+            .expect("inbox");
         assert_eq!(tracking_ids(&late, "staff.overdue"), [id.as_str()]);
         let item = &late.sections[0].items[0];
         assert!(item.deadline.expect("deadline").overdue());
-        let national_box = inbox(db, &national, friday).await.expect("inbox");
+        let national_box = inbox(db, &national, app::desk::View::All, friday)
+            .await
+            .expect("inbox");
         assert_eq!(
             tracking_ids(&national_box, "staff.late_verification"),
             [id.as_str()]
@@ -119,7 +125,9 @@ async fn an_untouched_report_turns_overdue_and_reaches_the_national_admin() {
                 .await
                 .expect("row");
         assert_eq!((secs, ok), (Some(4 * DAY), Some(0)));
-        let national_box = inbox(db, &national, friday).await.expect("inbox");
+        let national_box = inbox(db, &national, app::desk::View::All, friday)
+            .await
+            .expect("inbox");
         assert!(tracking_ids(&national_box, "staff.late_verification").is_empty());
         t.finish().await;
     }
@@ -146,14 +154,20 @@ async fn a_late_follow_up_is_flagged_to_the_opd_and_its_coordinator_but_not_whil
 
         // Next Tuesday: 6 working days since disposition.
         let then = NOW + 8 * DAY;
-        let opd_box = inbox(db, &pupr, then).await.expect("inbox");
+        let opd_box = inbox(db, &pupr, app::desk::View::All, then)
+            .await
+            .expect("inbox");
         assert_eq!(tracking_ids(&opd_box, "staff.overdue"), [late.as_str()]);
-        let coordinator_box = inbox(db, &coordinator, then).await.expect("inbox");
+        let coordinator_box = inbox(db, &coordinator, app::desk::View::All, then)
+            .await
+            .expect("inbox");
         assert_eq!(
             tracking_ids(&coordinator_box, "staff.overdue"),
             [late.as_str()]
         );
-        let other = inbox(db, &dinkes, then).await.expect("inbox");
+        let other = inbox(db, &dinkes, app::desk::View::All, then)
+            .await
+            .expect("inbox");
         assert!(tracking_ids(&other, "staff.overdue").is_empty());
         let table = watch(db, &coordinator, then).await.expect("watch");
         let row = table
@@ -177,6 +191,7 @@ async fn a_late_follow_up_is_flagged_to_the_opd_and_its_coordinator_but_not_whil
 
         // The OPD answers: the follow-up clock stops (late), the report leaves the flag.
         let reply = app::casework::StaffMessageInput {
+            terakhir: String::new(),
             kunci: String::new(),
             attachments: String::new(),
             body: "Sedang kami tangani.".into(),
@@ -185,7 +200,9 @@ async fn a_late_follow_up_is_flagged_to_the_opd_and_its_coordinator_but_not_whil
         add_staff_message(db, &pupr, &late, &reply, then)
             .await
             .expect("reply");
-        let opd_box = inbox(db, &pupr, then).await.expect("inbox");
+        let opd_box = inbox(db, &pupr, app::desk::View::All, then)
+            .await
+            .expect("inbox");
         assert!(tracking_ids(&opd_box, "staff.overdue").is_empty());
         let (secs, ok): (Option<i64>, Option<i64>) = sqlx::query_as(
             "select follow_up_secs, follow_up_ok from reports where tracking_id = $1",
@@ -246,7 +263,9 @@ async fn the_citizen_contests_then_confirms_and_rates() {
                 .any(|e| e.body == "Lampu masih padam malam ini.")
         );
         // Same OPD, its inbox has it again; the resolution clock counts on from one day.
-        let opd_box = inbox(db, &pupr, NOW + 2 * DAY).await.expect("inbox");
+        let opd_box = inbox(db, &pupr, app::desk::View::All, NOW + 2 * DAY)
+            .await
+            .expect("inbox");
         assert_eq!(tracking_ids(&opd_box, "staff.in_progress"), [id.as_str()]);
         assert_eq!(view.clocks.expect("clocks").resolve.used_secs, DAY);
 

@@ -34,6 +34,7 @@ async fn each_event_reaches_only_the_audiences_that_may_know_of_it() {
             .await
             .expect("dispose");
         let note = StaffMessageInput {
+            terakhir: String::new(),
             kunci: String::new(),
             attachments: String::new(),
             body: "Cek kabel di tiang utara.".into(),

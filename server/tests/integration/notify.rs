@@ -16,6 +16,7 @@ const LINKS: Links<'static> = Links {
 
 fn message(body: &str, internal: bool) -> StaffMessageInput {
     StaffMessageInput {
+        terakhir: String::new(),
         kunci: String::new(),
         attachments: String::new(),
         body: body.into(),

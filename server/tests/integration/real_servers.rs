@@ -302,6 +302,7 @@ async fn a_conversation_by_sms_and_by_email_through_a_running_lapor() {
         .await
         .expect("dispose");
     let answer = StaffMessageInput {
+        terakhir: String::new(),
         kunci: String::new(),
         attachments: String::new(),
         body: "Tim kami memeriksa lokasi besok pagi. Mohon sebutkan patokan terdekat.".into(),
@@ -378,6 +379,7 @@ async fn a_conversation_by_sms_and_by_email_through_a_running_lapor() {
     .await
     .expect("dispose");
     let answer = StaffMessageInput {
+        terakhir: String::new(),
         kunci: String::new(),
         attachments: String::new(),
         body: "Saluran akan dibersihkan hari Kamis.".into(),

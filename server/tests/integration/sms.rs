@@ -99,7 +99,7 @@ async fn a_text_files_a_report_once_and_the_receipt_carries_its_number_and_code(
         );
         // It is in the coordinator's inbox, marked as SMS.
         let coordinator = official(db, Role::Coordinator, Some(orgs(db).await.banjarmasin)).await;
-        let inbox = app::casework::inbox(db, &coordinator, NOW)
+        let inbox = app::casework::inbox(db, &coordinator, app::desk::View::All, NOW)
             .await
             .expect("inbox");
         let item = inbox

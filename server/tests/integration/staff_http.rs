@@ -75,6 +75,10 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         "/petugas/admin/kiriman",
         "/petugas/admin/kiriman?status=waiting",
         "/petugas/email",
+        "/petugas/templat",
+        "/petugas?lihat=saya",
+        "/petugas?lihat=belum",
+        "/petugas?massal=verify&ok=1&tolak=AAAA-BBBB.status",
         "/petugas/catat",
         "/petugas/impor",
         "/data/laporan.csv",
@@ -82,6 +86,7 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         "/statistik/unduh.csv",
         "/statistik/unduh.json",
         &case,
+        &format!("{case}?templat=1"),
     ]
     .iter()
     .map(|p| (p.to_string(), get_as(p, cookie)))
@@ -94,6 +99,13 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         ("admin_outbox", vec![("state", "")]),
         ("staff_email_prefs", vec![]),
         ("staff_case", vec![t]),
+        ("reply_templates", vec![]),
+        ("staff_inbox", vec![("view", "belum")]),
+        // Refused without a change: nobody handles it after the OPD took it.
+        (
+            "staff_assign",
+            vec![t, ("input[kepada]", ""), ("input[dari]", "")],
+        ),
         // Harmless calls: an unknown action and an empty note are refused without changing
         // anything, but go through the same checks and answers.
         ("staff_act", vec![t, ("input[action]", "unknown")]),
@@ -173,8 +185,12 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
             ("pengawas@x.id", Role::Overseer, Some(o.kalsel)),
             ("sistem@x.id", Role::SystemAdmin, None),
         ];
+        let mut pupr_id = 0;
         for (email, role, org) in staff {
-            official_with_password(db, email, role, org).await;
+            let id = official_with_password(db, email, role, org).await;
+            if email == "pupr@x.id" {
+                pupr_id = id;
+            }
         }
         // Move it along so that the OPD holds it and the thread has officials' entries.
         let induk = sign_in(&app, "induk@x.id").await;
@@ -197,6 +213,29 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
             .await;
             assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         }
+        // The OPD takes it (its history and the inbox name the official who handles it) and
+        // keeps a template with every placeholder.
+        let pupr = sign_in(&app, "pupr@x.id").await;
+        let pupr_id = pupr_id.to_string();
+        let res = send(
+            &app,
+            form(
+                &format!("/petugas/laporan/{}/tugas", filed.tracking_id),
+                &[("kepada", pupr_id.as_str()), ("dari", "")],
+                Some(&pupr),
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let template = [
+            ("title", "Semua penanda"),
+            (
+                "body",
+                "{nomor} {instansi} {petugas} {tenggat} {nama} {pelapor} {email}",
+            ),
+        ];
+        let res = send(&app, form("/petugas/templat", &template, Some(&pupr))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let mut saw_the_report = 0;
         let secrets = [
             "Rahmat",

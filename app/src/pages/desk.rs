@@ -1,0 +1,314 @@
+//! The desk's parts of the officials' pages: the inbox's views with their counts, the
+//! coordinator's form for many reports at once and what it did, who handles a report and the
+//! forms to take or assign it, the reply templates under the composer, and the page where an
+//! organisation keeps its templates (`/petugas/templat`). Plain forms and links: all of it
+//! works without JavaScript.
+
+use super::{ErrorNotice, FieldMessage, FormEcho, page_data, use_locale};
+use crate::casework::{BULK_ACTIONS, BulkInput, StaffAction, case_path, refusal_key};
+use crate::desk::{
+    AssignInput, Assignment, FilledTemplate, PLACEHOLDERS, ReplyTemplate, TemplateInput, View,
+    ViewCounts,
+};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::lifecycle::ArchiveReason;
+use crate::orgs::Agency;
+use crate::tr;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The inbox's views, each with its count; the one shown is marked.
+#[component]
+pub fn ViewMenu(current: View, counts: ViewCounts, loc: Locale) -> impl IntoView {
+    view! {
+        <nav class="views" aria-label=tr!(loc, "desk.views")>
+            {View::ALL.into_iter().map(|v| view! {
+                <a href=format!("/petugas?lihat={}", v.code())
+                    aria-current=(v == current).then_some("page")>
+                    {tr!(loc, v.label_key())}" "<span class="count">{counts.of(v)}</span>
+                </a>
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// The box of one report in a list that can be ticked for the bulk form (`#massal`).
+#[component]
+pub fn PickBox(tracking_id: String, title: String, loc: Locale) -> impl IntoView {
+    view! {
+        <input type="checkbox" class="pick" form="massal" name=format!("r.{tracking_id}")
+            value="on" data-keep="" aria-label=tr!(loc, "desk.pick", title = title) />
+    }
+}
+
+/// The coordinator's form for many reports at once: the reports are the ticked boxes of the
+/// list (`form="massal"`), so the form itself stays small and outside the list.
+#[component]
+pub fn BulkForm(
+    opds: Vec<Agency>,
+    echo: Option<FormEcho<BulkInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    let input = echo.as_ref().map(|e| e.input.clone()).unwrap_or_default();
+    let error = echo.map(|e| e.error);
+    let field = |name: &str| error.as_ref().and_then(|e| e.field_message(name));
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
+    let picked_msg = field("pilih");
+    view! {
+        <form id="massal" method="post" action="/petugas/massal" class="bulk">
+            <h2>{tr!(loc, "desk.bulk_title")}</h2>
+            <p class="hint">{tr!(loc, "desk.bulk_hint")}</p>
+            {general.map(|m| view! { <ErrorNotice message=m /> })}
+            <FieldMessage field="pilih" message=picked_msg />
+            <label for="bulk-action">{tr!(loc, "desk.bulk_action")}</label>
+            <select id="bulk-action" name="action" required>
+                {BULK_ACTIONS.iter().map(|a| view! {
+                    <option value=a.code() selected=input.action == a.code()>{tr!(loc, a.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <FieldMessage field="action" message=field("action") />
+            {(!opds.is_empty()).then(|| view! {
+                <label for="bulk-opd">{tr!(loc, "desk.bulk_opd")}</label>
+                <select id="bulk-opd" name="opd_id">
+                    <option value="">{tr!(loc, "staff.choose")}</option>
+                    {opds.iter().map(|o| view! {
+                        <option value=o.id.to_string() selected=input.opd_id == o.id.to_string()>{o.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMessage field="opd_id" message=field("opd_id") />
+            })}
+            <label for="bulk-reason">{tr!(loc, "desk.bulk_reason")}</label>
+            <select id="bulk-reason" name="reason">
+                <option value="">{tr!(loc, "staff.choose")}</option>
+                {ArchiveReason::ALL.iter().map(|r| view! {
+                    <option value=r.code() selected=input.reason == r.code()>{tr!(loc, r.label_key())}</option>
+                }).collect_view()}
+            </select>
+            <FieldMessage field="reason" message=field("reason") />
+            <button type="submit" class="secondary">{tr!(loc, "desk.bulk_submit")}</button>
+        </form>
+    }
+}
+
+/// What a bulk action did, read from the inbox's address after it: `massal` (the action),
+/// `ok` (how many were changed) and `tolak` (`ID.code,…`: each refused report and why).
+#[component]
+pub fn BulkNotice(loc: Locale) -> impl IntoView {
+    let query = use_query_map().read_untracked();
+    let Some(action) = query
+        .get("massal")
+        .as_deref()
+        .and_then(StaffAction::from_code)
+    else {
+        return ().into_any();
+    };
+    let done: usize = query.get("ok").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let refused: Vec<(String, String)> = query
+        .get("tolak")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|item| item.split_once('.'))
+        .take(crate::casework::BULK_MAX)
+        .map(|(id, code)| (id.to_owned(), tr!(loc, refusal_key(code))))
+        .collect();
+    view! {
+        <div class="notice ok" role="status">
+            <p>{tr!(loc, "desk.bulk_done", action = tr!(loc, action.label_key()), n = done)}</p>
+            {(!refused.is_empty()).then(|| view! {
+                <p>{tr!(loc, "desk.bulk_refused", n = refused.len())}</p>
+                <ul class="refused">
+                    {refused.into_iter().map(|(id, why)| view! {
+                        <li><a href=case_path(&id)>{"#"}{id.clone()}</a>" — "{why}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// Who handles a report, and the forms to take it or hand it to a colleague.
+#[component]
+pub fn AssignBox(
+    tracking_id: String,
+    a: Assignment,
+    echo: Option<FormEcho<AssignInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    let current = a
+        .assignee
+        .as_ref()
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
+    let action = format!("{}/tugas", case_path(&tracking_id));
+    let message = echo.map(|e| {
+        e.error
+            .field_message("kepada")
+            .unwrap_or_else(|| e.error.user_message(loc))
+    });
+    let handler = match &a.assignee {
+        Some(c) if c.id == a.me => tr!(loc, "desk.handled_by_me"),
+        Some(c) => tr!(loc, "desk.handled_by", name = c.name.clone()),
+        None => tr!(loc, "desk.unassigned"),
+    };
+    let take = (a.can_assign() && !a.is_mine()).then(|| {
+        view! {
+            <form method="post" action=action.clone() class="inline take">
+                <input type="hidden" name="kepada" value=a.me.to_string() />
+                <input type="hidden" name="dari" value=current.clone() />
+                <button type="submit" class="secondary" data-key="a">{tr!(loc, "desk.take")}</button>
+            </form>
+        }
+    });
+    let hand = a.can_assign().then(|| {
+        view! {
+            <form method="post" action=action.clone() class="assign-form">
+                <input type="hidden" name="dari" value=current.clone() />
+                <label for="assign-to">{tr!(loc, "desk.assign_to")}</label>
+                <select id="assign-to" name="kepada">
+                    <option value="">{tr!(loc, "desk.nobody")}</option>
+                    {a.colleagues.iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=a.assignee.as_ref().is_some_and(|x| x.id == c.id)>{c.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="secondary">{tr!(loc, "desk.assign")}</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="assign" aria-labelledby="assign-title">
+            <h2 id="assign-title">{tr!(loc, "desk.handler")}</h2>
+            <p data-testid="handler">{handler}</p>
+            {message.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            {take}
+            {hand}
+        </section>
+    }
+}
+
+/// The reply templates under the composer: links that fill it (without JavaScript) and the
+/// texts `/` inserts (with it, `data-text`).
+#[component]
+pub fn TemplatePicker(templates: Vec<FilledTemplate>, loc: Locale) -> impl IntoView {
+    view! {
+        <details class="templates" id="templat">
+            <summary>{tr!(loc, "desk.templates")}</summary>
+            {if templates.is_empty() {
+                view! { <p class="empty">{tr!(loc, "desk.templates_none")}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="hint">{tr!(loc, "desk.templates_hint")}</p>
+                    <ul data-templates="">
+                        {templates.into_iter().map(|t| view! {
+                            <li><a href=format!("?templat={}#balas", t.id) data-text=t.text>{t.title}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p><a href="/petugas/templat">{tr!(loc, "desk.templates_manage")}</a></p>
+        </details>
+    }
+}
+
+/// `/petugas/templat`: the organisation's reply templates, to add, change and remove.
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let loc = use_locale();
+    let list = page_data(crate::desk::reply_templates());
+    let query = use_query_map().read_untracked();
+    let editing: Option<i64> = query.get("ubah").and_then(|v| v.parse().ok());
+    let saved = query.get("selesai").is_some();
+    let removed = query.get("dihapus").is_some();
+    let echo = use_context::<FormEcho<TemplateInput>>();
+    if let Some(e) = &echo {
+        super::set_error_status(&e.error);
+    }
+    view! {
+        <Title text=tr!(loc, "desk.templates") />
+        <h1>{tr!(loc, "desk.templates")}</h1>
+        {saved.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
+        {removed.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "desk.template_removed")}</p> })}
+        <p class="lead">{tr!(loc, "desk.templates_lead")}</p>
+        <dl class="placeholders">
+            {PLACEHOLDERS.iter().map(|(name, key)| view! { <dt><code>{*name}</code></dt><dd>{tr!(loc, *key)}</dd> }).collect_view()}
+        </dl>
+        <Suspense fallback=|| ()>
+            {move || {
+                let list = list.clone();
+                let echo = echo.clone();
+                Suspend::new(async move {
+                    match list.await {
+                        Ok(list) => {
+                            let for_new = echo.clone().filter(|_| editing.is_none());
+                            view! {
+                                <TemplateForm id=None t=None echo=for_new loc />
+                                <ul class="template-list">
+                                    {list.into_iter().map(|t| {
+                                        let mine = echo.clone().filter(|_| editing == Some(t.id));
+                                        view! { <li><TemplateForm id=Some(t.id) t=Some(t) echo=mine loc /></li> }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                        Err(e) => super::staff::failure(e, loc),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The form of one template (`id` `None`: a new one).
+#[component]
+fn TemplateForm(
+    id: Option<i64>,
+    t: Option<ReplyTemplate>,
+    echo: Option<FormEcho<TemplateInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    let (title, body) = match (&echo, &t) {
+        (Some(e), _) => (e.input.title.clone(), e.input.body.clone()),
+        (None, Some(t)) => (t.title.clone(), t.body.clone()),
+        (None, None) => (String::new(), String::new()),
+    };
+    let error = echo.map(|e| e.error);
+    let field = |name: &str| error.as_ref().and_then(|e| e.field_message(name));
+    let general = error
+        .as_ref()
+        .filter(|e| !matches!(e, AppError::Invalid(_)))
+        .map(|e| e.user_message(loc));
+    let prefix = id
+        .map(|i| format!("t{i}"))
+        .unwrap_or_else(|| "new".to_owned());
+    let action = id
+        .map(|i| format!("/petugas/templat/{i}"))
+        .unwrap_or_else(|| "/petugas/templat".to_owned());
+    let (title_msg, body_msg) = (field("title"), field("body"));
+    view! {
+        <form method="post" action=action class="template">
+            {id.is_none().then(|| view! { <h2>{tr!(loc, "desk.template_new")}</h2> })}
+            {general.map(|m| view! { <ErrorNotice message=m /> })}
+            <label for=format!("{prefix}-title")>{tr!(loc, "desk.template_title")}</label>
+            <input id=format!("{prefix}-title") name="title" type="text" required
+                maxlength=crate::desk::TEMPLATE_TITLE_MAX.to_string() value=title
+                aria-invalid=title_msg.is_some().then_some("true") />
+            <FieldMessage field="title" message=title_msg />
+            <label for=format!("{prefix}-body")>{tr!(loc, "desk.template_body")}</label>
+            <textarea id=format!("{prefix}-body") name="body" rows="4" required maxlength="4000"
+                aria-invalid=body_msg.is_some().then_some("true")
+                inner_html=super::textarea_text(&body)></textarea>
+            <FieldMessage field="body" message=body_msg />
+            <button type="submit" class="secondary">{tr!(loc, "desk.template_save")}</button>
+        </form>
+        {id.map(|i| view! {
+            <form method="post" action=format!("/petugas/templat/{i}/hapus") class="inline">
+                <button type="submit" class="link">{tr!(loc, "desk.template_remove")}</button>
+            </form>
+        })}
+    }
+}

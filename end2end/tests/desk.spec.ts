@@ -1,0 +1,127 @@
+import { test, expect, Page, Browser } from '@playwright/test';
+import { fileAnonymously, official, openActions, openFromInbox } from './support';
+
+// The officials' desk, hydrated and with JavaScript off: two officials of one OPD share its
+// inbox (taking and assigning reports), a reply template goes into the composer, and a
+// coordinator acts on several reports at once.
+
+const hydrated = () => test.info().project.name === 'hydrated';
+
+function unique(prefix: string) {
+  return `${prefix} ${test.info().project.name} ${Date.now()}`;
+}
+
+const PUPR = 'Dinas Pekerjaan Umum dan Penataan Ruang';
+
+/** Files a report and has the coordinator verify it and forward it to Dinas PUPR. */
+async function forwardedToPupr(page: Page, browser: Browser, title: string) {
+  const link = await fileAnonymously(page, title);
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(induk, title);
+  await openActions(induk);
+  await induk.getByRole('button', { name: 'Verifikasi' }).click();
+  await induk.getByLabel('OPD tujuan').selectOption({ label: PUPR });
+  await induk.getByRole('button', { name: 'Disposisi ke OPD' }).click();
+  await expect(induk.getByTestId('status')).toHaveText('Terdisposisi – Belum Ditindaklanjuti');
+  await induk.context().close();
+  return link;
+}
+
+test('two officials of one OPD: one takes a report, hands it to the other, who finds it in "mine"', async ({ page, browser }) => {
+  const title = unique('Trotoar ambles');
+  await forwardedToPupr(page, browser, title);
+
+  const admin = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  // New and unassigned in the organisation's inbox.
+  await admin.goto('/petugas?lihat=belum');
+  const row = admin.locator('li.case', { hasText: title });
+  await expect(row).toContainText('Belum ada petugas');
+  await expect(row).toContainText('Baru');
+  await row.getByRole('link', { name: title }).click();
+  await admin.getByRole('button', { name: 'Ambil' }).click();
+  await expect(admin.getByText('Penugasan tersimpan.')).toBeVisible();
+  await expect(admin.getByTestId('handler')).toHaveText('Ditangani oleh Anda');
+
+  // Handed to Budi, recorded in the history.
+  await admin.getByLabel('Tugaskan ke').selectOption({ label: 'Budi Santoso' });
+  await admin.getByRole('button', { name: 'Tugaskan', exact: true }).click();
+  await expect(admin.getByTestId('handler')).toHaveText('Ditangani Budi Santoso');
+  await expect(admin.locator('ol[data-live="thread"] .internal').last()).toContainText('Ditangani Budi Santoso');
+
+  const budi = await official(browser, 'budi.pupr.banjarmasin@demo.lapor.id');
+  await budi.getByRole('link', { name: /^Milik saya/ }).click();
+  await expect(budi).toHaveURL(/lihat=saya/);
+  await expect(budi.locator('li.case', { hasText: title })).toContainText('Ditangani Budi Santoso');
+  // The other official's "mine" does not hold it.
+  await admin.goto('/petugas?lihat=saya');
+  await expect(admin.getByRole('link', { name: title })).toHaveCount(0);
+  for (const p of [admin, budi]) await p.context().close();
+});
+
+test('a reply template goes into the composer, filled for the report, and is edited before sending', async ({ page, browser }) => {
+  const title = unique('Lampu taman padam');
+  await forwardedToPupr(page, browser, title);
+  const opd = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(opd, title);
+  const tracking = (await opd.locator('.case-head .tracking').textContent())!.replace('#', '');
+  const box = opd.getByLabel('Balas ke pelapor');
+  if (hydrated()) {
+    // `/` and a few letters of the title list it; Enter puts it in.
+    await box.click();
+    await box.pressSequentially('Halo. /jadw');
+    await expect(opd.getByRole('option', { name: 'Jadwal survei lapangan' })).toBeVisible();
+    await box.press('Enter');
+    await expect(opd.getByRole('listbox')).toBeHidden();
+  } else {
+    await opd.locator('details#templat summary').click();
+    await opd.getByRole('link', { name: 'Jadwal survei lapangan' }).click();
+  }
+  await expect(box).toHaveValue(new RegExp(`Terima kasih atas laporan ${tracking}\\. Tim Dinas Pekerjaan Umum`));
+  await box.fill((await box.inputValue()) + ' Mohon sabar.');
+  await opd.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(opd.locator('ol[data-live="thread"]').getByText(`Terima kasih atas laporan ${tracking}`)).toBeVisible();
+  await expect(opd.locator('ol[data-live="thread"]')).toContainText('Mohon sabar.');
+
+  // The organisation keeps its templates on a page of their own.
+  await opd.goto('/petugas/templat');
+  await opd.getByLabel('Judul').first().fill(unique('Terima kasih'));
+  await opd.getByLabel('Teks').first().fill('Terima kasih, laporan {nomor} sudah selesai kami tangani.');
+  await opd.getByRole('button', { name: 'Simpan' }).first().click();
+  await expect(opd.getByText('Perubahan tersimpan.')).toBeVisible();
+  await opd.context().close();
+});
+
+test('a coordinator verifies and forwards several reports at once; one moved on meanwhile is reported', async ({ page, browser }) => {
+  const a = unique('Banjir gang A');
+  const b = unique('Banjir gang B');
+  const c = unique('Banjir gang C');
+  for (const t of [a, b, c]) await fileAnonymously(page, t);
+
+  // A colleague verifies C first.
+  const colleague = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  await openFromInbox(colleague, c);
+  await openActions(colleague);
+  await colleague.getByRole('button', { name: 'Verifikasi' }).click();
+  await expect(colleague.getByTestId('status')).toHaveText('Terverifikasi');
+
+  const induk = await official(browser, 'induk.banjarmasin@demo.lapor.id');
+  // Ticked with the others, C is refused and named; A and B are verified.
+  await induk.goto('/petugas');
+  for (const t of [a, b]) await induk.getByLabel(`Pilih laporan: ${t}`).check();
+  await induk.getByLabel(`Pilih laporan: ${c}`).first().check();
+  await induk.getByLabel('Tindakan', { exact: true }).selectOption({ label: 'Verifikasi' });
+  await induk.getByRole('button', { name: 'Kerjakan untuk yang dicentang' }).click();
+  await expect(induk.getByText('Verifikasi: 2 laporan.')).toBeVisible();
+  await expect(induk.getByText('1 laporan tidak diproses:')).toBeVisible();
+  await expect(induk.locator('ul.refused')).toContainText('statusnya sudah berubah');
+
+  // Forward all three to the OPD in one go.
+  for (const t of [a, b, c]) await induk.getByLabel(`Pilih laporan: ${t}`).check();
+  await induk.getByLabel('Tindakan', { exact: true }).selectOption({ label: 'Disposisi ke OPD' });
+  await induk.getByLabel('Teruskan ke OPD').selectOption({ label: PUPR });
+  await induk.getByRole('button', { name: 'Kerjakan untuk yang dicentang' }).click();
+  await expect(induk.getByText('Disposisi ke OPD: 3 laporan.')).toBeVisible();
+  const opd = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  for (const t of [a, b, c]) await expect(opd.getByRole('link', { name: t })).toBeVisible();
+  for (const p of [colleague, induk, opd]) await p.context().close();
+});
