@@ -291,6 +291,8 @@ pub struct CaseView {
     pub templates: Vec<crate::desk::FilledTemplate>,
     /// The newest entry of the thread shown (see [`StaffMessageInput::terakhir`]).
     pub last_event_id: i64,
+    /// The other officials on this report's page now.
+    pub presence: Vec<crate::live::Presence>,
 }
 
 /// The coordinator's view across its OPDs.

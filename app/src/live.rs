@@ -72,6 +72,76 @@ impl Audience {
     }
 }
 
+/// What an official is doing on a report's page, as the others there are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Activity {
+    /// The page is open.
+    Viewing,
+    /// Typing in the reply box.
+    Typing,
+    /// The page was closed.
+    Left,
+}
+
+impl Activity {
+    pub const ALL: [Activity; 3] = [Activity::Viewing, Activity::Typing, Activity::Left];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Activity::Viewing => "lihat",
+            Activity::Typing => "ketik",
+            Activity::Left => "pergi",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Activity> {
+        Activity::ALL.into_iter().find(|a| a.code() == code.trim())
+    }
+}
+
+/// Another official on the same report's page now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub name: String,
+    pub typing: bool,
+}
+
+/// An official's presence on a report's page, as servers pass it on: who (by name only), on
+/// which report (with what routes it to officials in scope), doing what, since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceNote {
+    pub tracking_id: String,
+    pub owner_org_id: Option<i64>,
+    pub opd_id: Option<i64>,
+    pub account_id: i64,
+    pub name: String,
+    pub activity: Activity,
+    pub at: i64,
+    /// The server that heard it first (it does not take its own note twice).
+    #[serde(default)]
+    pub server: u64,
+}
+
+impl PresenceNote {
+    /// What routing needs of it: an internal fact of the report, for officials in scope only.
+    pub fn facts(&self) -> EventFacts {
+        EventFacts {
+            id: 0,
+            report_id: 0,
+            tracking_id: self.tracking_id.clone(),
+            kind: EventKind::Message,
+            internal: true,
+            confidential: true,
+            published: false,
+            owner_org_id: self.owner_org_id,
+            opd_id: self.opd_id,
+        }
+    }
+}
+
+/// How long a page counts as open after its last sign of life (pages send one every 20 s).
+pub const PRESENCE_SECS: i64 = 45;
+
 #[cfg(feature = "ssr")]
 pub use store::*;
 
@@ -144,6 +214,11 @@ mod store {
         /// Set for PostgreSQL: where the listener connects.
         postgres_url: Option<String>,
         listening: tokio::sync::OnceCell<()>,
+        /// Who has which report's page open, by tracking ID and account; kept in memory by
+        /// every server (pages keep telling, so a restarted server knows again in seconds).
+        presence: std::sync::Mutex<std::collections::HashMap<String, Vec<PresenceNote>>>,
+        presence_tx: tokio::sync::broadcast::Sender<std::sync::Arc<PresenceNote>>,
+        server: u64,
     }
 
     impl std::fmt::Debug for Hub {
@@ -157,17 +232,97 @@ mod store {
 
     /// The PostgreSQL channel events are announced on.
     const CHANNEL: &str = "lapor_events";
+    /// The PostgreSQL channel officials' presence is passed on.
+    const PRESENCE_CHANNEL: &str = "lapor_presence";
 
     impl Hub {
         pub fn new(postgres_url: Option<String>) -> Hub {
             let (tx, _) = tokio::sync::broadcast::channel(4096);
+            let (presence_tx, _) = tokio::sync::broadcast::channel(1024);
             Hub {
                 inner: std::sync::Arc::new(HubInner {
                     tx,
                     postgres_url,
                     listening: tokio::sync::OnceCell::new(),
+                    presence: Default::default(),
+                    presence_tx,
+                    server: rand::random(),
                 }),
             }
+        }
+
+        /// An official's presence on a report's page: kept here, passed to the streams of
+        /// this server when it changed what others see, and to every other server.
+        pub async fn present(&self, db: &Db, mut note: PresenceNote) {
+            note.server = self.inner.server;
+            self.take_presence(note.clone());
+            if self.inner.postgres_url.is_some() {
+                let Ok(payload) = serde_json::to_string(&note) else {
+                    return;
+                };
+                let sent = sqlx::query("select 1 as sent from (select pg_notify($1, $2)) as n")
+                    .bind(PRESENCE_CHANNEL)
+                    .bind(payload)
+                    .execute(&db.pool)
+                    .await;
+                if sent.is_err() {
+                    tracing::warn!("presence not passed on");
+                }
+            }
+        }
+
+        /// Keeps `note`; hands it to this server's streams when it changes what the page
+        /// shows (someone came, left, started or stopped typing), not for every sign of life.
+        fn take_presence(&self, note: PresenceNote) {
+            let changed = {
+                let Ok(mut all) = self.inner.presence.lock() else {
+                    return;
+                };
+                let here = all.entry(note.tracking_id.clone()).or_default();
+                let before = here
+                    .iter()
+                    .position(|p| p.account_id == note.account_id)
+                    .map(|i| here.remove(i));
+                let fresh = |p: &PresenceNote| p.at > note.at - PRESENCE_SECS;
+                let was = before.filter(fresh).map(|p| p.activity);
+                if note.activity != Activity::Left {
+                    here.push(note.clone());
+                }
+                here.retain(fresh);
+                if here.is_empty() {
+                    all.remove(&note.tracking_id);
+                }
+                was != Some(note.activity) && !(was.is_none() && note.activity == Activity::Left)
+            };
+            if changed {
+                let _ = self.inner.presence_tx.send(std::sync::Arc::new(note));
+            }
+        }
+
+        /// The other officials on report `tracking_id`'s page at `now`.
+        pub fn present_on(&self, tracking_id: &str, me: i64, now: i64) -> Vec<Presence> {
+            let Ok(all) = self.inner.presence.lock() else {
+                return Vec::new();
+            };
+            let mut out: Vec<Presence> = all
+                .get(tracking_id)
+                .into_iter()
+                .flatten()
+                .filter(|p| p.account_id != me && p.at > now - PRESENCE_SECS)
+                .map(|p| Presence {
+                    name: p.name.clone(),
+                    typing: p.activity == Activity::Typing,
+                })
+                .collect();
+            out.sort_by(|a, b| a.name.cmp(&b.name));
+            out
+        }
+
+        /// This server's presence notes, from now on.
+        pub fn subscribe_presence(
+            &self,
+        ) -> tokio::sync::broadcast::Receiver<std::sync::Arc<PresenceNote>> {
+            self.inner.presence_tx.subscribe()
         }
 
         /// Announces stored events (call after their transaction committed). A failure is
@@ -231,7 +386,7 @@ mod store {
             loop {
                 let listener = async {
                     let mut l = sqlx::postgres::PgListener::connect(&url).await?;
-                    l.listen(CHANNEL).await?;
+                    l.listen_all([CHANNEL, PRESENCE_CHANNEL]).await?;
                     Ok::<_, sqlx::Error>(l)
                 };
                 let mut listener = match listener.await {
@@ -278,6 +433,14 @@ mod store {
                         // table what may have been missed meanwhile.
                         Ok(None) | Err(_) => break,
                     };
+                    if note.channel() == PRESENCE_CHANNEL {
+                        if let Ok(p) = serde_json::from_str::<PresenceNote>(note.payload())
+                            && p.server != self.inner.server
+                        {
+                            self.take_presence(p);
+                        }
+                        continue;
+                    }
                     let Ok(id) = note.payload().parse::<i64>() else {
                         continue;
                     };

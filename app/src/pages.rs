@@ -86,6 +86,11 @@ pub fn path_streams_live(path: &str) -> bool {
         || path.starts_with("/petugas/laporan/")
 }
 
+/// Whether the page being rendered is an official's (`/petugas/…`): it links the officials'
+/// stylesheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffPage(pub bool);
+
 /// Data a page loads while it is rendered on the server. Unlike a Leptos resource it is not
 /// also serialised into the page as JSON: these pages are never hydrated (only islands are,
 /// and they receive their data as props), so that copy would only double what a phone on a
@@ -132,6 +137,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Registers the service worker and keeps drafts: small, and never in the way
                 // of the first paint.
                 <script src="/offline.js" defer></script>
+                // Officials' pages add their own styles; citizens' pages never load them.
+                {use_context::<StaffPage>().is_some_and(|s| s.0).then(|| view! { <link rel="stylesheet" href="/petugas.css" /> })}
                 {needs_wasm.then(|| view! { <IslandScripts options /> })}
                 {use_context::<LiveScript>().map(|live| {
                     // A second after the page has loaded: the first paint needs none of it, and on

@@ -66,7 +66,9 @@ test('a reply template goes into the composer, filled for the report, and is edi
   const tracking = (await opd.locator('.case-head .tracking').textContent())!.replace('#', '');
   const box = opd.getByLabel('Balas ke pelapor');
   if (hydrated()) {
-    // `/` and a few letters of the title list it; Enter puts it in.
+    // `/` and a few letters of the title list it; Enter puts it in (once the page's script
+    // has started, a second after it loaded).
+    await expect(opd.locator('[data-stream][data-live-ready="true"]')).toBeAttached();
     await box.click();
     await box.pressSequentially('Halo. /jadw');
     await expect(opd.getByRole('option', { name: 'Jadwal survei lapangan' })).toBeVisible();
@@ -124,4 +126,22 @@ test('a coordinator verifies and forwards several reports at once; one moved on 
   const opd = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
   for (const t of [a, b, c]) await expect(opd.getByRole('link', { name: t })).toBeVisible();
   for (const p of [colleague, induk, opd]) await p.context().close();
+});
+
+test('two officials on the same report see each other there, viewing and then replying', async ({ page, browser }) => {
+  test.skip(!hydrated(), 'presence is live: it needs JavaScript (without it the page shows who was there when it loaded)');
+  const title = unique('Genangan di pasar');
+  await forwardedToPupr(page, browser, title);
+  const admin = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(admin, title);
+  await expect(admin.locator('[data-stream][data-live-ready="true"]')).toBeAttached();
+  await expect(admin.getByTestId('presence')).toHaveCount(0);
+
+  const budi = await official(browser, 'budi.pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(budi, title);
+  await expect(admin.getByTestId('presence')).toHaveText('Budi Santoso sedang melihat');
+  await expect(budi.getByTestId('presence')).toHaveText('Admin Dinas PUPR Banjarmasin sedang melihat');
+  await budi.getByLabel('Balas ke pelapor').pressSequentially('Sedang saya cek');
+  await expect(admin.getByTestId('presence')).toHaveText('Budi Santoso sedang membalas');
+  for (const p of [admin, budi]) await p.context().close();
 });

@@ -347,32 +347,40 @@ async fn page_handler(State(state): State<AppState>, req: Request<Body>) -> Resp
     render_page(state, req, || ()).await
 }
 
-/// The live bundle's file names, from `pkg/live.txt` in the site (written by `make build`
-/// next to the files, `js=…` and `wasm=…`); read once. Without it (a build of the server
-/// alone) the live pages work as plain pages.
-pub fn live_script(options: &LeptosOptions) -> Option<LiveScript> {
-    static FOUND: std::sync::OnceLock<Option<LiveScript>> = std::sync::OnceLock::new();
-    FOUND
-        .get_or_init(|| {
-            let path = std::path::Path::new(options.site_root.as_ref())
-                .join(options.site_pkg_dir.as_ref())
-                .join("live.txt");
-            let text = std::fs::read_to_string(path).ok()?;
-            let field = |name: &str| {
-                text.lines()
-                    .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| {
-                        v.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-                    })
-            };
-            Some(LiveScript {
-                js: field("js")?,
-                wasm: field("wasm")?,
-            })
-        })
-        .clone()
+/// The live bundles' file names, from `pkg/live.txt` in the site (written by `make build`
+/// next to the files: `js=…`, `wasm=…`, and `desk_js=…`, `desk_wasm=…` for the officials'
+/// bundle); read once. `desk` picks the officials' bundle. Without the file (a build of the
+/// server alone) the live pages work as plain pages.
+pub fn live_script(options: &LeptosOptions, desk: bool) -> Option<LiveScript> {
+    static FOUND: std::sync::OnceLock<Option<(LiveScript, LiveScript)>> =
+        std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join(options.site_pkg_dir.as_ref())
+            .join("live.txt");
+        let text = std::fs::read_to_string(path).ok()?;
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| {
+                    v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                })
+        };
+        let citizen = LiveScript {
+            js: field("js")?,
+            wasm: field("wasm")?,
+        };
+        let officials = LiveScript {
+            js: field("desk_js")?,
+            wasm: field("desk_wasm")?,
+        };
+        Some((citizen, officials))
+    });
+    found
+        .as_ref()
+        .map(|(citizen, officials)| if desk { officials } else { citizen }.clone())
 }
 
 /// Renders the page at the request's path, with `extra` context (e.g. a form to show again).
@@ -386,8 +394,12 @@ pub async fn render_page(
     parts.method = http::Method::GET;
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let needs_wasm = path_needs_wasm(parts.uri.path());
+    let staff_page = app::pages::StaffPage(parts.uri.path().starts_with("/petugas"));
     let live = path_streams_live(parts.uri.path())
-        .then(|| live_script(&state.leptos_options))
+        .then(|| {
+            let officials = parts.uri.path().starts_with("/petugas");
+            live_script(&state.leptos_options, officials)
+        })
         .flatten();
     let req = Request::from_parts(parts, body);
     let options = state.leptos_options.clone();
@@ -396,6 +408,7 @@ pub async fn render_page(
             ctx.clone().provide(state.clone());
             provide_context(state.config.time_zone);
             provide_context(NeedsWasm(needs_wasm));
+            provide_context(staff_page);
             if let Some(live) = live.clone() {
                 provide_context(live);
             }

@@ -94,6 +94,33 @@ fn sse_event(f: &EventFacts) -> Event {
         ))
 }
 
+/// Other officials coming to, typing on or leaving the pages of reports this stream's
+/// official may see: `event: hadir`, `data` the report's tracking ID. No id: presence is not
+/// part of what a reconnecting stream catches up on (the page asks afresh).
+fn presence_events(
+    rx: Receiver<Arc<app::live::PresenceNote>>,
+    audiences: Audiences,
+    me: Option<i64>,
+) -> impl futures::Stream<Item = Result<Event, std::convert::Infallible>> {
+    futures::stream::unfold(rx, move |mut rx| {
+        let audiences = audiences.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(n) if Some(n.account_id) != me && audiences.admits(&n.facts()) => {
+                        let event = Event::default()
+                            .event("hadir")
+                            .data(format!("{{\"laporan\":\"{}\"}}", n.tracking_id));
+                        return Some((Ok(event), rx));
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    })
+}
+
 /// What one stream holds between two events.
 struct Cursor {
     state: AppState,
@@ -158,6 +185,11 @@ pub async fn stream(
         VecDeque::new()
     };
     let shutdown = state.shutdown.clone();
+    let presence = presence_events(
+        state.db.hub.subscribe_presence(),
+        audiences.clone(),
+        ctx.viewer.account.as_ref().map(|a| a.id),
+    );
     let cursor = Cursor {
         state,
         rx,
@@ -170,8 +202,9 @@ pub async fn stream(
     let events = futures::stream::unfold(cursor, |mut c| async move {
         let f = c.next().await?;
         Some((Ok::<_, std::convert::Infallible>(sse_event(&f)), c))
-    })
-    .take_until(Box::pin(async move { shutdown.wait().await }));
+    });
+    let events = futures::stream::select(events, presence)
+        .take_until(Box::pin(async move { shutdown.wait().await }));
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

@@ -50,6 +50,10 @@ pub async fn staff_case(tracking_id: String) -> Result<CaseView, AppError> {
     view.draft =
         crate::accounts::take_draft(&ctx.session, &case_path(&view.report.tracking_id)).await;
     fill_templates(&mut view, &staff, ctx.locale, state.config.time_zone);
+    view.presence = state
+        .db
+        .hub
+        .present_on(&view.report.tracking_id, staff.account_id, now);
     Ok(view)
 }
 

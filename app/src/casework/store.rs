@@ -509,6 +509,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         assignment,
         templates,
         last_event_id,
+        presence: Vec::new(),
         report,
         owner: names.try_get("owner")?,
         opd: names.try_get("opd")?,

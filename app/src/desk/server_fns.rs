@@ -55,3 +55,11 @@ pub async fn delete_reply_template(id: String) -> Result<(), AppError> {
     let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
     delete_template(&state.db, &staff, id).await
 }
+
+/// The signed-in official is on report `tracking_id`'s page (`activity`: `lihat`, `ketik`,
+/// `pergi`); the other officials there see it live.
+#[server(prefix = "/api", endpoint = "staff_presence")]
+pub async fn staff_presence(tracking_id: String, activity: String) -> Result<(), AppError> {
+    let (state, _, staff) = official()?;
+    announce_presence(&state.db, &staff, &tracking_id, &activity, crate::db::now()).await
+}

@@ -364,3 +364,40 @@ pub async fn delete_template(db: &Db, staff: &Staff, id: i64) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// `staff`'s presence on report `tracking_id`'s page (see [`crate::live::Activity`]), for the
+/// other officials on it: by name only, to officials in scope only.
+pub async fn announce_presence(
+    db: &Store,
+    staff: &Staff,
+    tracking_id: &str,
+    activity: &str,
+    now: i64,
+) -> AppResult<()> {
+    let activity = crate::live::Activity::from_code(activity)
+        .ok_or_else(|| AppError::invalid("activity", "err.invalid"))?;
+    let scope = scope(staff, 2).ok_or(AppError::NotFound)?;
+    let sql = format!(
+        "{} select r.tracking_id, r.owner_org_id, r.opd_id from reports r \
+         where r.tracking_id = $1 and {}",
+        scope.with, scope.condition
+    );
+    let row = sqlx::query(&sql)
+        .bind(crate::secrets::normalize_code(tracking_id))
+        .bind(scope.org_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let note = crate::live::PresenceNote {
+        tracking_id: row.try_get("tracking_id")?,
+        owner_org_id: row.try_get("owner_org_id")?,
+        opd_id: row.try_get("opd_id")?,
+        account_id: staff.account_id,
+        name: staff.name.clone(),
+        activity,
+        at: now,
+        server: 0,
+    };
+    db.hub.present(&db.db, note).await;
+    Ok(())
+}

@@ -19,6 +19,26 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Who else is on this report's page: "Budi sedang membalas · Sari sedang melihat".
+#[component]
+pub fn PresenceLine(presence: Vec<crate::live::Presence>, loc: Locale) -> impl IntoView {
+    (!presence.is_empty()).then(|| {
+        let text = presence
+            .iter()
+            .map(|p| {
+                let key = if p.typing {
+                    "desk.typing"
+                } else {
+                    "desk.viewing"
+                };
+                tr!(loc, key, name = p.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        view! { <p class="presence" role="status" data-testid="presence">{text}</p> }
+    })
+}
+
 /// The inbox's views, each with its count; the one shown is marked.
 #[component]
 pub fn ViewMenu(current: View, counts: ViewCounts, loc: Locale) -> impl IntoView {

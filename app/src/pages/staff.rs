@@ -381,6 +381,9 @@ fn CaseBody(
                         {tr!(loc, r.status.label_key())}
                     </p>
                 </div>
+                <div data-live="presence" data-presence=tracking.clone()>
+                    <super::desk::PresenceLine presence=c.presence.clone() loc />
+                </div>
             </header>
             <div class="case-actions" data-live="actions">
                 {(!c.actions.is_empty()).then(|| view! {

@@ -7,6 +7,11 @@
 //! - [`chat`]: the reply form of a thread (`form[data-chat]`) sends in the background, shows
 //!   the message at once ("mengirim…") and, offline, leaves it to the service worker, which
 //!   keeps it on the phone until the signal returns.
+//!
+//! Built twice: for every live page, and with the `desk` feature for officials' pages, which
+//! add:
+//! - [`presence`]: on an official's page of a report, tells the other officials there that
+//!   it is open and when its official types a reply.
 //! - [`templates`]: in an official's reply box, `/` and a few letters insert one of the
 //!   organisation's reply templates.
 //!
@@ -14,10 +19,12 @@
 
 mod chat;
 mod page;
+#[cfg(feature = "desk")]
+mod presence;
 mod stream;
+#[cfg(feature = "desk")]
 mod templates;
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -30,6 +37,17 @@ pub fn start() {
     }
     if let Ok(Some(form)) = document.query_selector("form[data-chat]") {
         chat::enhance(form);
+    }
+    #[cfg(feature = "desk")]
+    desk(&document);
+}
+
+/// The officials' parts (built with the `desk` feature into the bundle of `/petugas/…`).
+#[cfg(feature = "desk")]
+fn desk(document: &web_sys::Document) {
+    use wasm_bindgen::JsCast;
+    if let Ok(Some(marker)) = document.query_selector("[data-presence]") {
+        presence::announce(marker);
     }
     if let Some(field) = document
         .query_selector("form[data-chat] textarea")

@@ -63,28 +63,37 @@ pub fn swap(html: &str) {
         let Ok(Some(current)) = document.query_selector(&selector) else {
             continue;
         };
-        // Never pull a form from under someone typing in it, nor a list from under someone
-        // ticking reports in it for a bulk action.
-        if active.as_ref().is_some_and(|a| current.contains(Some(a)))
-            || current
-                .query_selector("input[data-keep]:checked")
-                .ok()
-                .flatten()
-                .is_some()
+        // Never pull a form from under someone typing in it, nor (officials) a list from
+        // under someone ticking reports in it for a bulk action.
+        if active.as_ref().is_some_and(|a| current.contains(Some(a))) {
+            continue;
+        }
+        #[cfg(feature = "desk")]
+        if current
+            .query_selector("input[data-keep]:checked")
+            .ok()
+            .flatten()
+            .is_some()
         {
             continue;
         }
         current.set_inner_html(&new.inner_html());
     }
-    // The thread now on screen is the fresh one: a reply sent next answers it (an official's
-    // reply naming an older thread is held back to show what came in).
+    #[cfg(feature = "desk")]
+    carry_seen(&document, &fresh);
+}
+
+/// The thread now on screen is the fresh one: an official's reply sent next answers it (one
+/// naming an older thread is held back to show what came in).
+#[cfg(feature = "desk")]
+fn carry_seen(document: &Document, fresh: &Document) {
     let seen = |d: &Document| {
         d.query_selector("form[data-chat] input[name=terakhir]")
             .ok()
             .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
     };
-    if let (Some(mine), Some(theirs)) = (seen(&document), seen(&fresh)) {
+    if let (Some(mine), Some(theirs)) = (seen(document), seen(fresh)) {
         mine.set_value(&theirs.value());
     }
 }

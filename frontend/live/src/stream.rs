@@ -30,6 +30,8 @@ pub fn connect(marker: Element) {
         })
     };
     let _ = source.add_event_listener_with_callback("laporan", on_event.as_ref().unchecked_ref());
+    // Another official came to, typed on or left a report's page.
+    let _ = source.add_event_listener_with_callback("hadir", on_event.as_ref().unchecked_ref());
     on_event.forget();
 
     let was_offline = Rc::new(Cell::new(false));

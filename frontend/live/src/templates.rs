@@ -157,11 +157,13 @@ fn update(
         close(list);
         return;
     };
-    let typed = typed.to_lowercase();
+    // The browser's lower case: Rust's would bring its Unicode tables into the bundle.
+    let lower = |s: &str| String::from(js_sys::JsString::from(s).to_lower_case());
+    let typed = lower(&typed);
     let shown: Vec<usize> = templates
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.title.to_lowercase().contains(&typed))
+        .filter(|(_, t)| lower(&t.title).contains(&typed))
         .map(|(i, _)| i)
         .take(8)
         .collect();

@@ -588,3 +588,115 @@ async fn many_reports_at_once_each_get_a_record_and_a_refused_one_stops_none() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn officials_on_one_report_see_each_other_by_name_across_servers() {
+    use app::desk::announce_presence;
+    use app::live::{Activity, Presence};
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let budi = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let sari = official(db, Role::OpdAdmin, Some(o.pupr)).await;
+        let dinkes = official(db, Role::OpdAdmin, Some(o.dinkes)).await;
+        let filed = forwarded(db, &coordinator, o.pupr, "Kabel menjuntai", NOW).await;
+        let id = filed.tracking_id.as_str();
+        // A second server on the same database (on PostgreSQL it hears the first).
+        let other = Store::connect(&t.url).await.expect("second server");
+        let _listening = other.hub.subscribe(&other.db).await;
+
+        let mut heard = db.hub.subscribe_presence();
+        announce_presence(db, &budi, id, "lihat", NOW)
+            .await
+            .expect("viewing");
+        announce_presence(db, &sari, id, "ketik", NOW + 1)
+            .await
+            .expect("typing");
+        let first = heard.try_recv().expect("Budi came");
+        let second = heard.try_recv().expect("Sari types");
+        assert_eq!(
+            (
+                first.name.as_str(),
+                first.activity,
+                second.name.as_str(),
+                second.activity
+            ),
+            (
+                budi.name.as_str(),
+                Activity::Viewing,
+                sari.name.as_str(),
+                Activity::Typing
+            )
+        );
+        assert_eq!(
+            db.hub.present_on(id, budi.account_id, NOW + 2),
+            [Presence {
+                name: sari.name.clone(),
+                typing: true
+            }]
+        );
+        assert_eq!(
+            db.hub.present_on(id, sari.account_id, NOW + 2),
+            [Presence {
+                name: budi.name.clone(),
+                typing: false
+            }]
+        );
+        // A sign of life that changes nothing is not news for the streams.
+        announce_presence(db, &sari, id, "ketik", NOW + 20)
+            .await
+            .expect("still typing");
+        assert!(heard.try_recv().is_err());
+        // Outside the report's scope it does not exist; a made-up activity is refused.
+        assert_eq!(
+            announce_presence(db, &dinkes, id, "lihat", NOW + 21).await,
+            Err(AppError::NotFound)
+        );
+        assert!(matches!(
+            announce_presence(db, &budi, id, "<b>", NOW + 21).await,
+            Err(AppError::Invalid(_))
+        ));
+        if t.url.starts_with("postgres") {
+            let mut seen = Vec::new();
+            for _ in 0..100 {
+                seen = other.hub.present_on(id, budi.account_id, NOW + 22);
+                if !seen.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            assert_eq!(
+                seen,
+                [Presence {
+                    name: sari.name.clone(),
+                    typing: true
+                }]
+            );
+        }
+        // Leaving, or going quiet for longer than a page's heartbeat allows, ends it.
+        announce_presence(db, &sari, id, "pergi", NOW + 30)
+            .await
+            .expect("left");
+        assert_eq!(heard.try_recv().map(|n| n.activity), Ok(Activity::Left));
+        assert!(db.hub.present_on(id, budi.account_id, NOW + 31).is_empty());
+        assert!(
+            db.hub
+                .present_on(id, sari.account_id, NOW + app::live::PRESENCE_SECS + 1)
+                .is_empty()
+        );
+        // The case page carries it for the official reading it.
+        announce_presence(db, &sari, id, "lihat", NOW + 40)
+            .await
+            .expect("back");
+        assert_eq!(
+            db.hub.present_on(id, budi.account_id, NOW + 41),
+            [Presence {
+                name: sari.name.clone(),
+                typing: false
+            }]
+        );
+        other.pool.close().await;
+        t.finish().await;
+    }
+}

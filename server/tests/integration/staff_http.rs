@@ -100,6 +100,8 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         ("staff_email_prefs", vec![]),
         ("staff_case", vec![t]),
         ("reply_templates", vec![]),
+        // Each official opens the page: the next sees them on it, by name only.
+        ("staff_presence", vec![t, ("activity", "lihat")]),
         ("staff_inbox", vec![("view", "belum")]),
         // Refused without a change: nobody handles it after the OPD took it.
         (
