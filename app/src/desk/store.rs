@@ -15,6 +15,9 @@ const DESK_ROLES: &str = "('admin_nasional', 'admin_instansi', 'admin_pelaksana'
 /// What the desk needs of a report in the official's scope.
 struct Held {
     id: i64,
+    tracking_id: String,
+    owner_org_id: Option<i64>,
+    opd_id: Option<i64>,
     /// The organisation whose inbox holds the report.
     holder: i64,
     assignee: Option<i64>,
@@ -47,7 +50,8 @@ pub async fn holder(
 async fn held(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<Held> {
     let scope = scope(staff, 2).ok_or(AppError::NotFound)?;
     let sql = format!(
-        "{} select r.id, r.opd_id, r.owner_org_id, r.assignee_id, r.status from reports r \
+        "{} select r.id, r.tracking_id, r.opd_id, r.owner_org_id, r.assignee_id, r.status \
+         from reports r \
          where r.tracking_id = $1 and {}",
         scope.with, scope.condition
     );
@@ -57,11 +61,15 @@ async fn held(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<Held> {
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let holder = holder(db, row.try_get("opd_id")?, row.try_get("owner_org_id")?)
+    let (owner_org_id, opd_id) = (row.try_get("owner_org_id")?, row.try_get("opd_id")?);
+    let holder = holder(db, opd_id, owner_org_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Held {
         id: row.try_get("id")?,
+        tracking_id: row.try_get("tracking_id")?,
+        owner_org_id,
+        opd_id,
         holder,
         assignee: row.try_get("assignee_id")?,
         archived: row.try_get::<String, _>("status")? == "archived",
@@ -376,22 +384,11 @@ pub async fn announce_presence(
 ) -> AppResult<()> {
     let activity = crate::live::Activity::from_code(activity)
         .ok_or_else(|| AppError::invalid("activity", "err.invalid"))?;
-    let scope = scope(staff, 2).ok_or(AppError::NotFound)?;
-    let sql = format!(
-        "{} select r.tracking_id, r.owner_org_id, r.opd_id from reports r \
-         where r.tracking_id = $1 and {}",
-        scope.with, scope.condition
-    );
-    let row = sqlx::query(&sql)
-        .bind(crate::secrets::normalize_code(tracking_id))
-        .bind(scope.org_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let report = held(db, staff, tracking_id).await?;
     let note = crate::live::PresenceNote {
-        tracking_id: row.try_get("tracking_id")?,
-        owner_org_id: row.try_get("owner_org_id")?,
-        opd_id: row.try_get("opd_id")?,
+        tracking_id: report.tracking_id,
+        owner_org_id: report.owner_org_id,
+        opd_id: report.opd_id,
         account_id: staff.account_id,
         name: staff.name.clone(),
         activity,
