@@ -120,6 +120,29 @@ mod store {
         Ok(n > 0)
     }
 
+    /// The `columns` (of `reports r`) of the report with this tracking ID if it lies in
+    /// `staff`'s scope; `None` when it is outside, or does not exist: for the official the
+    /// two are the same.
+    pub async fn report_in_scope(
+        db: &Db,
+        staff: &Staff,
+        tracking_id: &str,
+        columns: &str,
+    ) -> Result<Option<sqlx::any::AnyRow>, sqlx::Error> {
+        let Some(scope) = scope(staff, 2) else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "{} select {columns} from reports r where r.tracking_id = $1 and {}",
+            scope.with, scope.condition
+        );
+        sqlx::query(&sql)
+            .bind(crate::secrets::normalize_code(tracking_id))
+            .bind(scope.org_id)
+            .fetch_optional(&db.pool)
+            .await
+    }
+
     /// The official behind an account, or `None` for a citizen or a disabled account.
     pub async fn load(db: &Db, account_id: i64) -> Result<Option<Staff>, sqlx::Error> {
         let row = sqlx::query(

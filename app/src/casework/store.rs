@@ -41,22 +41,16 @@ fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
 /// The report with this tracking ID if it is in the official's scope; otherwise, whether it
 /// exists or not, [`AppError::NotFound`].
 async fn case_row(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<CaseRow> {
-    let Some(scope) = scope(staff, 2) else {
-        return Err(AppError::NotFound);
-    };
-    let sql = format!(
-        "{} select r.id, r.status, r.before_hold, r.owner_org_id, r.opd_id, r.anonymous, \
+    let row = crate::staff::report_in_scope(
+        db,
+        staff,
+        tracking_id,
+        "r.id, r.status, r.before_hold, r.owner_org_id, r.opd_id, r.anonymous, \
          r.confidential, r.kind, r.category_id, r.status_changed_at, r.title, r.body, \
-         r.public_title, r.public_body, r.assignee_id from reports r \
-         where r.tracking_id = $1 and {}",
-        scope.with, scope.condition
-    );
-    let row = sqlx::query(&sql)
-        .bind(crate::secrets::normalize_code(tracking_id))
-        .bind(scope.org_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+         r.public_title, r.public_body, r.assignee_id",
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     let before: Option<String> = row.try_get("before_hold")?;
     Ok(CaseRow {
         id: row.try_get("id")?,

@@ -5,7 +5,7 @@ use super::*;
 use crate::change::Store;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, Refusal};
-use crate::staff::{Staff, scope};
+use crate::staff::Staff;
 use crate::threads::{EventKind, NewEvent};
 use sqlx::Row;
 
@@ -48,19 +48,14 @@ pub async fn holder(
 /// The report with this tracking ID if it is in the official's scope, else
 /// [`AppError::NotFound`] (whether it exists or not).
 async fn held(db: &Db, staff: &Staff, tracking_id: &str) -> AppResult<Held> {
-    let scope = scope(staff, 2).ok_or(AppError::NotFound)?;
-    let sql = format!(
-        "{} select r.id, r.tracking_id, r.opd_id, r.owner_org_id, r.assignee_id, r.status \
-         from reports r \
-         where r.tracking_id = $1 and {}",
-        scope.with, scope.condition
-    );
-    let row = sqlx::query(&sql)
-        .bind(crate::secrets::normalize_code(tracking_id))
-        .bind(scope.org_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::staff::report_in_scope(
+        db,
+        staff,
+        tracking_id,
+        "r.id, r.tracking_id, r.opd_id, r.owner_org_id, r.assignee_id, r.status",
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     let (owner_org_id, opd_id) = (row.try_get("owner_org_id")?, row.try_get("opd_id")?);
     let holder = holder(db, opd_id, owner_org_id)
         .await?
