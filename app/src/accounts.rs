@@ -14,6 +14,10 @@ pub struct Viewer {
     pub account: Option<AccountSummary>,
     /// Set when the account is an official's: its role and organisation.
     pub staff: Option<crate::staff::Staff>,
+    /// An official's account signed in without the second step it must pass (its own, or the
+    /// one the system admin requires): `staff` is left empty until it is set up or passed.
+    #[serde(default)]
+    pub second_factor_due: bool,
 }
 
 /// The signed-in account, as pages may show it.
@@ -55,6 +59,8 @@ pub struct LoginInput {
 
 mod reset;
 pub use reset::*;
+mod two_step;
+pub use two_step::*;
 
 /// Whether `path` is a path on this site, safe to redirect to (`//host` or `https://…` would
 /// make a redirect open).
@@ -305,11 +311,22 @@ mod store {
         };
         let loaded = async {
             let account = account_summary(db, id).await?;
-            let staff = match account {
+            let mut staff = match account {
                 Some(_) => crate::staff::load(db, id).await?,
                 None => None,
             };
-            Ok::<_, sqlx::Error>(Viewer { account, staff })
+            // An official's work needs the second step when it has one or it is required.
+            let due = staff.is_some()
+                && !passed_second_step(session).await
+                && crate::second_factor::due(db, id).await?;
+            if due {
+                staff = None;
+            }
+            Ok::<_, AppError>(Viewer {
+                account,
+                staff,
+                second_factor_due: due,
+            })
         };
         match loaded.await {
             Ok(viewer) => viewer,
@@ -443,20 +460,25 @@ mod store {
 pub async fn login(input: LoginInput) -> Result<String, AppError> {
     let (db, session, locale) = request_parts();
     let signed_in = async {
-        let id = authenticate(&db, &input, crate::db::now()).await?;
+        let now = crate::db::now();
+        let id = authenticate(&db, &input, now).await?;
+        // Back to the login pages after signing in would be a loop.
+        let ke = Some(input.ke.trim())
+            .filter(|k| !k.starts_with("/masuk"))
+            .unwrap_or("");
+        // With a second factor, the password only gets as far as the code's page.
+        if crate::second_factor::enabled(&db, id).await? {
+            begin_halfway(&session, id, ke, &input.draf, now).await?;
+            return Ok(CODE_PAGE.to_owned());
+        }
         sign_in(&session, id).await?;
-        let ke = input.ke.trim();
         if !input.draf.trim().is_empty() && is_local_path(ke) {
             keep_draft(&session, ke, &input.draf).await?;
         }
-        let home = match crate::staff::load(&db, id).await? {
-            Some(staff) => staff.home(),
-            None => "/laporan-saya",
-        };
         Ok::<_, AppError>(if is_local_path(ke) {
             ke.to_owned()
         } else {
-            home.to_owned()
+            home_of(&db, id).await?.to_owned()
         })
     };
     signed_in.await.map_err(|e| e.localize(locale))

@@ -1,6 +1,7 @@
 //! The system admin's work: organisations, categories and staff accounts. The same plain
 //! functions serve the admin pages and the `lapor create-admin` command that makes the first
-//! account of a fresh deployment.
+//! account of a fresh deployment. Every server function here writes what it did to the
+//! audit log ([`crate::audit`]) once it succeeded; the log is read through [`audit_log`].
 
 use crate::lifecycle::Role;
 use crate::orgs::{Category, OrgKind};
@@ -58,6 +59,8 @@ pub struct StaffRow {
     pub role: Role,
     pub org_name: Option<String>,
     pub active: bool,
+    /// Whether the account signs in with a second step.
+    pub second_factor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,8 @@ pub struct AdminData {
     pub policy: crate::deadlines::Policy,
     /// Categories' own resolution lengths, by category id (absent: the default).
     pub category_days: Vec<(i64, i64)>,
+    /// Whether every official must sign in with a second step.
+    pub second_factor_required: bool,
 }
 
 /// Which kinds of organisation a role may belong to.
@@ -320,7 +325,9 @@ mod store {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let staff = sqlx::query(
-            "select a.id, a.email, a.name, a.role, a.active, o.name as org_name \
+            "select a.id, a.email, a.name, a.role, a.active, o.name as org_name, \
+             (select count(*) from second_factors f where f.account_id = a.id \
+              and f.confirmed_at is not null) as second_factor \
              from accounts a left join organizations o on o.id = a.org_id \
              where a.role <> 'pelapor' order by a.role, a.email",
         )
@@ -341,6 +348,7 @@ mod store {
                     role,
                     org_name: r.try_get("org_name")?,
                     active: r.try_get::<i64, _>("active")? != 0,
+                    second_factor: r.try_get::<i64, _>("second_factor")? > 0,
                 })
             })())
         })
@@ -357,30 +365,56 @@ mod store {
             holidays: crate::deadlines::holidays(db).await?,
             policy: crate::deadlines::load_policy(&db.pool).await?,
             category_days,
+            second_factor_required: crate::second_factor::required(db).await?,
         })
     }
 }
 
 mod server_fns {
     use super::*;
+    #[cfg(feature = "ssr")]
+    use crate::audit::{Action, What};
     use crate::error::AppError;
     use leptos::prelude::*;
 
+    #[cfg(feature = "ssr")]
+    type Caller = (
+        crate::state::AppState,
+        crate::i18n::Locale,
+        crate::staff::Staff,
+    );
+
     /// The signed-in system admin, or a refusal.
     #[cfg(feature = "ssr")]
-    fn system_admin() -> Result<(crate::state::AppState, crate::i18n::Locale), AppError> {
+    fn system_admin() -> Result<Caller, AppError> {
         let (state, ctx) = crate::state::server_ctx();
         match &ctx.viewer.staff {
-            Some(s) if s.role == Role::SystemAdmin => Ok((state, ctx.locale)),
+            Some(s) if s.role == Role::SystemAdmin => Ok((state, ctx.locale, s.clone())),
             Some(_) => Err(AppError::Refused(crate::error::Refusal::NotYourRole)),
             None => Err(AppError::Unauthorized),
         }
     }
 
+    /// Writes what the admin just did to the audit log.
+    #[cfg(feature = "ssr")]
+    async fn log(caller: &Caller, what: What<'_>) -> Result<(), AppError> {
+        let actor = crate::audit::Actor::official(&caller.2);
+        crate::audit::record(&caller.0.db.pool, &actor, what, crate::db::now()).await
+    }
+
+    /// Entries of an account: its email, its organisation.
+    #[cfg(feature = "ssr")]
+    async fn log_account(caller: &Caller, action: Action, account_id: i64) -> Result<(), AppError> {
+        let db = &caller.0.db;
+        let email = crate::audit::email_of_account(db, account_id).await?;
+        let org = crate::audit::org_of_account(db, account_id).await?;
+        log(caller, What::new(action, &email).org(org)).await
+    }
+
     /// The outbox for the system admin: counts per state, the latest rows of one state.
     #[server(prefix = "/api", endpoint = "admin_outbox")]
     pub async fn admin_outbox(state: String) -> Result<crate::notify::QueueView, AppError> {
-        let (app, _) = system_admin()?;
+        let (app, _, _) = system_admin()?;
         let state = crate::notify::Delivery::from_code(state.trim());
         Ok(crate::notify::QueueView {
             counts: crate::notify::queue_counts(&app.db).await?,
@@ -394,7 +428,7 @@ mod server_fns {
     /// Sends a failed or unsent notification again.
     #[server(prefix = "/api", endpoint = "admin_outbox_retry")]
     pub async fn admin_outbox_retry(id: i64) -> Result<(), AppError> {
-        let (app, loc) = system_admin()?;
+        let (app, loc, _) = system_admin()?;
         crate::notify::retry(&app.db, id, crate::db::now())
             .await
             .map_err(|e| e.localize(loc))
@@ -402,78 +436,145 @@ mod server_fns {
 
     #[server(prefix = "/api", endpoint = "admin_overview")]
     pub async fn admin_overview() -> Result<AdminData, AppError> {
-        let (state, _) = system_admin()?;
+        let (state, _, _) = system_admin()?;
         overview(&state.db).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_staff")]
     pub async fn admin_create_staff(input: StaffInput) -> Result<i64, AppError> {
-        let (state, loc) = system_admin()?;
-        create_staff(&state.db, &input, crate::db::now())
+        let caller = system_admin()?;
+        let id = create_staff(&caller.0.db, &input, crate::db::now())
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        log_account(&caller, Action::StaffCreated, id).await?;
+        Ok(id)
     }
 
     #[server(prefix = "/api", endpoint = "admin_set_active")]
     pub async fn admin_set_active(account_id: i64, active: bool) -> Result<(), AppError> {
-        let (state, _) = system_admin()?;
-        set_active(&state.db, account_id, active, crate::db::now()).await
+        let caller = system_admin()?;
+        set_active(&caller.0.db, account_id, active, crate::db::now()).await?;
+        let action = if active {
+            Action::AccountActivated
+        } else {
+            Action::AccountDeactivated
+        };
+        log_account(&caller, action, account_id).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_reset_password")]
     pub async fn admin_reset_password(account_id: i64, password: String) -> Result<(), AppError> {
-        let (state, loc) = system_admin()?;
-        reset_password(&state.db, account_id, &password)
+        let caller = system_admin()?;
+        reset_password(&caller.0.db, account_id, &password)
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        log_account(&caller, Action::PasswordReset, account_id).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_org")]
     pub async fn admin_create_org(input: OrgInput) -> Result<i64, AppError> {
-        let (state, loc) = system_admin()?;
-        add_org(&state.db, &input)
+        let caller = system_admin()?;
+        let id = add_org(&caller.0.db, &input)
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        let code = input.code.trim().to_lowercase();
+        let what = What::new(Action::OrgCreated, &code).detail(input.name.trim());
+        log(&caller, what.org(Some(id))).await?;
+        Ok(id)
     }
 
     #[server(prefix = "/api", endpoint = "admin_save_holiday")]
     pub async fn admin_save_holiday(input: crate::deadlines::HolidayInput) -> Result<(), AppError> {
-        let (state, loc) = system_admin()?;
-        crate::deadlines::save_holiday(&state.db, &input, crate::db::now())
+        let caller = system_admin()?;
+        crate::deadlines::save_holiday(&caller.0.db, &input, crate::db::now())
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        log(
+            &caller,
+            What::new(Action::HolidaySaved, input.date.trim()).detail(input.name.trim()),
+        )
+        .await
     }
 
     #[server(prefix = "/api", endpoint = "admin_remove_holiday")]
     pub async fn admin_remove_holiday(date: String) -> Result<(), AppError> {
-        let (state, _) = system_admin()?;
-        crate::deadlines::remove_holiday(&state.db, &date, crate::db::now()).await
+        let caller = system_admin()?;
+        crate::deadlines::remove_holiday(&caller.0.db, &date, crate::db::now()).await?;
+        log(&caller, What::new(Action::HolidayRemoved, date.trim())).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_save_policy")]
     pub async fn admin_save_policy(
         input: crate::deadlines::PolicyInput,
     ) -> Result<crate::deadlines::Policy, AppError> {
-        let (state, loc) = system_admin()?;
-        crate::deadlines::save_policy(&state.db, &input, crate::db::now())
+        let caller = system_admin()?;
+        let policy = crate::deadlines::save_policy(&caller.0.db, &input, crate::db::now())
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        let detail = format!(
+            "verifikasi {} · tindak lanjut {} · selesai {} · sanggah {}",
+            input.verify_days.trim(),
+            input.follow_up_days.trim(),
+            input.resolve_days.trim(),
+            input.contest_days.trim()
+        );
+        log(&caller, What::new(Action::PolicySaved, "").detail(&detail)).await?;
+        Ok(policy)
     }
 
     #[server(prefix = "/api", endpoint = "admin_category_days")]
     pub async fn admin_category_days(category_id: i64, days: String) -> Result<(), AppError> {
-        let (state, loc) = system_admin()?;
-        crate::deadlines::save_category_days(&state.db, category_id, &days, crate::db::now())
+        let caller = system_admin()?;
+        crate::deadlines::save_category_days(&caller.0.db, category_id, &days, crate::db::now())
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        let code: Option<String> = sqlx::query_scalar("select code from categories where id = $1")
+            .bind(category_id)
+            .fetch_optional(&caller.0.db.pool)
+            .await?;
+        let what = What::new(
+            Action::CategoryDaysSaved,
+            code.as_deref().unwrap_or_default(),
+        );
+        log(&caller, what.detail(days.trim())).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_category")]
     pub async fn admin_create_category(input: CategoryInput) -> Result<i64, AppError> {
-        let (state, loc) = system_admin()?;
-        add_category(&state.db, &input)
+        let caller = system_admin()?;
+        let id = add_category(&caller.0.db, &input)
             .await
-            .map_err(|e| e.localize(loc))
+            .map_err(|e| e.localize(caller.1))?;
+        let code = input.code.trim().to_lowercase();
+        log(
+            &caller,
+            What::new(Action::CategoryCreated, &code).detail(input.name_id.trim()),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Requires two-step sign-in of every official, or stops requiring it.
+    #[server(prefix = "/api", endpoint = "admin_require_second_factor")]
+    pub async fn admin_require_second_factor(require: bool) -> Result<(), AppError> {
+        let caller = system_admin()?;
+        crate::second_factor::set_required(&caller.0.db, require).await?;
+        let action = if require {
+            Action::SecondFactorRequired
+        } else {
+            Action::SecondFactorOptional
+        };
+        log(&caller, What::new(action, "")).await
+    }
+
+    /// A page of the audit log, for the system admin and overseers ([`crate::audit::may_read`]).
+    #[server(prefix = "/api", endpoint = "audit_log")]
+    pub async fn audit_log(
+        #[server(default)] filter: crate::audit::AuditFilter,
+    ) -> Result<crate::audit::AuditPage, AppError> {
+        let (state, ctx) = crate::state::server_ctx();
+        let reader = ctx.viewer.staff.ok_or(AppError::Unauthorized)?;
+        crate::audit::entries(&state.db, &reader, &filter).await
     }
 }
 pub use server_fns::*;

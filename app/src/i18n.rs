@@ -293,7 +293,8 @@ mod tests {
                     [
                         "nav", "home", "kind", "status", "form", "receipt", "report", "thread",
                         "staff", "admin", "action", "archive", "role", "list", "track", "account",
-                        "err", "app", "deadline", "feedback", "calendar", "figures",
+                        "err", "app", "deadline", "feedback", "calendar", "figures", "audit",
+                        "two_step",
                     ]
                     .contains(&area)
                         && !rest.is_empty()

@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod audit;
 mod deadline;
 mod desk;
 mod figures;
@@ -24,6 +25,7 @@ mod password;
 mod report;
 mod staff;
 mod track;
+mod two_step;
 mod unsubscribe;
 
 pub use account::{LoginPage, MyReportsPage, RegisterPage};
@@ -86,8 +88,8 @@ pub fn path_streams_live(path: &str) -> bool {
         || path.starts_with("/petugas/laporan/")
 }
 
-/// Whether the page being rendered is an official's (`/petugas/…`): it links the officials'
-/// stylesheet.
+/// Whether the page being rendered is an official's (`/petugas/…`) or an account's security
+/// (`/akun/…`): it links the officials' stylesheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StaffPage(pub bool);
 
@@ -242,6 +244,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/statistik") view=FiguresPage ssr=SsrMode::Async />
                     <Route path=path!("/statistik/peringkat") view=RankingPage ssr=SsrMode::Async />
                     <Route path=path!("/masuk") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/masuk/kode") view=two_step::LoginCodePage ssr=SsrMode::Async />
+                    <Route path=path!("/akun/dua-langkah") view=two_step::SecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/daftar") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/laporan-saya") view=MyReportsPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas") view=InboxPage ssr=SsrMode::Async />
@@ -249,6 +253,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/petugas/laporan/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin/kiriman") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/audit") view=audit::AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/email") view=StaffEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/templat") view=desk::TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/catat") view=ManualIntakePage ssr=SsrMode::Async />
@@ -272,6 +277,7 @@ pub fn App() -> impl IntoView {
 fn Frame(children: Children) -> impl IntoView {
     let loc = use_locale();
     let viewer = use_context::<Viewer>().unwrap_or_default();
+    let due = viewer.second_factor_due;
     let here = leptos_router::hooks::use_location();
     let back = format!(
         "{}{}",
@@ -311,6 +317,10 @@ fn Frame(children: Children) -> impl IntoView {
                         {(staff.role == crate::lifecycle::Role::SystemAdmin).then(|| view! {
                             <a href="/petugas/admin">{tr!(loc, "admin.title")}</a>
                         })}
+                        {crate::audit::may_read(&staff).then(|| view! {
+                            <a href="/petugas/audit">{tr!(loc, "audit.title")}</a>
+                        })}
+                        <a href=crate::accounts::SETUP_PAGE>{tr!(loc, "two_step.nav")}</a>
                         <form method="post" action="/keluar" class="inline">
                             <button type="submit" class="link">{tr!(loc, "nav.logout")}</button>
                         </form>
@@ -331,6 +341,11 @@ fn Frame(children: Children) -> impl IntoView {
             </nav>
         </header>
         <main id="isi">
+            {due.then(|| view! {
+                <p class="notice" role="status" data-testid="second-factor-due">
+                    {tr!(loc, "two_step.due")}" "<a href=crate::accounts::SETUP_PAGE>{tr!(loc, "two_step.due_link")}</a>
+                </p>
+            })}
             {kept_offline(&here.pathname.get_untracked()).then(|| view! { <offline::OfflineNote loc seen=seen_now() /> })}
             <offline::Outbox loc />
             {children()}

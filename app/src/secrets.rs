@@ -35,6 +35,14 @@ pub fn new_tracking_id() -> String {
     group(&pick(bytes, 8))
 }
 
+/// A recovery code for two-step sign-in such as `K7Q4-M2XP-9B` (about 49 bits), stored
+/// hashed like an access code ([`hash_code`]).
+pub fn new_recovery_code() -> String {
+    let mut rng = rand::thread_rng();
+    let bytes = std::iter::from_fn(|| Some(rng.r#gen::<u8>())).filter(|b| usize::from(*b) < 248);
+    group(&pick(bytes, 10))
+}
+
 /// A one-time key for a form: the server hands it out with the form and treats a second
 /// submission carrying it as the same submission.
 pub fn new_submission_key() -> String {

@@ -14,7 +14,8 @@ pub async fn create_admin(db: &Db, email: &str, name: &str, password: &str) -> a
         org_id: String::new(),
         password: password.into(),
     };
-    create_staff(db, &input, app::db::now()).await.map_err(|e| {
+    let now = app::db::now();
+    let id = create_staff(db, &input, now).await.map_err(|e| {
         let locale = app::i18n::Locale::En;
         let detail = match e.clone().localize(locale) {
             app::error::AppError::Invalid(fields) => fields
@@ -25,5 +26,9 @@ pub async fn create_admin(db: &Db, email: &str, name: &str, password: &str) -> a
             other => other.user_message(locale),
         };
         anyhow::anyhow!("cannot create the admin account: {detail}")
-    })
+    })?;
+    let what = app::audit::What::new(app::audit::Action::StaffCreated, &input.email);
+    let actor = app::audit::Actor::command_line();
+    app::audit::record(&db.pool, &actor, what.detail(&input.role), now).await?;
+    Ok(id)
 }

@@ -15,7 +15,7 @@
 //! `Claim`), its form in the page posting to a path, and one [`FormPost`] line in [`writes`].
 
 use crate::render_page;
-use app::accounts::LoginInput;
+use app::accounts::{LoginInput, SETUP_PAGE};
 use app::admin::{CategoryInput, OrgInput, StaffInput};
 use app::casework::{ActInput, StaffMessageInput, case_path};
 use app::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
@@ -24,6 +24,7 @@ use app::i18n::{LANG_COOKIE, Locale};
 use app::pages::FormEcho;
 use app::reports::ReportInput;
 use app::resolution::FeedbackInput;
+use app::second_factor::CodeInput;
 use app::state::{AppState, RequestCtx};
 use app::threads::MessageInput;
 use axum::body::Body;
@@ -312,6 +313,18 @@ pub struct LogoutInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NoInput {}
 
+/// A code is never typed back into a form that comes back.
+fn forget_code(_: &str, _: CodeInput) -> CodeInput {
+    CodeInput::default()
+}
+
+/// Whether every official must use a second step (`1`) or not.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RequireInput {
+    #[serde(default)]
+    wajib: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActiveInput {
     #[serde(default)]
@@ -385,6 +398,61 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                     password: String::new(),
                     ..input
                 },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            app::accounts::CODE_PAGE,
+            FormPost::<CodeInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::login_code(input)),
+                done: |_, _, target: &String| target.clone(),
+                page: |_, _| app::accounts::CODE_PAGE.to_owned(),
+                echo: forget_code,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/akun/dua-langkah/mulai",
+            FormPost::<NoInput, _, CodeInput> {
+                call: |_, _| Box::pin(app::accounts::second_factor_start()),
+                done: |_, _, _| SETUP_PAGE.to_owned(),
+                page: |_, _| SETUP_PAGE.to_owned(),
+                echo: |_, _| CodeInput::default(),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/akun/dua-langkah/pasang",
+            FormPost::<CodeInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::second_factor_confirm(input)),
+                done: |_, _, _| SETUP_PAGE.to_owned(),
+                page: |_, _| SETUP_PAGE.to_owned(),
+                echo: forget_code,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/akun/dua-langkah/kode-baru",
+            FormPost::<CodeInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::second_factor_renew(input)),
+                done: |_, _, _| SETUP_PAGE.to_owned(),
+                page: |_, _| SETUP_PAGE.to_owned(),
+                echo: forget_code,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/akun/dua-langkah/matikan",
+            FormPost::<CodeInput, _, _> {
+                call: |_, input| Box::pin(app::accounts::second_factor_off(input)),
+                done: |_, _, _| format!("{SETUP_PAGE}?mati=1"),
+                page: |_, _| SETUP_PAGE.to_owned(),
+                echo: forget_code,
                 draft: nothing,
             }
             .route(),
@@ -626,6 +694,19 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                     })
                 },
                 done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/dua-langkah",
+            FormPost::<RequireInput, _, ()> {
+                call: |_, input| {
+                    Box::pin(app::admin::admin_require_second_factor(input.wajib == "1"))
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1#dua-langkah"),
                 page: admin_page,
                 echo: |_, _| (),
                 draft: nothing,

@@ -169,6 +169,7 @@ pub async fn private_pages(
     let private = path.starts_with("/petugas")
         || path.starts_with("/laporan-saya")
         || path.starts_with("/masuk")
+        || path.starts_with("/akun")
         || path.starts_with("/daftar")
         || req
             .uri()

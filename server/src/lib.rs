@@ -394,7 +394,9 @@ pub async fn render_page(
     parts.method = http::Method::GET;
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let needs_wasm = path_needs_wasm(parts.uri.path());
-    let staff_page = app::pages::StaffPage(parts.uri.path().starts_with("/petugas"));
+    let path = parts.uri.path();
+    let staff_page =
+        app::pages::StaffPage(path.starts_with("/petugas") || path.starts_with("/akun"));
     let live = path_streams_live(parts.uri.path())
         .then(|| {
             let officials = parts.uri.path().starts_with("/petugas");

@@ -6,6 +6,7 @@
 //! the variable is required, so a missing PostgreSQL fails the run instead of skipping half of it.
 
 mod integration {
+    pub mod account_safety;
     pub mod accounts;
     pub mod attachments;
     pub mod attachments_http;

@@ -447,9 +447,15 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
     let case = case_row(db, staff, tracking_id).await?;
     let (_, mut report) = crate::reports::load_view(db, tracking_id).await?;
     // The reporter's contact, for the officials who must reach a named reporter; an
-    // anonymous report's is never read.
+    // anonymous report's is never read. Each reading is written to the audit log.
     if !case.anonymous {
         report.reporter = crate::reports::reporter(db, case.id).await?;
+        if report.reporter.is_some() {
+            let what =
+                crate::audit::What::new(crate::audit::Action::ContactViewed, &report.tracking_id);
+            let actor = crate::audit::Actor::official(staff);
+            crate::audit::record(&db.pool, &actor, what.org(staff.org_id), now).await?;
+        }
     }
     report.thread = threads::staff_thread(db, case.id).await?;
     let mut files =

@@ -51,7 +51,10 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=tr!(loc, "admin.title") />
         <h1>{tr!(loc, "admin.title")}</h1>
-        <p><a href="/petugas/admin/kiriman">{tr!(loc, "admin.outbox")}</a></p>
+        <p>
+            <a href="/petugas/admin/kiriman">{tr!(loc, "admin.outbox")}</a>" · "
+            <a href="/petugas/audit">{tr!(loc, "audit.title")}</a>
+        </p>
         {done.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "admin.saved")}</p> })}
         <Suspense fallback=|| ()>
             {move || {
@@ -173,6 +176,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                         <th scope="col">{tr!(loc, "account.email")}</th>
                         <th scope="col">{tr!(loc, "admin.role")}</th>
                         <th scope="col">{tr!(loc, "admin.org")}</th>
+                        <th scope="col">{tr!(loc, "two_step.column")}</th>
                         <th scope="col">{tr!(loc, "admin.state")}</th>
                     </tr></thead>
                     <tbody>
@@ -182,6 +186,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                                 <td>{s.email.clone()}</td>
                                 <td>{tr!(loc, s.role.label_key())}</td>
                                 <td>{s.org_name.clone().unwrap_or_default()}</td>
+                                <td>{if s.second_factor { tr!(loc, "two_step.on_short") } else { "—".to_owned() }}</td>
                                 <td>
                                     <form method="post" action=format!("/petugas/admin/akun/{}/status", s.id) class="inline">
                                         <input type="hidden" name="active" value=if s.active { "0" } else { "1" } />
@@ -230,6 +235,16 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 <input id="s-password" name="password" type="password" autocomplete="new-password" required />
                 <FieldMessage field="password" message=s_field("password") />
                 <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
+            </form>
+        </section>
+        <section id="dua-langkah" aria-labelledby="two-step-title">
+            <h2 id="two-step-title">{tr!(loc, "two_step.title")}</h2>
+            <p>{if o.second_factor_required { tr!(loc, "two_step.required_on") } else { tr!(loc, "two_step.required_off") }}</p>
+            <form method="post" action="/petugas/admin/dua-langkah" class="inline">
+                <input type="hidden" name="wajib" value=if o.second_factor_required { "0" } else { "1" } />
+                <button type="submit" class="secondary">
+                    {if o.second_factor_required { tr!(loc, "two_step.require_stop") } else { tr!(loc, "two_step.require") }}
+                </button>
             </form>
         </section>
         <section aria-labelledby="org-title">

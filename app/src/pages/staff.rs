@@ -25,7 +25,13 @@ use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 pub(super) fn failure(e: AppError, loc: Locale) -> AnyView {
     if e == AppError::Unauthorized {
         let here = use_location().pathname.get_untracked();
-        let target = format!("/masuk?ke={}", super::url_encode(&here));
+        // An official signed in without the second step they owe goes to set it up.
+        let due = use_context::<crate::accounts::Viewer>().is_some_and(|v| v.second_factor_due);
+        let target = if due {
+            crate::accounts::SETUP_PAGE.to_owned()
+        } else {
+            format!("/masuk?ke={}", super::url_encode(&here))
+        };
         #[cfg(feature = "ssr")]
         leptos_axum::redirect(&target);
         return view! { <p><a href=target>{tr!(loc, "err.unauthorized")}</a></p> }.into_any();

@@ -31,6 +31,15 @@ pub async fn sign_in(app: &Router, email: &str) -> String {
     session_of(&res)
 }
 
+/// The session cookie an answer set, if it set one (a new session id after signing in).
+pub fn new_session(res: &Answer) -> Option<String> {
+    res.headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 fn session_of(res: &Answer) -> String {
     res.headers[header::SET_COOKIE]
         .to_str()
@@ -81,6 +90,8 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         "/petugas?massal=verify&ok=1&tolak=AAAA-BBBB.status",
         "/petugas/catat",
         "/petugas/impor",
+        "/petugas/audit",
+        "/akun/dua-langkah",
         "/data/laporan.csv",
         "/data/laporan.json",
         "/statistik/unduh.csv",
@@ -100,6 +111,8 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         ("staff_email_prefs", vec![]),
         ("staff_case", vec![t]),
         ("reply_templates", vec![]),
+        ("audit_log", vec![]),
+        ("second_factor_status", vec![]),
         // Each official opens the page: the next sees them on it, by name only.
         ("staff_presence", vec![t, ("activity", "lihat")]),
         ("staff_inbox", vec![("view", "belum")]),
@@ -270,6 +283,26 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
                 }
             }
         }
+        // The audit log names no reporter: the anonymous reports' contact was never opened.
+        let log: Vec<(String, String, String)> =
+            sqlx::query_as("select actor_name, subject, detail from audit_log")
+                .fetch_all(&db.pool)
+                .await
+                .expect("log");
+        for secret in secrets {
+            assert!(
+                !format!("{log:?}").contains(secret),
+                "the audit log holds {secret}"
+            );
+        }
+        assert_eq!(
+            count(
+                db,
+                "select count(*) from audit_log where action = 'contact_viewed'"
+            )
+            .await,
+            0
+        );
         // The test is only worth something if officials did see the report itself.
         assert!(
             saw_the_report >= 10,
