@@ -259,6 +259,9 @@ pub struct Inbox {
     pub sections: Vec<InboxSection>,
     /// Where a coordinator may forward many reports at once (empty for everyone else).
     pub opds: Vec<Agency>,
+    /// The organisation's labels, to filter by; `label` the one filtered by.
+    pub labels: Vec<crate::labels::Label>,
+    pub label: Option<i64>,
 }
 
 /// A report as an official in scope sees it.
@@ -293,6 +296,8 @@ pub struct CaseView {
     pub last_event_id: i64,
     /// The other officials on this report's page now.
     pub presence: Vec<crate::live::Presence>,
+    /// This organisation's labels on the report, its area, and suggestions.
+    pub labels: crate::labels::ReportLabels,
 }
 
 /// The coordinator's view across its OPDs.

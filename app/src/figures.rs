@@ -145,6 +145,8 @@ pub struct Figures {
     pub by_opd: Vec<Breakdown>,
     /// How citizens reached the agencies: web, SMS, counter, phone, letter, import.
     pub by_channel: Vec<Breakdown>,
+    /// What (officials' labels) and where (kelurahan/kecamatan) people complain about most.
+    pub map: crate::labels::MapOfComplaints,
 }
 
 /// One line of the ranking.

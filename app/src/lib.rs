@@ -31,6 +31,7 @@ pub mod error;
 pub mod figures;
 pub mod i18n;
 pub mod intake;
+pub mod labels;
 pub mod lifecycle;
 pub mod live;
 pub mod notify;

@@ -313,6 +313,13 @@ pub struct LogoutInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NoInput {}
 
+/// Which label to take off a report.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RemoveLabelInput {
+    #[serde(default)]
+    label: String,
+}
+
 /// A code is never typed back into a form that comes back.
 fn forget_code(_: &str, _: CodeInput) -> CodeInput {
     CodeInput::default()
@@ -608,6 +615,43 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 done: |id, _, _| format!("{}?ditugaskan=1", staff_page(id)),
                 page: |id, _| staff_page(id),
                 echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/laporan/{id}/label",
+            FormPost::<app::labels::LabelInput, _, _> {
+                call: |id, input| Box::pin(app::casework::staff_add_label(id, input)),
+                done: |id, _, _| format!("{}#labels-title", staff_page(id)),
+                page: |id, _| staff_page(id),
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/laporan/{id}/label/hapus",
+            FormPost::<RemoveLabelInput, _, app::labels::LabelInput> {
+                call: |id, input| {
+                    Box::pin(async move {
+                        app::casework::staff_remove_label(id, numeric(&input.label)?).await
+                    })
+                },
+                done: |id, _, _| format!("{}#labels-title", staff_page(id)),
+                page: |id, _| staff_page(id),
+                echo: |_, _| app::labels::LabelInput::default(),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/laporan/{id}/wilayah",
+            FormPost::<app::labels::AreaInput, _, app::labels::LabelInput> {
+                call: |id, input| Box::pin(app::casework::staff_set_area(id, input)),
+                done: |id, _, _| format!("{}#labels-title", staff_page(id)),
+                page: |id, _| staff_page(id),
+                echo: |_, _| app::labels::LabelInput::default(),
                 draft: nothing,
             }
             .route(),

@@ -21,6 +21,7 @@ mod integration {
     pub mod http;
     pub mod intake;
     pub mod intake_http;
+    pub mod labels;
     pub mod live;
     pub mod migrations;
     pub mod notify;

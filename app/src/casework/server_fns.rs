@@ -24,10 +24,14 @@ pub use crate::staff::case_path;
 
 /// The inbox in a view (`lihat`: [`crate::desk::View::code`]; anything else is every report).
 #[server(prefix = "/api", endpoint = "staff_inbox")]
-pub async fn staff_inbox(#[server(default)] view: String) -> Result<Inbox, AppError> {
+pub async fn staff_inbox(
+    #[server(default)] view: String,
+    #[server(default)] label: String,
+) -> Result<Inbox, AppError> {
     let (state, _, staff) = current_staff()?;
     let view = crate::desk::View::from_code(&view);
-    inbox(&state.db, &staff, view, crate::db::now()).await
+    let label = label.trim().parse().ok();
+    super::inbox_labelled(&state.db, &staff, view, label, crate::db::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "staff_watch")]
@@ -101,4 +105,35 @@ pub async fn save_staff_email_prefs(input: crate::notify::StaffPrefsInput) -> Re
         digest: input.digest.is_some(),
     };
     crate::notify::set_staff_prefs(&state.db, staff.account_id, prefs).await
+}
+
+/// Puts a label on a report (see [`crate::labels::add`]).
+#[server(prefix = "/api", endpoint = "staff_add_label")]
+pub async fn staff_add_label(
+    tracking_id: String,
+    input: crate::labels::LabelInput,
+) -> Result<(), AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    crate::labels::add(&state.db, &staff, &tracking_id, &input, crate::db::now())
+        .await
+        .map_err(|e| e.localize(ctx.locale))
+}
+
+/// Takes a label off a report.
+#[server(prefix = "/api", endpoint = "staff_remove_label")]
+pub async fn staff_remove_label(tracking_id: String, label: i64) -> Result<(), AppError> {
+    let (state, _, staff) = current_staff()?;
+    crate::labels::remove(&state.db, &staff, &tracking_id, label).await
+}
+
+/// Notes the kelurahan/kecamatan of a report.
+#[server(prefix = "/api", endpoint = "staff_set_area")]
+pub async fn staff_set_area(
+    tracking_id: String,
+    input: crate::labels::AreaInput,
+) -> Result<(), AppError> {
+    let (state, ctx, staff) = current_staff()?;
+    crate::labels::set_area(&state.db, &staff, &tracking_id, &input)
+        .await
+        .map_err(|e| e.localize(ctx.locale))
 }

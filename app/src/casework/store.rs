@@ -204,6 +204,18 @@ fn desk_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummar
 /// coordinator's inbox holds the reports its own government answers for; the national
 /// admin's those that name no agency; the OPD's those forwarded to it.
 pub async fn inbox(db: &Db, staff: &Staff, view: View, now: i64) -> AppResult<Inbox> {
+    inbox_labelled(db, staff, view, None, now).await
+}
+
+/// The inbox in `view`, only the reports with the organisation's label `label` when given
+/// (the counts per view stay those of the whole inbox).
+pub async fn inbox_labelled(
+    db: &Db,
+    staff: &Staff,
+    view: View,
+    label: Option<i64>,
+    now: i64,
+) -> AppResult<Inbox> {
     // `$1` is the official's organisation, `$2` now, `$3` the official; every section binds
     // all three.
     let routing = |whose: &'static str| {
@@ -283,11 +295,14 @@ pub async fn inbox(db: &Db, staff: &Staff, view: View, now: i64) -> AppResult<In
         View::Unassigned => " and r.assignee_id is null and $3 = $3",
         View::All => " and $3 = $3",
     };
+    let labelled = label
+        .map(crate::labels::inbox_condition)
+        .unwrap_or_default();
     let select = summary_sql(DESK_COLUMNS, DESK_JOINS);
     let mut out = Vec::new();
     for (key, condition, order) in sections.drain(..) {
         let sql = format!(
-            "{select} where {condition}{only} order by need, {order}, r.id limit {INBOX_ROWS}"
+            "{select} where {condition}{only}{labelled} order by need, {order}, r.id limit {INBOX_ROWS}"
         );
         let rows = sqlx::query(&sql)
             .bind(org)
@@ -308,12 +323,18 @@ pub async fn inbox(db: &Db, staff: &Staff, view: View, now: i64) -> AppResult<In
         (Role::Coordinator, Some(org)) => opds_under(db, org).await?,
         _ => Vec::new(),
     };
+    let labels = match staff.org_id {
+        Some(org) => crate::labels::of_org(db, org).await?,
+        None => Vec::new(),
+    };
     Ok(Inbox {
         org_name: staff.org_name.clone(),
         view,
         counts,
         sections: out,
         opds,
+        label: label.filter(|l| labels.iter().any(|x| x.id == *l)),
+        labels,
     })
 }
 
@@ -506,6 +527,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
     // Opened: what it shows is no longer new to this official.
     crate::desk::mark_read(db, staff.account_id, case.id, last_event_id).await?;
     Ok(CaseView {
+        labels: crate::labels::for_report(db, staff, case.id).await?,
         assignment,
         templates,
         last_event_id,

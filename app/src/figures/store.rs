@@ -433,6 +433,7 @@ pub async fn figures(
         by_category,
         by_opd,
         by_channel,
+        map: crate::labels::map_of_complaints(db, org, start, end).await?,
     })
 }
 

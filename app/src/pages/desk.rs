@@ -41,16 +41,111 @@ pub fn PresenceLine(presence: Vec<crate::live::Presence>, loc: Locale) -> impl I
 
 /// The inbox's views, each with its count; the one shown is marked.
 #[component]
-pub fn ViewMenu(current: View, counts: ViewCounts, loc: Locale) -> impl IntoView {
+pub fn ViewMenu(
+    current: View,
+    counts: ViewCounts,
+    label: Option<i64>,
+    loc: Locale,
+) -> impl IntoView {
+    let label = label.map(|l| format!("&label={l}")).unwrap_or_default();
     view! {
         <nav class="views" aria-label=tr!(loc, "desk.views")>
             {View::ALL.into_iter().map(|v| view! {
-                <a href=format!("/petugas?lihat={}", v.code())
+                <a href=format!("/petugas?lihat={}{label}", v.code())
                     aria-current=(v == current).then_some("page")>
                     {tr!(loc, v.label_key())}" "<span class="count">{counts.of(v)}</span>
                 </a>
             }).collect_view()}
         </nav>
+    }
+}
+
+/// The organisation's labels as filters of the inbox (in the current view), with how many
+/// reports carry each.
+#[component]
+pub fn LabelMenu(
+    view: View,
+    labels: Vec<crate::labels::Label>,
+    current: Option<i64>,
+    loc: Locale,
+) -> impl IntoView {
+    if labels.is_empty() {
+        return ().into_any();
+    }
+    let base = format!("/petugas?lihat={}", view.code());
+    view! {
+        <nav class="views labels" aria-label=tr!(loc, "labels.filter")>
+            <a href=base.clone() aria-current=current.is_none().then_some("page")>{tr!(loc, "labels.any")}</a>
+            {labels.into_iter().map(|l| {
+                let name = l.name.clone();
+                view! {
+                    <a href=format!("{base}&label={}", l.id) aria-current=(current == Some(l.id)).then_some("page")
+                        data-label=name>
+                        {l.name}" "<span class="count">{l.reports}</span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+    .into_any()
+}
+
+/// A report's labels (each with a button that takes it off) and area, with forms that add a
+/// label (suggested from the organisation's earlier ones) and note the area.
+#[component]
+pub fn LabelBox(
+    tracking_id: String,
+    l: crate::labels::ReportLabels,
+    echo: Option<String>,
+    loc: Locale,
+) -> impl IntoView {
+    let path = case_path(&tracking_id);
+    let chips = l
+        .labels
+        .iter()
+        .map(|label| {
+            let remove = l.can_edit.then(|| {
+                view! {
+                    <form method="post" action=format!("{path}/label/hapus") class="inline">
+                        <input type="hidden" name="label" value=label.id.to_string() />
+                        <button type="submit" class="link" aria-label=tr!(loc, "labels.remove", name = label.name.clone())>"×"</button>
+                    </form>
+                }
+            });
+            view! { <li class="label">{label.name.clone()}{remove}</li> }
+        })
+        .collect_view();
+    let forms = l.can_edit.then(|| {
+        view! {
+            <form method="post" action=format!("{path}/label") class="label-form">
+                <label for="label-name">{tr!(loc, "labels.add")}</label>
+                <input id="label-name" name="nama" type="text" list="label-list" required
+                    maxlength=crate::labels::NAME_MAX.to_string() autocomplete="off"
+                    aria-invalid=echo.is_some().then_some("true") />
+                <datalist id="label-list">
+                    {l.suggested.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view()}
+                </datalist>
+                {echo.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                <button type="submit" class="secondary">{tr!(loc, "labels.add_button")}</button>
+            </form>
+            <form method="post" action=format!("{path}/wilayah") class="label-form">
+                <label for="area-name">{tr!(loc, "labels.area")}</label>
+                <input id="area-name" name="wilayah" type="text" list="area-list"
+                    maxlength=crate::labels::NAME_MAX.to_string() autocomplete="off" value=l.area.clone() />
+                <datalist id="area-list">
+                    {l.areas.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view()}
+                </datalist>
+                <button type="submit" class="secondary">{tr!(loc, "labels.area_save")}</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="labels-box" aria-labelledby="labels-title">
+            <h2 id="labels-title">{tr!(loc, "labels.title")}</h2>
+            <ul class="label-list" data-testid="labels">{chips}</ul>
+            {(!l.can_edit && !l.area.is_empty()).then(|| view! { <p>{tr!(loc, "labels.area")}": "{l.area.clone()}</p> })}
+            {forms}
+        </section>
     }
 }
 

@@ -199,7 +199,29 @@ fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
         <BreakdownTable rows=f.by_channel.clone() caption=tr!(loc, "figures.by_channel") head=tr!(loc, "figures.channel") loc />
         <h2 id="opd-title">{tr!(loc, "figures.by_opd")}</h2>
         <BreakdownTable rows=f.by_opd.clone() caption=tr!(loc, "figures.by_opd") head=tr!(loc, "staff.opd") loc />
+        <h2 id="map-title">{tr!(loc, "figures.map")}</h2>
+        <p class="hint">{tr!(loc, "figures.map_hint", n = crate::labels::MIN_REPORTS)}</p>
+        <TopList rows=f.map.labels.clone() caption=tr!(loc, "figures.top_labels") head=tr!(loc, "figures.label") loc />
+        <TopList rows=f.map.areas.clone() caption=tr!(loc, "figures.top_areas") head=tr!(loc, "figures.area") loc />
     }
+}
+
+/// A short ranked list (a label or an area, and how many reports).
+#[component]
+fn TopList(rows: Vec<(String, i64)>, caption: String, head: String, loc: Locale) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p>{caption}": "{tr!(loc, "figures.map_none")}</p> }.into_any();
+    }
+    view! {
+        <table class="top-list">
+            <caption>{caption}</caption>
+            <thead><tr><th scope="col">{head}</th><th scope="col">{tr!(loc, "figures.reports")}</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(name, n)| view! { <tr><td>{name}</td><td>{n}</td></tr> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 /// Received and finished per month, as columns.

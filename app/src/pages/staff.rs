@@ -116,7 +116,10 @@ fn CaseItem(
 pub fn InboxPage() -> impl IntoView {
     let loc = use_locale();
     let query = use_query_map().read_untracked();
-    let inbox = page_data(staff_inbox(query.get("lihat").unwrap_or_default()));
+    let inbox = page_data(staff_inbox(
+        query.get("lihat").unwrap_or_default(),
+        query.get("label").unwrap_or_default(),
+    ));
     let done = query
         .get("selesai")
         .as_deref()
@@ -144,7 +147,8 @@ pub fn InboxPage() -> impl IntoView {
                         <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/templat">{tr!(loc, "desk.templates")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
                         <div data-live="inbox" class="desk-list">
-                        <super::desk::ViewMenu current=inbox.view counts=inbox.counts loc />
+                        <super::desk::ViewMenu current=inbox.view counts=inbox.counts label=inbox.label loc />
+                        <super::desk::LabelMenu view=inbox.view labels=inbox.labels.clone() current=inbox.label loc />
                         {inbox.sections.into_iter().map(|s| {
                             let id = format!("sec-{}", s.key.replace('.', "-"));
                             let labelled = id.clone();
@@ -275,6 +279,14 @@ pub fn CasePage() -> impl IntoView {
     let act_echo = use_context::<FormEcho<ActInput>>();
     let msg_echo = use_context::<FormEcho<StaffMessageInput>>();
     let assign_echo = use_context::<FormEcho<crate::desk::AssignInput>>();
+    // A label or an area that was refused: its message, next to the form.
+    let label_echo = use_context::<FormEcho<crate::labels::LabelInput>>().map(|e| {
+        set_error_status(&e.error);
+        e.error
+            .field_message("nama")
+            .or_else(|| e.error.field_message("wilayah"))
+            .unwrap_or_else(|| e.error.user_message(loc))
+    });
     let template: Option<i64> = use_query_map()
         .read_untracked()
         .get("templat")
@@ -287,11 +299,12 @@ pub fn CasePage() -> impl IntoView {
                 let act_echo = act_echo.clone();
                 let msg_echo = msg_echo.clone();
                 let assign_echo = assign_echo.clone();
+                let label_echo = label_echo.clone();
                 let done = done.clone();
                 let case = case.clone();
                 Suspend::new(async move {
                     match case.await {
-                        Ok(c) => view! { <CaseBody c done act_echo msg_echo assign_echo template loc tz /> }.into_any(),
+                        Ok(c) => view! { <CaseBody c done act_echo msg_echo assign_echo label_echo template loc tz /> }.into_any(),
                         Err(e) => failure(e, loc),
                     }
                 })
@@ -307,6 +320,7 @@ fn CaseBody(
     act_echo: Option<FormEcho<ActInput>>,
     msg_echo: Option<FormEcho<StaffMessageInput>>,
     assign_echo: Option<FormEcho<crate::desk::AssignInput>>,
+    label_echo: Option<String>,
     template: Option<i64>,
     loc: Locale,
     tz: TimeZone,
@@ -421,6 +435,7 @@ fn CaseBody(
                 <div data-live="assign">
                     <super::desk::AssignBox tracking_id=tracking.clone() a=c.assignment.clone() echo=assign_echo loc />
                 </div>
+                <super::desk::LabelBox tracking_id=tracking.clone() l=c.labels.clone() echo=label_echo loc />
                 <div data-live="clocks">
                     {r.clocks.map(|clocks| view! { <super::deadline::ClockList clocks loc tz /> })}
                     {r.rating.map(|n| view! { <p class="notice">{tr!(loc, "feedback.rated", n = n)}</p> })}

@@ -87,6 +87,8 @@ fn every_staff_request(tracking: &str, cookie: &str) -> Vec<(String, Request<Bod
         "/petugas/templat",
         "/petugas?lihat=saya",
         "/petugas?lihat=belum",
+        "/petugas?lihat=semua&label=1",
+        "/statistik",
         "/petugas?massal=verify&ok=1&tolak=AAAA-BBBB.status",
         "/petugas/catat",
         "/petugas/impor",
@@ -251,6 +253,22 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
         ];
         let res = send(&app, form("/petugas/templat", &template, Some(&pupr))).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        // And labels it, and notes where.
+        for (path, fields) in [
+            ("label", [("nama", "pungli")]),
+            ("wilayah", [("wilayah", "Kec. Banjarmasin Utara")]),
+        ] {
+            let res = send(
+                &app,
+                form(
+                    &format!("/petugas/laporan/{}/{path}", filed.tracking_id),
+                    &fields,
+                    Some(&pupr),
+                ),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        }
         let mut saw_the_report = 0;
         let secrets = [
             "Rahmat",
