@@ -145,3 +145,32 @@ test('two officials on the same report see each other there, viewing and then re
   await expect(admin.getByTestId('presence')).toHaveText('Budi Santoso sedang membalas');
   for (const p of [admin, budi]) await p.context().close();
 });
+
+test('an OPD labels a report, finds it again through the label filter, and notes its area', async ({ page, browser }) => {
+  const title = unique('Saluran tersumbat');
+  const other = unique('Lampu taman padam');
+  await forwardedToPupr(page, browser, title);
+  await forwardedToPupr(page, browser, other);
+  const label = `drainase ${test.info().project.name} ${Date.now() % 100000}`;
+
+  const admin = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(admin, title);
+  await admin.getByLabel('Tambah label').fill(`  ${label.toUpperCase()} `);
+  await admin.getByRole('button', { name: 'Tambah', exact: true }).click();
+  await expect(admin.getByTestId('labels')).toContainText(label);
+  await admin.getByLabel('Kelurahan/kecamatan').fill('Kel. Kuin Utara');
+  await admin.getByRole('button', { name: 'Simpan wilayah' }).click();
+  await expect(admin.getByLabel('Kelurahan/kecamatan')).toHaveValue('Kel. Kuin Utara');
+
+  // The inbox, filtered by the label: this report, not the other.
+  await admin.goto('/petugas');
+  await admin.locator(`nav.labels a[data-label="${label}"]`).click();
+  await expect(admin).toHaveURL(/label=\d+/);
+  await expect(admin.getByRole('link', { name: title })).toBeVisible();
+  await expect(admin.getByRole('link', { name: other })).toHaveCount(0);
+  // Taken off again, the filter finds nothing.
+  await admin.getByRole('link', { name: title }).click();
+  await admin.getByRole('button', { name: `Hapus label ${label}` }).click();
+  await expect(admin.getByTestId('labels')).not.toContainText(label);
+  await admin.context().close();
+});

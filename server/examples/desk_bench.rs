@@ -69,12 +69,13 @@ fn report(i: usize, target: i64) -> ReportInput {
         title: format!("Jalan rusak nomor {i} di kelurahan"),
         body: "Lubang besar di lajur kiri sejak tiga minggu, membahayakan pengendara motor.".into(),
         category_id: "3".into(),
-        incident_date: "2026-11-01".into(),
+        // Before the earliest filing (60 days back): an incident after its report is refused.
+        incident_date: "2026-09-01".into(),
         location: "Banjarmasin".into(),
         target_org_id: target.to_string(),
         anonymous: i.is_multiple_of(3).then(|| "on".into()),
         name: "Warga".into(),
-        email: String::new(),
+        email: format!("warga{i}@example.id"),
         phone: String::new(),
         ..Default::default()
     }
@@ -97,6 +98,11 @@ async fn staff(db: &Store, email: &str, role: Role, org: i64) -> anyhow::Result<
     app::staff::load(db, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("not staff"))
+}
+
+/// An application error with what it says (which field was refused, say).
+fn why(e: app::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e:?}")
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -227,7 +233,9 @@ async fn main() -> anyhow::Result<()> {
     };
     for i in 0..count {
         let at = now - (next() % (60 * DAY as u64)) as i64;
-        let filed = file_report(&db, SECRET, &report(i, pupr), None, at, today).await?;
+        let filed = file_report(&db, SECRET, &report(i, pupr), None, at, today)
+            .await
+            .map_err(why)?;
         let id = filed.tracking_id.as_str();
         act(
             &db,
@@ -239,27 +247,34 @@ async fn main() -> anyhow::Result<()> {
             },
             at + 3600,
         )
-        .await?;
+        .await
+        .map_err(why)?;
         let dispose = ActInput {
             action: "dispose".into(),
             opd_id: pupr.to_string(),
             ..Default::default()
         };
-        act(&db, &city_coordinator, id, &dispose, at + 7200).await?;
+        act(&db, &city_coordinator, id, &dispose, at + 7200)
+            .await
+            .map_err(why)?;
         let r = next() % 10;
         if r < 6 {
             let reply = StaffMessageInput {
                 body: "Tim kami meninjau lokasi.".into(),
                 ..Default::default()
             };
-            add_staff_message(&db, &opd, id, &reply, at + 10_000).await?;
+            add_staff_message(&db, &opd, id, &reply, at + 10_000)
+                .await
+                .map_err(why)?;
         }
         if r < 2 {
             let claim = app::reports::Claim {
                 code: Some(&filed.access_code),
                 account_id: None,
             };
-            add_citizen_message(&db, id, claim, "Kapan diperbaiki?", at + 20_000).await?;
+            add_citizen_message(&db, id, claim, "Kapan diperbaiki?", at + 20_000)
+                .await
+                .map_err(why)?;
         }
         if r % 3 == 0 {
             let who = if r % 2 == 0 { &opd } else { &colleague };
@@ -273,14 +288,17 @@ async fn main() -> anyhow::Result<()> {
                 },
                 at + 11_000,
             )
-            .await?;
+            .await
+            .map_err(why)?;
         }
         if r >= 5 {
             app::casework::open_case(&db, &opd, id, at + 12_000).await?;
         }
         // The province's own reports: to verify, and (half) verified, to forward.
         let at = now - (next() % (30 * DAY as u64)) as i64;
-        let own = file_report(&db, SECRET, &report(count + i, kalsel), None, at, today).await?;
+        let own = file_report(&db, SECRET, &report(count + i, kalsel), None, at, today)
+            .await
+            .map_err(why)?;
         if i % 2 == 0 {
             act(
                 &db,
@@ -375,7 +393,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let before = STATEMENTS.load(Ordering::Relaxed);
     let start = Instant::now();
-    let outcome = act_many(&db, &province, &bulk, app::db::now()).await?;
+    let outcome = act_many(&db, &province, &bulk, app::db::now())
+        .await
+        .map_err(why)?;
     let took = start.elapsed();
     println!(
         "bulk forward of {} reports: {:.0} ms ({:.1} ms each), {} forwarded, {} refused, {} statements",
