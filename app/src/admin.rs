@@ -554,6 +554,20 @@ mod server_fns {
         Ok(id)
     }
 
+    /// Removes a staff account's second factor (a lost phone and lost recovery codes) and
+    /// ends its sessions; the official sets up a new one at the next sign-in.
+    #[server(prefix = "/api", endpoint = "admin_reset_second_factor")]
+    pub async fn admin_reset_second_factor(account_id: i64) -> Result<(), AppError> {
+        let caller = system_admin()?;
+        let db = &caller.0.db;
+        let staff = crate::staff::load(db, account_id).await?;
+        if staff.is_none() || !crate::second_factor::reset(db, account_id).await? {
+            return Err(AppError::NotFound);
+        }
+        crate::accounts::sign_out_everywhere(db, account_id).await?;
+        log_account(&caller, Action::SecondFactorReset, account_id).await
+    }
+
     /// Requires two-step sign-in of every official, or stops requiring it.
     #[server(prefix = "/api", endpoint = "admin_require_second_factor")]
     pub async fn admin_require_second_factor(require: bool) -> Result<(), AppError> {

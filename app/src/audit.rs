@@ -29,12 +29,13 @@ pub enum Action {
     SecondFactorOptional,
     SecondFactorEnrolled,
     SecondFactorDisabled,
+    SecondFactorReset,
     RecoveryCodeUsed,
     ContactViewed,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::StaffCreated,
         Action::AccountActivated,
         Action::AccountDeactivated,
@@ -49,6 +50,7 @@ impl Action {
         Action::SecondFactorOptional,
         Action::SecondFactorEnrolled,
         Action::SecondFactorDisabled,
+        Action::SecondFactorReset,
         Action::RecoveryCodeUsed,
         Action::ContactViewed,
     ];
@@ -70,6 +72,7 @@ impl Action {
             Action::SecondFactorOptional => "second_factor_optional",
             Action::SecondFactorEnrolled => "second_factor_enrolled",
             Action::SecondFactorDisabled => "second_factor_disabled",
+            Action::SecondFactorReset => "second_factor_reset",
             Action::RecoveryCodeUsed => "recovery_code_used",
             Action::ContactViewed => "contact_viewed",
         }
@@ -96,6 +99,7 @@ impl Action {
             Action::SecondFactorOptional => "audit.second_factor_optional",
             Action::SecondFactorEnrolled => "audit.second_factor_enrolled",
             Action::SecondFactorDisabled => "audit.second_factor_disabled",
+            Action::SecondFactorReset => "audit.second_factor_reset",
             Action::RecoveryCodeUsed => "audit.second_factor_recovery_used",
             Action::ContactViewed => "audit.contact_viewed",
         }

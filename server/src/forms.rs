@@ -745,6 +745,21 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             .route(),
         ),
         (
+            "/petugas/admin/akun/{id}/dua-langkah",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| {
+                    Box::pin(
+                        async move { app::admin::admin_reset_second_factor(numeric(&id)?).await },
+                    )
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1"),
+                page: admin_page,
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
             "/petugas/admin/dua-langkah",
             FormPost::<RequireInput, _, ()> {
                 call: |_, input| {

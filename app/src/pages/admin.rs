@@ -186,7 +186,17 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                                 <td>{s.email.clone()}</td>
                                 <td>{tr!(loc, s.role.label_key())}</td>
                                 <td>{s.org_name.clone().unwrap_or_default()}</td>
-                                <td>{if s.second_factor { tr!(loc, "two_step.on_short") } else { "—".to_owned() }}</td>
+                                <td>
+                                    {if s.second_factor { tr!(loc, "two_step.on_short") } else { "—".to_owned() }}
+                                    {s.second_factor.then(|| view! {
+                                        <form method="post" action=format!("/petugas/admin/akun/{}/dua-langkah", s.id) class="inline">
+                                            <button type="submit" class="link">
+                                                {tr!(loc, "two_step.reset")}
+                                                <span class="visually-hidden">{format!(" {}", s.email)}</span>
+                                            </button>
+                                        </form>
+                                    })}
+                                </td>
                                 <td>
                                     <form method="post" action=format!("/petugas/admin/akun/{}/status", s.id) class="inline">
                                         <input type="hidden" name="active" value=if s.active { "0" } else { "1" } />

@@ -289,3 +289,20 @@ pub async fn renew_codes(db: &Db, account_id: i64, code: &str, now: i64) -> AppR
     tx.commit().await?;
     Ok(codes)
 }
+
+/// Removes an account's second factor and recovery codes without a code: the system admin's
+/// way back in for an official who lost both phone and codes. Returns whether it had one.
+pub async fn reset(db: &Db, account_id: i64) -> AppResult<bool> {
+    let mut tx = db.pool.begin().await?;
+    let removed = sqlx::query("delete from second_factors where account_id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("delete from recovery_codes where account_id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(removed > 0)
+}

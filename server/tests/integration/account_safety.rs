@@ -200,6 +200,30 @@ async fn two_step_sign_in_takes_each_code_once_and_recovery_codes_once() {
         let res = send(&app, form("/masuk/kode", &[("kode", &codes[2])], None)).await;
         assert_ne!(res.status, StatusCode::SEE_OTHER);
         assert!(res.body.contains("name=\"password\""));
+
+        // Phone and codes lost: the system admin resets it (recorded), every session of the
+        // account ends, and the password alone signs in again until a new one is set up.
+        official_with_password(db, "sistem@x.id", Role::SystemAdmin, None).await;
+        let admin = sign_in(&app, "sistem@x.id").await;
+        let reset = format!("/petugas/admin/akun/{budi}/dua-langkah");
+        let res = send(&app, form(&reset, &[], Some(&admin))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = send(&app, call("staff_inbox", &[], Some(&signed_in))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert!(!app::second_factor::enabled(db, budi).await.expect("state"));
+        assert_eq!(count(db, "select count(*) from recovery_codes").await, 0);
+        let res = send(&app, form(&reset, &[], Some(&admin))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "nothing left to reset");
+        let (_, next) = password_step(&app, "budi@x.id").await;
+        assert_eq!(next, "/petugas");
+        assert_eq!(
+            count(
+                db,
+                "select count(*) from audit_log where action = 'second_factor_reset'"
+            )
+            .await,
+            1
+        );
         t.finish().await;
     }
 }
