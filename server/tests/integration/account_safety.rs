@@ -47,13 +47,7 @@ async fn password_step(app: &Router, email: &str) -> (String, String) {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let cookie = res.headers[axum::http::header::SET_COOKIE]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned();
+    let cookie = super::staff_http::new_session(&res).expect("cookie");
     (cookie, location(&res))
 }
 
