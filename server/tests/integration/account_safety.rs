@@ -6,11 +6,11 @@
 use super::http::{app, form, location, send};
 use super::staff_http::{call, get_as, sign_in};
 use super::support::{
-    NOW, SECRET, STAFF_PASSWORD, TODAY, action, count, engines, national, official,
-    official_with_password, orgs, report,
+    NOW, SECRET, STAFF_PASSWORD, TODAY, count, engines, national, official, official_with_password,
+    orgs, report, verify_and_forward,
 };
 use app::audit::{Action, AuditFilter};
-use app::casework::{ActInput, act, open_case};
+use app::casework::open_case;
 use app::change::Store;
 use app::error::{AppError, Refusal};
 use app::lifecycle::Role;
@@ -407,22 +407,7 @@ async fn every_admin_action_and_contact_view_is_logged_for_good() {
             let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
                 .await
                 .expect("filed");
-            act(
-                db,
-                &coordinator,
-                &filed.tracking_id,
-                &action("verify"),
-                NOW + 1,
-            )
-            .await
-            .expect("verified");
-            let dispose = ActInput {
-                opd_id: o.pupr.to_string(),
-                ..action("dispose")
-            };
-            act(db, &coordinator, &filed.tracking_id, &dispose, NOW + 2)
-                .await
-                .expect("forwarded");
+            verify_and_forward(db, &coordinator, &filed.tracking_id, o.pupr, NOW + 1).await;
             ids.push(filed.tracking_id);
         }
         for id in [&ids[0], &ids[0], &ids[1]] {

@@ -32,22 +32,7 @@ async fn file_at(db: &Store, title: &str, target: i64, anonymous: bool, at: i64)
 /// Files a report to `opd` at `at`, verified and forwarded there by `coordinator`.
 async fn forwarded(db: &Store, coordinator: &Staff, opd: i64, title: &str, at: i64) -> FiledReport {
     let filed = file_at(db, title, opd, false, at).await;
-    act(
-        db,
-        coordinator,
-        &filed.tracking_id,
-        &action("verify"),
-        at + 1,
-    )
-    .await
-    .expect("verified");
-    let dispose = ActInput {
-        opd_id: opd.to_string(),
-        ..action("dispose")
-    };
-    act(db, coordinator, &filed.tracking_id, &dispose, at + 2)
-        .await
-        .expect("forwarded");
+    super::support::verify_and_forward(db, coordinator, &filed.tracking_id, opd, at + 1).await;
     filed
 }
 

@@ -3,8 +3,8 @@
 //! and the figures of what and where people complain about, without confidential reports and
 //! without anything fewer than three reports share.
 
-use super::support::{NOW, SECRET, TODAY, action, engines, official, orgs, report};
-use app::casework::{ActInput, act, inbox_labelled, open_case};
+use super::support::{NOW, SECRET, TODAY, engines, official, orgs, report};
+use app::casework::{inbox_labelled, open_case};
 use app::change::Store;
 use app::desk::View;
 use app::error::{AppError, Refusal};
@@ -27,22 +27,7 @@ async fn forwarded(
     let filed = app::reports::file_report(db, SECRET, &input, None, NOW, TODAY)
         .await
         .expect("filed");
-    act(
-        db,
-        coordinator,
-        &filed.tracking_id,
-        &action("verify"),
-        NOW + 1,
-    )
-    .await
-    .expect("verified");
-    let dispose = ActInput {
-        opd_id: opd.to_string(),
-        ..action("dispose")
-    };
-    act(db, coordinator, &filed.tracking_id, &dispose, NOW + 2)
-        .await
-        .expect("forwarded");
+    super::support::verify_and_forward(db, coordinator, &filed.tracking_id, opd, NOW + 1).await;
     filed.tracking_id
 }
 

@@ -333,6 +333,27 @@ pub fn action(code: &str) -> app::casework::ActInput {
     }
 }
 
+/// The coordinator verifies report `tracking_id` at `at` and forwards it to `opd` a second
+/// later, through the real actions.
+pub async fn verify_and_forward(
+    db: &Store,
+    coordinator: &app::staff::Staff,
+    tracking_id: &str,
+    opd: i64,
+    at: i64,
+) {
+    app::casework::act(db, coordinator, tracking_id, &action("verify"), at)
+        .await
+        .expect("verified");
+    let dispose = app::casework::ActInput {
+        opd_id: opd.to_string(),
+        ..action("dispose")
+    };
+    app::casework::act(db, coordinator, tracking_id, &dispose, at + 1)
+        .await
+        .expect("forwarded");
+}
+
 /// Verifies a report through the real action (a national admin, whose scope is everything),
 /// which publishes it: before that the public never sees it.
 pub async fn publish(db: &Store, tracking_id: &str, at: i64) {
