@@ -262,6 +262,10 @@ pub struct Inbox {
     /// The organisation's labels, to filter by; `label` the one filtered by.
     pub labels: Vec<crate::labels::Label>,
     pub label: Option<i64>,
+    /// Internal notes naming this official in reports they have not opened since.
+    pub mentions: Vec<crate::desk::Mention>,
+    /// The official's saved filters.
+    pub filters: Vec<crate::desk::SavedFilter>,
 }
 
 /// A report as an official in scope sees it.

@@ -216,10 +216,125 @@ pub fn validate_template(
     }
 }
 
+/// An internal note that named the official, in a report they have not opened since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub tracking_id: String,
+    pub title: String,
+    /// Who wrote the note.
+    pub by: String,
+    pub at: i64,
+}
+
+/// The officials an internal note names, among `people` (those who may read it): `@` and a
+/// person's whole name in any case (the longest that fits, so "@Budi Santoso" is not also
+/// "Budi"), or `@` and their first name when nobody else among them shares it. A name ends
+/// at the end of the text or before anything that is not a letter or a digit ("@Budi,");
+/// an `@` inside a word (an email address) names nobody.
+/// Each person once, in the order of `people`.
+pub fn mentioned(body: &str, people: &[Colleague]) -> Vec<i64> {
+    let text = body.to_lowercase();
+    let names: Vec<(i64, String)> = people
+        .iter()
+        .map(|p| (p.id, p.name.trim().to_lowercase()))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    let first = |n: &str| n.split_whitespace().next().unwrap_or("").to_owned();
+    let ends_at = |rest: &str, len: usize| {
+        rest.get(len..)
+            .is_some_and(|after| after.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    };
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        // In the middle of a word it is an address (`sari@dinas.id`), not a name.
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let whole = names
+            .iter()
+            .filter(|(_, n)| rest.starts_with(n.as_str()) && ends_at(rest, n.len()))
+            .max_by_key(|(_, n)| n.len())
+            .map(|(id, _)| *id);
+        let by_first = || {
+            let mut hits = names.iter().filter(|(_, n)| {
+                let f = first(n);
+                rest.starts_with(f.as_str()) && ends_at(rest, f.len())
+            });
+            match (hits.next(), hits.next()) {
+                (Some((id, _)), None) => Some(*id),
+                _ => None,
+            }
+        };
+        if let Some(id) = whole.or_else(by_first)
+            && !found.contains(&id)
+        {
+            found.push(id);
+        }
+    }
+    people
+        .iter()
+        .map(|p| p.id)
+        .filter(|id| found.contains(id))
+        .collect()
+}
+
+/// An inbox filter an official saved under a name of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFilter {
+    pub id: i64,
+    pub name: String,
+    /// The inbox's query string (`lihat=saya&label=3`).
+    pub query: String,
+}
+
+/// The form that saves the inbox's current filter: its name, and the view and label shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterInput {
+    pub nama: String,
+    pub lihat: String,
+    pub label: String,
+}
+
+pub const FILTER_NAME_MAX: usize = 60;
+/// The most filters one official keeps.
+pub const FILTERS_MAX: i64 = 30;
+
+/// The query string of an inbox filter, rebuilt from what it means (never stored as typed):
+/// the view, and the label when one is chosen.
+pub fn filter_query(view: View, label: Option<i64>) -> String {
+    match label {
+        Some(l) => format!("lihat={}&label={l}", view.code()),
+        None => format!("lihat={}", view.code()),
+    }
+}
+
+/// The filter's name trimmed and within bounds, or the field to fix.
+pub fn validate_filter_name(name: &str) -> Result<String, crate::error::FieldError> {
+    use crate::error::FieldError;
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        Err(FieldError::new("nama", "err.required"))
+    } else if name.chars().count() > FILTER_NAME_MAX {
+        Err(FieldError::new("nama", "desk.filter_name_long"))
+    } else {
+        Ok(name)
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod store;
 #[cfg(feature = "ssr")]
 pub use store::*;
+#[cfg(feature = "ssr")]
+mod together;
+#[cfg(feature = "ssr")]
+pub use together::*;
 
 mod server_fns;
 pub use server_fns::*;
@@ -286,5 +401,46 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    fn people(names: &[&str]) -> Vec<Colleague> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Colleague {
+                id: i as i64 + 1,
+                name: (*n).to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_note_names_colleagues_by_whole_name_or_an_unshared_first_name() {
+        let p = people(&["Budi Santoso", "Budi Hartono", "Sari Dewi", "Ani"]);
+        assert_eq!(mentioned("@budi santoso tolong cek", &p), [1]);
+        // "Budi" alone is two people: nobody is named.
+        assert!(mentioned("@Budi tolong", &p).is_empty());
+        assert_eq!(mentioned("cc @Sari, @ani!", &p), [3, 4]);
+        assert_eq!(mentioned("@Sari @sari dewi @SARI", &p), [3]);
+        // Part of a longer word, an address, or no @ at all.
+        assert!(mentioned("@Anita sari@ani.id Ani", &p).is_empty());
+        assert!(mentioned("@", &p).is_empty());
+        let long = people(&["Budi", "Budi Santoso"]);
+        assert_eq!(mentioned("@Budi Santoso", &long), [2]);
+        assert_eq!(mentioned("@Budi Hartono", &long), [1]);
+        assert_eq!(mentioned("(@budi)", &long), [1]);
+        assert_eq!(mentioned("İİ @BUDI", &long), [1]);
+    }
+
+    #[test]
+    fn a_saved_filter_is_rebuilt_from_what_it_means() {
+        assert_eq!(filter_query(View::Mine, Some(3)), "lihat=saya&label=3");
+        assert_eq!(filter_query(View::All, None), "lihat=semua");
+        assert_eq!(
+            validate_filter_name("  jalan   rusak ").unwrap(),
+            "jalan rusak"
+        );
+        assert!(validate_filter_name(" ").is_err());
+        assert!(validate_filter_name(&"x".repeat(FILTER_NAME_MAX + 1)).is_err());
     }
 }

@@ -51,17 +51,20 @@ pub enum Purpose {
     Digest,
     /// A one-time password reset link or code.
     PasswordReset,
+    /// An internal note named an official (`@nama`).
+    Mention,
     /// The answer to a text that did not file or follow a report (status, help, refusal).
     SmsAnswer,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Report,
         Purpose::Forwarded,
         Purpose::Digest,
         Purpose::PasswordReset,
         Purpose::SmsAnswer,
+        Purpose::Mention,
     ];
 
     pub fn code(self) -> &'static str {
@@ -71,6 +74,7 @@ impl Purpose {
             Purpose::Digest => "digest",
             Purpose::PasswordReset => "password_reset",
             Purpose::SmsAnswer => "sms_answer",
+            Purpose::Mention => "mention",
         }
     }
 
@@ -85,6 +89,7 @@ impl Purpose {
             Purpose::Digest => "outbox.purpose.digest",
             Purpose::PasswordReset => "outbox.purpose.password_reset",
             Purpose::SmsAnswer => "outbox.purpose.sms_answer",
+            Purpose::Mention => "outbox.purpose.mention",
         }
     }
 }

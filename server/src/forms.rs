@@ -701,6 +701,32 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             .route(),
         ),
         (
+            "/petugas/filter",
+            FormPost::<app::desk::FilterInput, _, _> {
+                call: |_, input| Box::pin(app::desk::save_inbox_filter(input)),
+                done: |_, _, query| format!("/petugas?{query}&filter=1"),
+                page: |_, input| {
+                    let view = app::desk::View::from_code(&input.lihat);
+                    let label = input.label.trim().parse().ok();
+                    format!("/petugas?{}", app::desk::filter_query(view, label))
+                },
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/filter/{id}/hapus",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| Box::pin(app::desk::delete_inbox_filter(id)),
+                done: |_, _, _| "/petugas".to_owned(),
+                page: |_, _| "/petugas".to_owned(),
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
             "/petugas/admin/akun",
             FormPost::<StaffInput, _, _> {
                 call: |_, input| Box::pin(app::admin::admin_create_staff(input)),

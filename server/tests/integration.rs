@@ -37,5 +37,6 @@ mod integration {
     pub mod startup;
     pub mod support;
     pub mod threads;
+    pub mod together;
     pub mod two_servers;
 }

@@ -335,6 +335,8 @@ pub async fn inbox_labelled(
         opds,
         label: label.filter(|l| labels.iter().any(|x| x.id == *l)),
         labels,
+        mentions: crate::desk::my_mentions(db, staff).await?,
+        filters: crate::desk::saved_filters(db, staff.account_id).await?,
     })
 }
 
@@ -526,6 +528,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
     let last_event_id = report.thread.iter().map(|e| e.id).max().unwrap_or(0);
     // Opened: what it shows is no longer new to this official.
     crate::desk::mark_read(db, staff.account_id, case.id, last_event_id).await?;
+    crate::desk::mentions_seen(db, staff.account_id, case.id, now).await?;
     Ok(CaseView {
         labels: crate::labels::for_report(db, staff, case.id).await?,
         assignment,
@@ -910,6 +913,18 @@ pub async fn add_staff_message(
         Err(e) => return Err(e.into()),
     };
     crate::attachments::attach(change.conn(), &files, case.id, Some(event), now).await?;
+    if internal {
+        crate::desk::record_mentions(
+            change.conn(),
+            db,
+            case.id,
+            event,
+            staff.account_id,
+            &body,
+            now,
+        )
+        .await?;
+    }
     sqlx::query("update reports set updated_at = $1 where id = $2")
         .bind(now)
         .bind(case.id)

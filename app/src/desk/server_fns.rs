@@ -63,3 +63,20 @@ pub async fn staff_presence(tracking_id: String, activity: String) -> Result<(),
     let (state, _, staff) = official()?;
     announce_presence(&state.db, &staff, &tracking_id, &activity, crate::db::now()).await
 }
+
+/// Saves the inbox's current view and label as a named filter of the signed-in official;
+/// returns the inbox's query string for it.
+#[server(prefix = "/api", endpoint = "save_inbox_filter")]
+pub async fn save_inbox_filter(input: FilterInput) -> Result<String, AppError> {
+    let (state, locale, staff) = official()?;
+    save_filter(&state.db, &staff, &input, crate::db::now())
+        .await
+        .map_err(|e| e.localize(locale))
+}
+
+#[server(prefix = "/api", endpoint = "delete_inbox_filter")]
+pub async fn delete_inbox_filter(id: String) -> Result<(), AppError> {
+    let (state, _, staff) = official()?;
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    delete_filter(&state.db, &staff, id).await
+}

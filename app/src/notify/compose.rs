@@ -34,6 +34,7 @@ pub async fn compose(db: &Db, links: &Links<'_>, row: &Claimed) -> AppResult<Opt
     match row.purpose {
         Purpose::Report => report_notification(db, links, row).await,
         Purpose::Forwarded => forwarded(db, links, row).await,
+        Purpose::Mention => mention(db, links, row).await,
         Purpose::PasswordReset => Ok(Some(password_reset(links, row))),
         Purpose::Digest | Purpose::SmsAnswer => Ok(Some(Composed {
             subject: row.subject.clone(),
@@ -326,6 +327,42 @@ async fn forwarded(db: &Db, links: &Links<'_>, row: &Claimed) -> AppResult<Optio
         text: tr!(
             loc,
             "notify.forwarded",
+            id = facts.tracking_id,
+            title = facts.title,
+            link = link
+        ),
+        unsubscribe: None,
+    }))
+}
+
+/// An official named in an internal note: who wrote it and where, never the note itself
+/// (it stays on the desk, behind the sign-in).
+async fn mention(db: &Db, links: &Links<'_>, row: &Claimed) -> AppResult<Option<Composed>> {
+    let (Some(report_id), Some(&event)) = (row.report_id, row.events.first()) else {
+        return Ok(None);
+    };
+    let Some(facts) = report_facts(db, links, report_id).await? else {
+        return Ok(None);
+    };
+    let by: Option<String> = sqlx::query_scalar(
+        "select a.name from report_events e join accounts a on a.id = e.author_account_id \
+         where e.id = $1",
+    )
+    .bind(event)
+    .fetch_optional(&db.pool)
+    .await?;
+    let loc = row.locale;
+    let link = format!(
+        "{}{}",
+        links.public_url,
+        crate::staff::case_path(&facts.tracking_id)
+    );
+    Ok(Some(Composed {
+        subject: tr!(loc, "notify.mention_subject", id = facts.tracking_id),
+        text: tr!(
+            loc,
+            "notify.mention",
+            name = by.unwrap_or_default(),
             id = facts.tracking_id,
             title = facts.title,
             link = link

@@ -427,3 +427,147 @@ fn TemplateForm(
         })}
     }
 }
+
+/// The internal notes naming the official in reports they have not opened since, above the
+/// inbox: each is a link to the report, which marks it read.
+#[component]
+pub fn MentionBox(mentions: Vec<crate::desk::Mention>, loc: Locale) -> impl IntoView {
+    (!mentions.is_empty()).then(|| {
+        view! {
+            <section class="mentions" aria-labelledby="mentions-title" data-testid="mentions">
+                <h2 id="mentions-title">{tr!(loc, "desk.mentions")}" ("{mentions.len()}")"</h2>
+                <ul class="cases">
+                    {mentions.into_iter().map(|m| view! {
+                        <li class="case unseen">
+                            <a href=case_path(&m.tracking_id)>{m.title}</a>
+                            <p class="meta">
+                                <span class="tracking">{"#"}{m.tracking_id.clone()}</span>
+                                " · "{tr!(loc, "desk.mention_by", name = m.by)}
+                            </p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// The official's saved filters as links, each with a button that deletes it, and the form
+/// that saves what the inbox shows now under a name.
+#[component]
+pub fn FilterBox(
+    filters: Vec<crate::desk::SavedFilter>,
+    view: View,
+    label: Option<i64>,
+    echo: Option<FormEcho<crate::desk::FilterInput>>,
+    loc: Locale,
+) -> impl IntoView {
+    let current = crate::desk::filter_query(view, label);
+    let typed = echo
+        .as_ref()
+        .map(|e| e.input.nama.clone())
+        .unwrap_or_default();
+    let message = echo.map(|e| {
+        e.error
+            .field_message("nama")
+            .unwrap_or_else(|| e.error.user_message(loc))
+    });
+    let failed = message.is_some();
+    let list = (!filters.is_empty()).then(|| {
+        view! {
+            <nav class="views filters" aria-label=tr!(loc, "desk.filters")>
+                {filters.into_iter().map(|f| {
+                    let here = f.query == current;
+                    view! {
+                        <span class="filter">
+                            <a href=format!("/petugas?{}", f.query) aria-current=here.then_some("page")>{f.name.clone()}</a>
+                            <form method="post" action=format!("/petugas/filter/{}/hapus", f.id) class="inline">
+                                <button type="submit" class="link" aria-label=tr!(loc, "desk.filter_delete", name = f.name)>"×"</button>
+                            </form>
+                        </span>
+                    }
+                }).collect_view()}
+            </nav>
+        }
+    });
+    view! {
+        <details class="filter-box" open=failed>
+            <summary>{tr!(loc, "desk.filters")}</summary>
+            {list}
+            <form method="post" action="/petugas/filter" class="label-form">
+                <input type="hidden" name="lihat" value=view.code() />
+                <input type="hidden" name="label" value=label.map(|l| l.to_string()).unwrap_or_default() />
+                <label for="filter-name">{tr!(loc, "desk.filter_name")}</label>
+                <input id="filter-name" name="nama" type="text" required value=typed
+                    maxlength=crate::desk::FILTER_NAME_MAX.to_string()
+                    aria-invalid=failed.then_some("true") />
+                {message.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                <button type="submit" class="secondary">{tr!(loc, "desk.filter_save")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The keyboard shortcuts of the desk, listed on the overlay `?` opens (the desk's
+/// WebAssembly shows and hides it; without it the keys do nothing and the list stays hidden).
+pub const SHORTCUTS: [(&str, &str); 6] = [
+    ("j", "desk.key_next"),
+    ("k", "desk.key_prev"),
+    ("o", "desk.key_open"),
+    ("r", "desk.key_reply"),
+    ("u", "desk.key_inbox"),
+    ("?", "desk.key_help"),
+];
+
+#[component]
+pub fn ShortcutHelp(loc: Locale) -> impl IntoView {
+    view! {
+        <div id="pintasan" class="shortcuts" role="dialog" aria-modal="true"
+            aria-labelledby="pintasan-title" hidden="">
+            <div class="sheet">
+                <h2 id="pintasan-title">{tr!(loc, "desk.shortcuts")}</h2>
+                <dl>
+                    {SHORTCUTS.iter().map(|(key, what)| view! {
+                        <dt><kbd>{*key}</kbd></dt><dd>{tr!(loc, *what)}</dd>
+                    }).collect_view()}
+                </dl>
+                <button type="button" class="secondary" data-close="">{tr!(loc, "desk.key_close")}</button>
+            </div>
+        </div>
+    }
+}
+
+/// The inbox beside a report on a wide screen (hidden on a phone by the style sheet): the
+/// reports of the official's default view, the one open marked.
+#[component]
+pub fn SideInbox(inbox: crate::casework::Inbox, open: String, loc: Locale) -> impl IntoView {
+    let mut seen = Vec::new();
+    let items: Vec<_> = inbox
+        .sections
+        .into_iter()
+        .flat_map(|s| s.items)
+        .filter(|c| {
+            let first = !seen.contains(&c.tracking_id);
+            seen.push(c.tracking_id.clone());
+            first
+        })
+        .collect();
+    view! {
+        <nav class="desk-side" aria-label=tr!(loc, "desk.side")>
+            <p><a href="/petugas">{tr!(loc, "desk.side")}</a>" "<span class="count">{inbox.counts.of(inbox.view)}</span></p>
+            <ul class="cases side">
+                {items.into_iter().map(|c| {
+                    let here = c.tracking_id == open;
+                    view! {
+                        <li class=if c.unseen { "case unseen" } else { "case" }>
+                            <a href=case_path(&c.tracking_id) aria-current=here.then_some("page")>{c.title}</a>
+                            <p class="meta"><span class="tracking">{"#"}{c.tracking_id.clone()}</span>
+                                {(c.unread > 0).then(|| view! { " · "<span class="badge unread">{tr!(loc, "desk.unread", n = c.unread)}</span> })}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}

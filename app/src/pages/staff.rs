@@ -129,14 +129,21 @@ pub fn InboxPage() -> impl IntoView {
     if let Some(e) = &bulk_echo {
         set_error_status(&e.error);
     }
+    let filter_echo = use_context::<FormEcho<crate::desk::FilterInput>>();
+    if let Some(e) = &filter_echo {
+        set_error_status(&e.error);
+    }
+    let filter_saved = query.get("filter").is_some();
     view! {
         <Title text=tr!(loc, "staff.inbox") />
         {done.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
         <super::desk::BulkNotice loc />
+        {filter_saved.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "desk.filter_saved")}</p> })}
         <Suspense fallback=|| ()>
             {move || {
                 let inbox = inbox.clone();
                 let bulk_echo = bulk_echo.clone();
+                let filter_echo = filter_echo.clone();
                 Suspend::new(async move {
                 match inbox.await {
                     Ok(inbox) => {
@@ -146,9 +153,13 @@ pub fn InboxPage() -> impl IntoView {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
                         <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/templat">{tr!(loc, "desk.templates")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
+                        <p class="hint kbd-hint" hidden="">{tr!(loc, "desk.shortcuts_hint")}</p>
+                        <super::desk::ShortcutHelp loc />
                         <div data-live="inbox" class="desk-list">
+                        <super::desk::MentionBox mentions=inbox.mentions.clone() loc />
                         <super::desk::ViewMenu current=inbox.view counts=inbox.counts label=inbox.label loc />
                         <super::desk::LabelMenu view=inbox.view labels=inbox.labels.clone() current=inbox.label loc />
+                        <super::desk::FilterBox filters=inbox.filters.clone() view=inbox.view label=inbox.label echo=filter_echo.clone() loc />
                         {inbox.sections.into_iter().map(|s| {
                             let id = format!("sec-{}", s.key.replace('.', "-"));
                             let labelled = id.clone();
@@ -292,6 +303,8 @@ pub fn CasePage() -> impl IntoView {
         .get("templat")
         .and_then(|t| t.parse().ok());
     let case = page_data(staff_case(id));
+    // The inbox beside the report on a wide screen.
+    let side = page_data(staff_inbox(String::new(), String::new()));
     view! {
         <Meta name="robots" content="noindex" />
         <Suspense fallback=|| ()>
@@ -302,9 +315,13 @@ pub fn CasePage() -> impl IntoView {
                 let label_echo = label_echo.clone();
                 let done = done.clone();
                 let case = case.clone();
+                let side = side.clone();
                 Suspend::new(async move {
                     match case.await {
-                        Ok(c) => view! { <CaseBody c done act_echo msg_echo assign_echo label_echo template loc tz /> }.into_any(),
+                        Ok(c) => {
+                            let side = side.await.ok();
+                            view! { <CaseBody c side done act_echo msg_echo assign_echo label_echo template loc tz /> }.into_any()
+                        }
                         Err(e) => failure(e, loc),
                     }
                 })
@@ -316,6 +333,7 @@ pub fn CasePage() -> impl IntoView {
 #[component]
 fn CaseBody(
     c: CaseView,
+    side: Option<crate::casework::Inbox>,
     done: Option<String>,
     act_echo: Option<FormEcho<ActInput>>,
     msg_echo: Option<FormEcho<StaffMessageInput>>,
@@ -387,6 +405,10 @@ fn CaseBody(
         // The conversation first, the reply box under the newest message; the actions folded
         // right under the title, so that none needs scrolling past the history (and beside
         // the conversation on a wide screen).
+        <p class="hint kbd-hint" hidden="">{tr!(loc, "desk.shortcuts_hint")}</p>
+        <super::desk::ShortcutHelp loc />
+        <div class="desk-split">
+        {side.map(|inbox| view! { <super::desk::SideInbox inbox open=tracking.clone() loc /> })}
         <div class="chat-page">
             <header class="case-head">
                 <p class="meta">
@@ -455,6 +477,7 @@ fn CaseBody(
                     {reporter}
                 </details>
             </div>
+        </div>
         </div>
     }
 }
@@ -529,6 +552,7 @@ fn ReplyForm(
             } else {
                 ().into_any()
             }}
+            {can_note.then(|| view! { <p class="hint">{tr!(loc, "desk.mention_hint")}</p> })}
             <button type="submit" class="primary">{tr!(loc, "report.send")}</button>
         </form>
     }

@@ -14,10 +14,13 @@
 //!   it is open and when its official types a reply.
 //! - [`templates`]: in an official's reply box, `/` and a few letters insert one of the
 //!   organisation's reply templates.
+//! - [`keys`]: keyboard shortcuts through the inbox and to the reply box, listed by `?`.
 //!
 //! Without JavaScript the same page works with plain forms and a reload.
 
 mod chat;
+#[cfg(feature = "desk")]
+mod keys;
 mod page;
 #[cfg(feature = "desk")]
 mod presence;
@@ -49,6 +52,7 @@ fn desk(document: &web_sys::Document) {
     if let Ok(Some(marker)) = document.query_selector("[data-presence]") {
         presence::announce(marker);
     }
+    keys::enhance(document);
     if let Some(field) = document
         .query_selector("form[data-chat] textarea")
         .ok()
