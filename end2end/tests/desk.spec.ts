@@ -174,3 +174,83 @@ test('an OPD labels a report, finds it again through the label filter, and notes
   await expect(admin.getByTestId('labels')).not.toContainText(label);
   await admin.context().close();
 });
+
+test('on a wide screen the inbox sits beside the report, keys move through it, and ? lists them', async ({ page, browser }) => {
+  const first = unique('Pohon tumbang');
+  const second = unique('Parit meluap');
+  await forwardedToPupr(page, browser, first);
+  await forwardedToPupr(page, browser, second);
+  const desk = await official(browser, 'pupr.banjarmasin@demo.lapor.id', {
+    viewport: { width: 1440, height: 900 }, isMobile: false,
+  });
+  await openFromInbox(desk, first);
+  const side = desk.getByRole('navigation', { name: 'Kotak masuk', exact: true });
+  await expect(side).toBeVisible();
+  await expect(side.getByRole('link', { name: first })).toHaveAttribute('aria-current', 'page');
+  await expect(side.getByRole('link', { name: second })).toBeVisible();
+  // Beside, not above: the thread starts right of the list.
+  const list = await side.boundingBox();
+  const thread = await desk.locator('section.thread').boundingBox();
+  expect(thread!.x).toBeGreaterThanOrEqual(list!.x + list!.width);
+
+  if (hydrated()) {
+    await expect(desk.locator('[data-stream][data-live-ready="true"]')).toBeAttached();
+    const help = desk.getByRole('dialog', { name: 'Pintasan papan ketik' });
+    await expect(help).toBeHidden();
+    await desk.keyboard.press('?');
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Tulis balasan');
+    await desk.keyboard.press('Escape');
+    await expect(help).toBeHidden();
+    // r: the reply box; a key typed there is text, not a shortcut.
+    await desk.keyboard.press('r');
+    const reply = desk.getByLabel('Balas ke pelapor');
+    await expect(reply).toBeFocused();
+    await desk.keyboard.type('jk');
+    await expect(reply).toHaveValue('jk');
+    await reply.fill('');
+    await desk.locator('h1').click();
+    // j/k from the report open: the next one in the list, and back; o opens the chosen one.
+    await desk.keyboard.press('j');
+    const chosen = side.locator('li.case > a:focus');
+    await expect(chosen).toHaveCount(1);
+    const next = (await chosen.textContent())!;
+    expect(next).not.toBe(first);
+    await desk.keyboard.press('k');
+    await expect(side.getByRole('link', { name: first })).toBeFocused();
+    await desk.keyboard.press('j');
+    await desk.keyboard.press('o');
+    await expect(desk.getByRole('heading', { level: 1, name: next })).toBeVisible();
+  }
+  await desk.context().close();
+
+  // On a phone the same page keeps its one column: no list beside the report.
+  const phone = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await openFromInbox(phone, first);
+  await expect(phone.getByRole('navigation', { name: 'Kotak masuk', exact: true })).toBeHidden();
+  await expect(phone.getByRole('dialog', { name: 'Pintasan papan ketik' })).toBeHidden();
+  await phone.context().close();
+});
+
+test('an official saves the inbox filter they use and finds it again', async ({ page, browser }) => {
+  const title = unique('Jembatan retak');
+  await forwardedToPupr(page, browser, title);
+  const admin = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await admin.goto('/petugas?lihat=belum');
+  const name = `Belum ditangani ${test.info().project.name}`;
+  await admin.getByText('Filter tersimpan').click();
+  await admin.getByLabel('Simpan tampilan ini sebagai filter').fill(name);
+  await admin.getByRole('button', { name: 'Simpan filter' }).click();
+  await expect(admin.getByText('Filter disimpan.')).toBeVisible();
+  await expect(admin).toHaveURL(/lihat=belum/);
+  await admin.goto('/petugas?lihat=saya');
+  await admin.getByText('Filter tersimpan').click();
+  await admin.getByRole('link', { name }).click();
+  await expect(admin).toHaveURL(/lihat=belum/);
+  await expect(admin.getByRole('link', { name: title })).toBeVisible();
+  await admin.getByText('Filter tersimpan').click();
+  await admin.getByRole('button', { name: `Hapus filter ${name}` }).click();
+  await admin.getByText('Filter tersimpan').click();
+  await expect(admin.getByRole('link', { name })).toHaveCount(0);
+  await admin.context().close();
+});

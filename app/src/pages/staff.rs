@@ -155,11 +155,12 @@ pub fn InboxPage() -> impl IntoView {
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
                         <p class="hint kbd-hint" hidden="">{tr!(loc, "desk.shortcuts_hint")}</p>
                         <super::desk::ShortcutHelp loc />
+                        // Outside the live part: a name being typed is never swapped away.
+                        <super::desk::FilterBox filters=inbox.filters.clone() view=inbox.view label=inbox.label echo=filter_echo.clone() loc />
                         <div data-live="inbox" class="desk-list">
                         <super::desk::MentionBox mentions=inbox.mentions.clone() loc />
                         <super::desk::ViewMenu current=inbox.view counts=inbox.counts label=inbox.label loc />
                         <super::desk::LabelMenu view=inbox.view labels=inbox.labels.clone() current=inbox.label loc />
-                        <super::desk::FilterBox filters=inbox.filters.clone() view=inbox.view label=inbox.label echo=filter_echo.clone() loc />
                         {inbox.sections.into_iter().map(|s| {
                             let id = format!("sec-{}", s.key.replace('.', "-"));
                             let labelled = id.clone();
