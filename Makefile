@@ -35,6 +35,7 @@ lint:
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p live --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p live --target wasm32-unknown-unknown --features desk -- -D warnings
 
 unit:
 	cargo test -p app --features ssr --lib

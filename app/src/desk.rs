@@ -437,7 +437,7 @@ mod tests {
         assert_eq!(filter_query(View::Mine, Some(3)), "lihat=saya&label=3");
         assert_eq!(filter_query(View::All, None), "lihat=semua");
         assert_eq!(
-            validate_filter_name("  jalan   rusak ").unwrap(),
+            validate_filter_name("  jalan   rusak ").expect("a name"),
             "jalan rusak"
         );
         assert!(validate_filter_name(" ").is_err());

@@ -375,6 +375,21 @@ async fn main() -> anyhow::Result<()> {
     ] {
         time_page(&router, label, path, cookie, runs).await?;
     }
+    // A report of the OPD's, with the inbox beside it on a wide screen.
+    let one: String = sqlx::query_scalar(
+        "select tracking_id from reports where opd_id = $1 order by id desc limit 1",
+    )
+    .bind(pupr)
+    .fetch_one(&db.pool)
+    .await?;
+    time_page(
+        &router,
+        "OPD report page with the inbox beside it",
+        &format!("/petugas/laporan/{one}"),
+        &opd_cookie,
+        runs,
+    )
+    .await?;
 
     // A bulk forward of 100 of the province's verified reports to its OPD.
     let verified: Vec<String> = sqlx::query_scalar(

@@ -32,3 +32,34 @@ pub async fn create_admin(db: &Db, email: &str, name: &str, password: &str) -> a
     app::audit::record(&db.pool, &actor, what.detail(&input.role), now).await?;
     Ok(id)
 }
+
+/// Turns off two-step sign-in of the account with this email (its authenticator and recovery
+/// codes forgotten, its sessions ended), for an official locked out when no system admin can
+/// do it in the admin page: the only system admin lost their phone and their codes. Recorded
+/// in the audit log as done from the command line. `false` when the account had none.
+pub async fn reset_second_factor(db: &Db, email: &str) -> anyhow::Result<bool> {
+    let account: Option<i64> =
+        sqlx::query_scalar("select id from accounts where lower(email) = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&db.pool)
+            .await?;
+    let id = account.ok_or_else(|| anyhow::anyhow!("no account with the email {email}"))?;
+    if app::staff::load(db, id).await?.is_none() {
+        anyhow::bail!("{email} is not an active official");
+    }
+    if !app::second_factor::reset(db, id).await? {
+        return Ok(false);
+    }
+    app::accounts::sign_out_everywhere(db, id).await?;
+    let email = app::audit::email_of_account(db, id).await?;
+    let org = app::audit::org_of_account(db, id).await?;
+    let what = app::audit::What::new(app::audit::Action::SecondFactorReset, &email).org(org);
+    app::audit::record(
+        &db.pool,
+        &app::audit::Actor::command_line(),
+        what,
+        app::db::now(),
+    )
+    .await?;
+    Ok(true)
+}

@@ -108,6 +108,13 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Turns off two-step sign-in of an official who lost their authenticator and recovery
+    /// codes when no system admin can do it in the admin page (the only one is locked out),
+    /// ends their sessions, records it in the audit log, and exits.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -170,6 +177,14 @@ async fn main() -> anyhow::Result<()> {
         };
         let id = server::cli::create_admin(&state.db, email, name, &password).await?;
         println!("created system admin {email} (account {id})");
+        return Ok(());
+    }
+    if let Some(Command::ResetSecondFactor { email }) = &cli.command {
+        if server::cli::reset_second_factor(&state.db, email).await? {
+            println!("two-step sign-in of {email} turned off; it signs in with its password");
+        } else {
+            println!("{email} had no two-step sign-in");
+        }
         return Ok(());
     }
     if cli.demo {

@@ -599,3 +599,53 @@ async fn admin_id(db: &Store) -> i64 {
         .await
         .expect("admin")
 }
+
+#[tokio::test]
+async fn a_locked_out_sole_system_admin_is_let_back_in_from_the_command_line() {
+    for t in engines().await {
+        let db = &t.db;
+        let admin = official_with_password(db, "satu@x.id", Role::SystemAdmin, None).await;
+        sqlx::query(
+            "insert into second_factors (account_id, secret, confirmed_at, last_step, created_at) \
+             values ($1, 'JBSWY3DPEHPK3PXP', $2, 0, $2)",
+        )
+        .bind(admin)
+        .bind(NOW)
+        .execute(&db.pool)
+        .await
+        .expect("enrolled");
+        sqlx::query("insert into recovery_codes (account_id, code_hash) values ($1, 'x')")
+            .bind(admin)
+            .execute(&db.pool)
+            .await
+            .expect("codes");
+        assert!(app::second_factor::enabled(db, admin).await.expect("state"));
+
+        assert!(
+            server::cli::reset_second_factor(db, " SATU@x.id ")
+                .await
+                .expect("reset")
+        );
+        assert!(!app::second_factor::enabled(db, admin).await.expect("state"));
+        assert_eq!(count(db, "select count(*) from recovery_codes").await, 0);
+        let logged: (String, String) = sqlx::query_as(
+            "select action, subject from audit_log where action = 'second_factor_reset'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .expect("logged");
+        assert_eq!(logged.1, "satu@x.id");
+        // Nothing left to reset; nobody of that name.
+        assert!(
+            !server::cli::reset_second_factor(db, "satu@x.id")
+                .await
+                .expect("nothing")
+        );
+        assert!(
+            server::cli::reset_second_factor(db, "tidak@ada.id")
+                .await
+                .is_err()
+        );
+        t.finish().await;
+    }
+}
