@@ -537,8 +537,11 @@ pub fn ShortcutHelp(loc: Locale) -> impl IntoView {
     }
 }
 
+/// The most reports listed beside a report (the inbox itself lists them all).
+const SIDE_ROWS: usize = 100;
+
 /// The inbox beside a report on a wide screen (hidden on a phone by the style sheet): the
-/// reports of the official's default view, the one open marked.
+/// first [`SIDE_ROWS`] reports of the official's default view, the one open marked.
 #[component]
 pub fn SideInbox(inbox: crate::casework::Inbox, open: String, loc: Locale) -> impl IntoView {
     let mut seen = Vec::new();
@@ -551,6 +554,7 @@ pub fn SideInbox(inbox: crate::casework::Inbox, open: String, loc: Locale) -> im
             seen.push(c.tracking_id.clone());
             first
         })
+        .take(SIDE_ROWS)
         .collect();
     view! {
         <nav class="desk-side" aria-label=tr!(loc, "desk.side")>

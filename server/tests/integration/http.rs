@@ -13,9 +13,25 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 pub fn app(t: &TestDb) -> Router {
+    app_on(t.db.clone())
+}
+
+/// The router over another connection to a test's database.
+pub fn app_on(db: app::change::Store) -> Router {
+    app_with(
+        db,
+        server::limits::Limiters::new(&server::limits::Limits::default(), Vec::new()),
+    )
+}
+
+/// The router over `db`, counting abuse (and admitting to `/metrics`) with `limiters`.
+pub fn app_with(
+    db: app::change::Store,
+    limiters: std::sync::Arc<server::limits::Limiters>,
+) -> Router {
     let state = AppState {
         leptos_options: LeptosOptions::builder().output_name("lapor").build(),
-        db: t.db.clone(),
+        db,
         config: Arc::new(Config {
             server_secret: SECRET.into(),
             time_zone: TimeZone::Wita,
@@ -24,7 +40,7 @@ pub fn app(t: &TestDb) -> Router {
         }),
         shutdown: Default::default(),
     };
-    server::router(state)
+    server::router_with(state, limiters)
 }
 
 pub struct Answer {
@@ -427,7 +443,12 @@ async fn server_functions_answer_the_island_and_hide_what_they_must() {
 async fn internal_errors_are_logged_not_shown() {
     for t in engines().await {
         let app = app(&t);
-        sqlx::query("drop table report_events")
+        // PostgreSQL drops what refers to it too (the mentions' key, and so on).
+        let drop = match t.db.engine {
+            app::db::Engine::Postgres => "drop table report_events cascade",
+            app::db::Engine::Sqlite => "drop table report_events",
+        };
+        sqlx::query(drop)
             .execute(&t.db.pool)
             .await
             .expect("break the database");

@@ -269,6 +269,32 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
             .await;
             assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         }
+        // And asks the coordinator in an internal note (a mention: their inbox and an email),
+        // and keeps a filter.
+        let res = send(
+            &app,
+            form(
+                &format!("/petugas/laporan/{}/pesan", filed.tracking_id),
+                &[
+                    ("body", "@Petugas induk@x.id mohon dicek bersama"),
+                    ("internal", "on"),
+                ],
+                Some(&pupr),
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = send(
+            &app,
+            form(
+                "/petugas/filter",
+                &[("nama", "Pungli saya"), ("lihat", "saya"), ("label", "")],
+                Some(&pupr),
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(count(db, "select count(*) from mentions").await, 1);
         let mut saw_the_report = 0;
         let secrets = [
             "Rahmat",
@@ -301,6 +327,32 @@ async fn no_official_ever_receives_an_anonymous_reporters_identity() {
                 }
             }
         }
+        // The mention's email names no reporter either.
+        let links = app::notify::Links {
+            public_url: "https://lapor.example.id",
+            server_secret: "x",
+        };
+        let mut mentions = 0;
+        for row in app::notify::claim(db, i64::MAX / 4, 1000)
+            .await
+            .expect("claim")
+        {
+            if row.purpose != app::notify::Purpose::Mention {
+                continue;
+            }
+            mentions += 1;
+            let mail = app::notify::compose(db, &links, &row)
+                .await
+                .expect("compose")
+                .expect("a mail");
+            for secret in secrets {
+                assert!(
+                    !mail.text.contains(secret) && !mail.subject.contains(secret),
+                    "the mention's email holds {secret}"
+                );
+            }
+        }
+        assert_eq!(mentions, 1, "the coordinator is told by email");
         // The audit log names no reporter: the anonymous reports' contact was never opened.
         let log: Vec<(String, String, String)> =
             sqlx::query_as("select actor_name, subject, detail from audit_log")
