@@ -9,7 +9,9 @@ pub mod http_layers;
 pub mod imports;
 pub mod limits;
 pub mod live;
+pub mod metrics;
 pub mod open_data;
+pub mod ops;
 pub mod outbox;
 pub mod uploads;
 
@@ -197,6 +199,8 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.csv", get(open_data::reports_csv)),
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/healthz", get(|| async { "ok" })),
+        (M::GET, "/readyz", get(ops::readyz)),
+        (M::GET, "/metrics", get(metrics::scrape)),
         (M::GET, "/lampiran/{id}", get(uploads::serve)),
         (
             M::GET,
@@ -271,8 +275,12 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
-            limiters,
+            limiters.clone(),
             limits::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            limiters,
+            metrics::guard,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(http_layers::refuse_cross_site))
@@ -288,6 +296,7 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http_layers::panic_response,
         ))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 

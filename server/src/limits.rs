@@ -149,8 +149,16 @@ pub struct Limiters {
     by_account: Vec<(Kind, Keyed<i64>)>,
     /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: Vec<IpAddr>,
+    /// Clients that may read `/metrics`.
+    metrics_from: Vec<IpAddr>,
     clock: DefaultClock,
 }
+
+/// Who may read `/metrics` unless configured: this machine only.
+pub const METRICS_FROM: [IpAddr; 2] = [
+    IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+    IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+];
 
 impl std::fmt::Debug for Limiters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -162,6 +170,15 @@ impl std::fmt::Debug for Limiters {
 
 impl Limiters {
     pub fn new(limits: &Limits, trusted_proxies: Vec<IpAddr>) -> Arc<Limiters> {
+        Limiters::with_metrics_from(limits, trusted_proxies, METRICS_FROM.to_vec())
+    }
+
+    /// As [`Limiters::new`], with the clients that may read `/metrics`.
+    pub fn with_metrics_from(
+        limits: &Limits,
+        trusted_proxies: Vec<IpAddr>,
+        metrics_from: Vec<IpAddr>,
+    ) -> Arc<Limiters> {
         Arc::new(Limiters {
             by_address: Kind::ALL
                 .iter()
@@ -178,6 +195,7 @@ impl Limiters {
                 })
                 .collect(),
             trusted_proxies,
+            metrics_from,
             clock: DefaultClock::default(),
         })
     }
@@ -213,6 +231,11 @@ impl Limiters {
             l.retain_recent();
             l.shrink_to_fit();
         }
+    }
+
+    /// Whether this request's client may read `/metrics`.
+    pub fn may_read_metrics(&self, req: &Request) -> bool {
+        self.metrics_from.contains(&self.client_address(req))
     }
 
     /// The client's address: the peer's, or, when the peer is a trusted proxy, the last

@@ -128,6 +128,8 @@ struct Cursor {
     pending: VecDeque<EventFacts>,
     last: i64,
     audiences: Audiences,
+    /// Counted in the metrics while the stream is open.
+    _open: crate::metrics::OpenStream,
 }
 
 impl Cursor {
@@ -196,6 +198,7 @@ pub async fn stream(
         pending,
         last,
         audiences,
+        _open: crate::metrics::OpenStream::new(),
     };
     // A stopping server ends every stream; the browser reconnects by itself and resumes
     // from its Last-Event-ID.

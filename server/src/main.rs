@@ -35,6 +35,14 @@ struct Cli {
     /// client; from any other peer the header is ignored.
     #[arg(long, env = "LAPOR_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Clients (comma-separated addresses) that may read `/metrics`; everyone else gets 403.
+    #[arg(
+        long,
+        env = "LAPOR_METRICS_FROM",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1"
+    )]
+    metrics_from: Vec<std::net::IpAddr>,
     /// Mail server for notifications: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
     /// `smtps://user:pass@host`. Without it, emails are written to `--outbox-dir`.
     #[arg(long, env = "LAPOR_SMTP_URL")]
@@ -115,6 +123,12 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Writes a consistent copy of the (SQLite) database to a new file while the server may
+    /// go on writing, and exits. PostgreSQL is copied with pg_dump (README, Operations).
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -179,6 +193,11 @@ async fn main() -> anyhow::Result<()> {
         println!("created system admin {email} (account {id})");
         return Ok(());
     }
+    if let Some(Command::Backup { to }) = &cli.command {
+        server::ops::backup(&state.db, to).await?;
+        println!("copied the database to {}", to.display());
+        return Ok(());
+    }
     if let Some(Command::ResetSecondFactor { email }) = &cli.command {
         if server::cli::reset_second_factor(&state.db, email).await? {
             println!("two-step sign-in of {email} turned off; it signs in with its password");
@@ -241,7 +260,11 @@ async fn main() -> anyhow::Result<()> {
         burst_factor: cli.limits_burst_factor,
         ..Default::default()
     };
-    let limiters = server::limits::Limiters::new(&limits, cli.trusted_proxies.clone());
+    let limiters = server::limits::Limiters::with_metrics_from(
+        &limits,
+        cli.trusted_proxies.clone(),
+        cli.metrics_from.clone(),
+    );
     server::spawn_scheduler(state.db.clone(), limiters.clone());
     let shutdown = state.shutdown.clone();
     let app = if cli.test_clock {

@@ -26,6 +26,7 @@ mod integration {
     pub mod migrations;
     pub mod notify;
     pub mod notify_http;
+    pub mod ops;
     pub mod processes;
     pub mod publication;
     pub mod real_servers;
