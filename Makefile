@@ -6,7 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 export LAPOR_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 DATABASE_URL ?= sqlite://lapor.db
 
-.PHONY: run test build-tools test-tools build unit integration e2e budget lighthouse lint fmt
+.PHONY: run test build-tools test-tools build unit integration e2e budget deploy-check lighthouse lint fmt
 
 run: build
 	DATABASE_URL=$(DATABASE_URL) ./target/release/lapor --demo
@@ -27,7 +27,7 @@ target/release/lapor: $(SOURCES) | build-tools
 
 build: build-tools target/release/lapor
 
-test: test-tools lint unit integration build e2e budget
+test: test-tools lint unit integration build e2e budget deploy-check
 
 lint:
 	cargo fmt --all -- --check
@@ -49,6 +49,10 @@ e2e: build
 
 budget: build
 	.ci/budget
+
+# The systemd unit and the nginx site of deploy/, checked with the real tools.
+deploy-check: build
+	deploy/check
 
 # Mobile Lighthouse figures of the citizen pages (printed, not gated).
 lighthouse: test-tools build

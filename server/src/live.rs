@@ -206,7 +206,14 @@ pub async fn stream(
         let f = c.next().await?;
         Some((Ok::<_, std::convert::Infallible>(sse_event(&f)), c))
     });
-    let events = futures::stream::select(events, presence)
+    // A first frame at once (only the reconnection delay): a proxy that holds the response
+    // headers until body bytes come (nginx over HTTP/2 does) lets the stream open now rather
+    // than at the first event or keep-alive.
+    let opening = futures::stream::once(async {
+        Ok::<_, std::convert::Infallible>(Event::default().retry(Duration::from_secs(2)))
+    });
+    let events = opening
+        .chain(futures::stream::select(events, presence))
         .take_until(Box::pin(async move { shutdown.wait().await }));
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
