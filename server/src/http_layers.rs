@@ -256,3 +256,68 @@ mod tests {
         assert_eq!(back, value);
     }
 }
+
+/// The access log: one `request` span per request, named by a request id (the client's
+/// `x-request-id` when it sent one, else a new UUID, and returned in the response), holding
+/// the method, the route pattern and the path without its query (private links and reset
+/// links carry their codes there), and one line when the response is ready with its status
+/// and latency.
+pub mod access {
+    use axum::extract::{MatchedPath, Request};
+    use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+    use tower_http::request_id::{
+        MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+    };
+    use tower_http::trace::{DefaultOnResponse, TraceLayer};
+    use tracing::Level;
+
+    pub fn set_id() -> SetRequestIdLayer<MakeRequestUuid> {
+        SetRequestIdLayer::x_request_id(MakeRequestUuid)
+    }
+
+    pub fn return_id() -> PropagateRequestIdLayer {
+        PropagateRequestIdLayer::x_request_id()
+    }
+
+    fn span(req: &Request) -> tracing::Span {
+        let id = req
+            .extensions()
+            .get::<RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .unwrap_or("-");
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str)
+            .unwrap_or("other");
+        tracing::info_span!(
+            "request",
+            id = %id,
+            method = %req.method(),
+            route = %route,
+            path = %req.uri().path(),
+        )
+    }
+
+    #[expect(
+        clippy::type_complexity,
+        reason = "the layer's type is what TraceLayer builds"
+    )]
+    pub fn log() -> TraceLayer<
+        SharedClassifier<ServerErrorsAsFailures>,
+        fn(&Request) -> tracing::Span,
+        (),
+        DefaultOnResponse,
+        (),
+        (),
+        (),
+    > {
+        TraceLayer::new_for_http()
+            .make_span_with(span as fn(&Request) -> tracing::Span)
+            .on_request(())
+            .on_body_chunk(())
+            .on_eos(())
+            .on_failure(())
+            .on_response(DefaultOnResponse::new().level(Level::INFO))
+    }
+}

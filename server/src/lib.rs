@@ -297,6 +297,9 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
             http_layers::panic_response,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(http_layers::access::return_id())
+        .layer(http_layers::access::log())
+        .layer(http_layers::access::set_id())
         .with_state(state)
 }
 

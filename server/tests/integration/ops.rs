@@ -256,3 +256,73 @@ async fn metrics_answer_only_the_addresses_allowed() {
         t.finish().await;
     }
 }
+
+/// What the subscriber of one test writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_request_is_logged_once_by_its_id_and_never_with_its_query() {
+    let t = sqlite().await;
+    let server = app(&t);
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _log = tracing::subscriber::set_default(subscriber);
+
+    // The client's request id is kept and returned; without one, the server makes one.
+    let res = send(
+        &server,
+        Request::get("/laporan/ABCD-EFGH?kode=RAHASIA-KODE-123")
+            .header("x-request-id", "uji-permintaan-1")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.headers["x-request-id"], "uji-permintaan-1");
+    let res = send(
+        &server,
+        Request::get("/readyz")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let made = res.headers["x-request-id"].to_str().expect("id").to_owned();
+    assert_eq!(made.len(), 36, "a UUID: {made}");
+
+    let log = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("finished processing request"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[0].contains("id=uji-permintaan-1")
+            && lines[0].contains("route=/laporan/{id}")
+            && lines[0].contains("path=/laporan/ABCD-EFGH")
+            && lines[0].contains("status=404"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains(&format!("id={made}")) && lines[1].contains("status=200"));
+    assert!(
+        !log.contains("RAHASIA"),
+        "a query never reaches the log: {log}"
+    );
+    t.finish().await;
+}
