@@ -28,6 +28,29 @@ pub struct OrgInput {
     pub kind: String,
     pub code: String,
     pub name: String,
+    /// `WIB`, `WITA` or `WIT`; empty: the same as the government above.
+    pub time_zone: String,
+}
+
+/// The form that changes an organisation's time zone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TimeZoneInput {
+    pub org_id: String,
+    /// As in [`OrgInput::time_zone`].
+    pub time_zone: String,
+}
+
+/// A time zone as a form gives it: empty for "the same as above", else one of the three.
+pub fn parse_time_zone(
+    text: &str,
+) -> Result<Option<crate::i18n::TimeZone>, crate::error::FieldError> {
+    match text.trim() {
+        "" => Ok(None),
+        label => crate::i18n::TimeZone::from_label(label)
+            .map(Some)
+            .ok_or_else(|| crate::error::FieldError::new("time_zone", "err.time_zone")),
+    }
 }
 
 /// The new category form.
@@ -48,6 +71,10 @@ pub struct OrgRow {
     pub code: String,
     pub name: String,
     pub depth: usize,
+    /// The zone the admin gave it (`None`: the same as above).
+    pub time_zone: Option<crate::i18n::TimeZone>,
+    /// The zone in force (its own or the nearest above; `None`: the deployment's).
+    pub zone: Option<crate::i18n::TimeZone>,
 }
 
 /// A staff account as the admin list shows it. Citizens' accounts are never listed.
@@ -269,14 +296,45 @@ mod store {
         if name.chars().count() < 2 || name.chars().count() > 150 {
             errors.push(FieldError::new("name", "err.name"));
         }
+        let zone = parse_time_zone(&input.time_zone)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         let Some(kind) = kind.filter(|_| errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
-        match crate::orgs::create_org(db, parent_kind.and(parent_id), kind, &code, name).await {
-            Ok(id) => Ok(id),
-            Err(e) if is_unique_violation(&e) => Err(AppError::invalid("code", "err.code_taken")),
-            Err(e) => Err(e.into()),
+        let id = match crate::orgs::create_org(db, parent_kind.and(parent_id), kind, &code, name)
+            .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::invalid("code", "err.code_taken"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if zone.is_some() {
+            crate::orgs::set_time_zone(db, id, zone).await?;
         }
+        Ok(id)
+    }
+
+    /// Gives an organisation its own time zone (or takes it away: the one above applies),
+    /// then recounts the deadlines of open reports, which are counted in their region's zone.
+    pub async fn set_org_time_zone(
+        db: &Db,
+        input: &TimeZoneInput,
+        now: i64,
+    ) -> AppResult<Option<crate::i18n::TimeZone>> {
+        let org_id = input
+            .org_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)?;
+        let zone = parse_time_zone(&input.time_zone).map_err(|e| AppError::Invalid(vec![e]))?;
+        if !crate::orgs::set_time_zone(db, org_id, zone).await? {
+            return Err(AppError::NotFound);
+        }
+        crate::deadlines::refresh_open(db, now).await?;
+        Ok(zone)
     }
 
     /// Adds a category; returns its id.
@@ -306,24 +364,34 @@ mod store {
 
     /// The tree, the categories and the staff accounts.
     pub async fn overview(db: &Db) -> AppResult<AdminData> {
-        let orgs = sqlx::query("select id, parent_id, kind, code, name from organizations")
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| -> Result<OrgRow, sqlx::Error> {
-                let kind: String = r.try_get("kind")?;
-                Ok(OrgRow {
-                    id: r.try_get("id")?,
-                    parent_id: r.try_get("parent_id")?,
-                    kind: OrgKind::from_code(&kind).ok_or_else(|| {
-                        sqlx::Error::Decode(format!("unknown org kind {kind}").into())
-                    })?,
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    depth: 0,
-                })
+        let orgs = sqlx::query(
+            "select id, parent_id, kind, code, name, time_zone, zone from organizations",
+        )
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<OrgRow, sqlx::Error> {
+            let kind: String = r.try_get("kind")?;
+            Ok(OrgRow {
+                id: r.try_get("id")?,
+                parent_id: r.try_get("parent_id")?,
+                kind: OrgKind::from_code(&kind).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown org kind {kind}").into())
+                })?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                depth: 0,
+                time_zone: r
+                    .try_get::<Option<String>, _>("time_zone")?
+                    .as_deref()
+                    .and_then(crate::i18n::TimeZone::from_label),
+                zone: r
+                    .try_get::<Option<String>, _>("zone")?
+                    .as_deref()
+                    .and_then(crate::i18n::TimeZone::from_label),
             })
-            .collect::<Result<Vec<_>, _>>()?;
+        })
+        .collect::<Result<Vec<_>, _>>()?;
         let staff = sqlx::query(
             "select a.id, a.email, a.name, a.role, a.active, o.name as org_name, \
              (select count(*) from second_factors f where f.account_id = a.id \
@@ -483,6 +551,22 @@ mod server_fns {
         Ok(id)
     }
 
+    #[server(prefix = "/api", endpoint = "admin_set_time_zone")]
+    pub async fn admin_set_time_zone(input: TimeZoneInput) -> Result<(), AppError> {
+        let caller = system_admin()?;
+        let zone = set_org_time_zone(&caller.0.db, &input, crate::db::now())
+            .await
+            .map_err(|e| e.localize(caller.1))?;
+        let org_id = input.org_id.trim().parse::<i64>().ok();
+        let code: String = sqlx::query_scalar("select code from organizations where id = $1")
+            .bind(org_id)
+            .fetch_one(&caller.0.db.pool)
+            .await?;
+        let detail = zone.map(|z| z.label()).unwrap_or("-");
+        let what = What::new(Action::OrgTimeZoneSet, &code).detail(detail);
+        log(&caller, what.org(org_id)).await
+    }
+
     #[server(prefix = "/api", endpoint = "admin_save_holiday")]
     pub async fn admin_save_holiday(input: crate::deadlines::HolidayInput) -> Result<(), AppError> {
         let caller = system_admin()?;
@@ -625,6 +709,8 @@ mod tests {
             code: name.to_lowercase(),
             name: name.into(),
             depth: 0,
+            time_zone: None,
+            zone: None,
         };
         let ordered = tree_order(vec![
             row(3, Some(1), "B"),

@@ -20,6 +20,7 @@ pub enum Action {
     AccountDeactivated,
     PasswordReset,
     OrgCreated,
+    OrgTimeZoneSet,
     CategoryCreated,
     HolidaySaved,
     HolidayRemoved,
@@ -35,12 +36,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::StaffCreated,
         Action::AccountActivated,
         Action::AccountDeactivated,
         Action::PasswordReset,
         Action::OrgCreated,
+        Action::OrgTimeZoneSet,
         Action::CategoryCreated,
         Action::HolidaySaved,
         Action::HolidayRemoved,
@@ -63,6 +65,7 @@ impl Action {
             Action::AccountDeactivated => "account_deactivated",
             Action::PasswordReset => "password_reset",
             Action::OrgCreated => "org_created",
+            Action::OrgTimeZoneSet => "org_time_zone_set",
             Action::CategoryCreated => "category_created",
             Action::HolidaySaved => "holiday_saved",
             Action::HolidayRemoved => "holiday_removed",
@@ -90,6 +93,7 @@ impl Action {
             Action::AccountDeactivated => "audit.account_deactivated",
             Action::PasswordReset => "audit.account_password_reset",
             Action::OrgCreated => "audit.org_created",
+            Action::OrgTimeZoneSet => "audit.org_time_zone_set",
             Action::CategoryCreated => "audit.category_created",
             Action::HolidaySaved => "audit.holiday_saved",
             Action::HolidayRemoved => "audit.holiday_removed",

@@ -1,5 +1,5 @@
 //! Working days: Monday to Friday, minus national holidays and collective leave (*cuti
-//! bersama*), in the deployment's time zone.
+//! bersama*), in the time zone of the report's region.
 //!
 //! Deadlines in SP4N-LAPOR! are counted in working days ("kurang dari 5 hari kerja"), and the
 //! figures regions are judged by are fractions of them ("0,7 hari"). Both come from the one
@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime, UtcOffset, Weekday};
 
 /// Seconds in a (working) day.
@@ -63,7 +64,9 @@ pub struct Holiday {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkCalendar {
     offset: UtcOffset,
-    holidays: BTreeSet<Date>,
+    /// Shared, so that the same days off in another zone ([`WorkCalendar::in_zone`]) cost no
+    /// copy.
+    holidays: Arc<BTreeSet<Date>>,
 }
 
 /// Parses `YYYY-MM-DD`.
@@ -78,7 +81,16 @@ impl WorkCalendar {
     pub fn new<'a>(offset: UtcOffset, holidays: impl IntoIterator<Item = &'a str>) -> Self {
         WorkCalendar {
             offset,
-            holidays: holidays.into_iter().filter_map(parse_date).collect(),
+            holidays: Arc::new(holidays.into_iter().filter_map(parse_date).collect()),
+        }
+    }
+
+    /// The same days off, counted in the time zone `offset`: a report is measured in its
+    /// region's zone, so a day off starts at that zone's midnight.
+    pub fn in_zone(&self, offset: UtcOffset) -> WorkCalendar {
+        WorkCalendar {
+            offset,
+            holidays: Arc::clone(&self.holidays),
         }
     }
 
@@ -283,6 +295,28 @@ mod tests {
             .assume_offset(wita())
             .unix_timestamp()
             + hour * 3600
+    }
+
+    #[test]
+    fn the_same_instant_is_counted_in_the_zone_of_the_report() {
+        let wib = UtcOffset::from_hms(7, 0, 0).expect("offset");
+        let wita_cal = calendar(&[]);
+        let wib_cal = wita_cal.in_zone(wib);
+        // Friday 27 November 2026, 23.30 WIB, is already Saturday 00.30 in WITA.
+        let received = at("2026-11-28", 0) + 1800;
+        // In WIB the half hour before midnight is a working Friday's; in WITA it is weekend.
+        assert_eq!(wib_cal.working_secs(received, received + 3600), 1800);
+        assert_eq!(wita_cal.working_secs(received, received + 3600), 0);
+        // Three working days: WITA starts on Monday at 00.00 WITA and ends on Thursday at
+        // 00.00 WITA; WIB counts Friday's half hour and ends on Wednesday at 23.30 WIB.
+        assert_eq!(
+            wita_cal.add_working_secs(received, 3 * DAY),
+            at("2026-12-03", 0)
+        );
+        assert_eq!(
+            wib_cal.add_working_secs(received, 3 * DAY),
+            at("2026-12-03", 0) + 1800
+        );
     }
 
     #[test]

@@ -151,6 +151,9 @@ pub async fn load(
     let mut first_opd = None;
     for (code, name, regions) in REGIONS {
         let province = create_org(db, Some(national), OrgKind::Province, code, name).await?;
+        // Both Kalimantan provinces keep Central Indonesian Time; what is made below them
+        // takes it.
+        crate::orgs::set_time_zone(db, province, Some(crate::i18n::TimeZone::Wita)).await?;
         create_org(
             db,
             Some(province),

@@ -357,6 +357,9 @@ pub struct ReportView {
     pub confidential: bool,
     pub status: Status,
     pub received_at: i64,
+    /// The time zone of the report's region: its times are shown and its working days
+    /// counted in it.
+    pub zone: crate::i18n::TimeZone,
     /// Whether the viewer proved to be the reporter (access code or own account).
     pub is_reporter: bool,
     /// Contact details: only for the reporter, and never for an anonymous report.
@@ -391,6 +394,8 @@ pub struct ReportSummary {
     pub status: Status,
     pub received_at: i64,
     pub confidential: bool,
+    /// The time zone of the report's region.
+    pub zone: crate::i18n::TimeZone,
 }
 
 /// Filters of the public listing, as they appear in its query string.

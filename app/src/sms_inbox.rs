@@ -330,7 +330,7 @@ async fn status_answer(
         .as_ref()
         .and_then(|c| c.current())
         .and_then(|c| c.due_at())
-        .map(|at| tr!(loc, "sms.due", at = loc.datetime(at, store.time_zone)))
+        .map(|at| tr!(loc, "sms.due", at = loc.datetime(at, view.zone)))
         .unwrap_or_default();
     let status = tr!(loc, view.status.label_key());
     Ok(format!(

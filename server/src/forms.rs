@@ -16,7 +16,7 @@
 
 use crate::render_page;
 use app::accounts::{LoginInput, SETUP_PAGE};
-use app::admin::{CategoryInput, OrgInput, StaffInput};
+use app::admin::{CategoryInput, OrgInput, StaffInput, TimeZoneInput};
 use app::casework::{ActInput, StaffMessageInput, case_path};
 use app::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
 use app::error::AppError;
@@ -805,6 +805,25 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 done: |_, _, _| format!("{ADMIN}?selesai=1"),
                 page: admin_page,
                 echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/instansi/{id}/zona",
+            FormPost::<TimeZoneInput, _, _> {
+                call: |id, input| {
+                    Box::pin(app::admin::admin_set_time_zone(TimeZoneInput {
+                        org_id: id,
+                        ..input
+                    }))
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1#org-title"),
+                page: admin_page,
+                echo: |id, input| TimeZoneInput {
+                    org_id: id.to_owned(),
+                    ..input
+                },
                 draft: nothing,
             }
             .route(),

@@ -38,6 +38,7 @@ mod integration {
     pub mod startup;
     pub mod support;
     pub mod threads;
+    pub mod time_zones;
     pub mod together;
     pub mod two_servers;
 }

@@ -53,7 +53,8 @@ pub async fn staff_case(tracking_id: String) -> Result<CaseView, AppError> {
     );
     view.draft =
         crate::accounts::take_draft(&ctx.session, &case_path(&view.report.tracking_id)).await;
-    fill_templates(&mut view, &staff, ctx.locale, state.config.time_zone);
+    let zone = view.report.zone;
+    fill_templates(&mut view, &staff, ctx.locale, zone);
     view.presence = state
         .db
         .hub

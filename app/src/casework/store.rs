@@ -111,10 +111,12 @@ fn summary_sql(columns: &str, joins: &str) -> String {
          c.name_en as category_name_en, r.status, r.received_at, r.status_changed_at, \
          ow.name as owner_name, op.name as opd_name, opp.name as opd_parent, r.anonymous, \
          r.confidential, r.channel, r.verify_due_at, r.follow_up_due_at, r.resolve_due_at, \
-         r.contest_until{columns} from reports r join categories c on c.id = r.category_id \
+         r.contest_until, zo.zone{columns} from reports r \
+         join categories c on c.id = r.category_id \
          left join organizations ow on ow.id = r.owner_org_id \
          left join organizations op on op.id = r.opd_id \
-         left join organizations opp on opp.id = op.parent_id{joins}"
+         left join organizations opp on opp.id = op.parent_id{zone}{joins}",
+        zone = crate::orgs::REPORT_ZONE_JOIN
     )
 }
 
@@ -154,7 +156,7 @@ fn case_summary(row: &AnyRow, now: i64, cal: &WorkCalendar) -> Result<CaseSummar
     let changed: i64 = row.try_get("status_changed_at")?;
     let status = decode_status(&row.try_get::<String, _>("status")?)?;
     let deadline = deadline_from_columns(
-        cal,
+        &crate::deadlines::in_report_zone(cal, row)?,
         now,
         status,
         [

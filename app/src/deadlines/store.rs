@@ -6,9 +6,11 @@ use super::*;
 use crate::calendar::{Holiday, HolidayKind, parse_date};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldError};
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-/// The working-day calendar, in the deployment's time zone.
+/// The working-day calendar, in the deployment's time zone (a report's clocks count it in the
+/// report's own zone: [`WorkCalendar::in_zone`]).
 pub async fn load_calendar<'e, E>(db: &Db, executor: E) -> Result<WorkCalendar, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -76,13 +78,12 @@ async fn refresh_with(
     cal: &WorkCalendar,
     default: &Policy,
 ) -> Result<Clocks, sqlx::Error> {
-    let row = sqlx::query(
-        "select r.received_at, r.closed_at, c.resolve_days from reports r \
-         join categories c on c.id = r.category_id where r.id = $1",
-    )
-    .bind(report_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let row = sqlx::query(&clock_sql())
+        .bind(report_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let cal = in_report_zone(cal, &row)?;
+    let cal = &cal;
     let received_at: i64 = row.try_get("received_at")?;
     let closed_at: Option<i64> = row.try_get("closed_at")?;
     let policy = Policy {
@@ -118,6 +119,27 @@ async fn refresh_with(
     .await?;
     crate::figures::sync(db, tx, report_id).await?;
     Ok(c)
+}
+
+/// What a report's clocks are computed from: its receipt, closing, category length and zone.
+fn clock_sql() -> String {
+    format!(
+        "select r.received_at, r.closed_at, c.resolve_days, zo.zone from reports r \
+         join categories c on c.id = r.category_id{} where r.id = $1",
+        crate::orgs::REPORT_ZONE_JOIN
+    )
+}
+
+/// The deployment's calendar ([`load_calendar`]) counted in the zone of the report read in
+/// `row`: its `zone` column, the zone in force where the report is (null: the deployment's).
+pub fn in_report_zone(cal: &WorkCalendar, row: &AnyRow) -> Result<WorkCalendar, sqlx::Error> {
+    let zone: Option<String> = row.try_get("zone")?;
+    Ok(
+        match zone.as_deref().and_then(crate::i18n::TimeZone::from_label) {
+            Some(zone) => cal.in_zone(zone.offset()),
+            None => cal.clone(),
+        },
+    )
 }
 
 /// The statuses a report went through, starting with `Submitted` at its received-at.
@@ -156,13 +178,11 @@ where
 pub async fn report_clocks(db: &Db, report_id: i64, now: i64) -> AppResult<Clocks> {
     let cal = load_calendar(db, &db.pool).await?;
     let default = load_policy(&db.pool).await?;
-    let row = sqlx::query(
-        "select r.received_at, r.closed_at, c.resolve_days from reports r \
-         join categories c on c.id = r.category_id where r.id = $1",
-    )
-    .bind(report_id)
-    .fetch_one(&db.pool)
-    .await?;
+    let row = sqlx::query(&clock_sql())
+        .bind(report_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let cal = in_report_zone(&cal, &row)?;
     let received_at: i64 = row.try_get("received_at")?;
     let policy = Policy {
         resolve_days: row

@@ -50,16 +50,17 @@ struct ReportFacts {
     private_link: String,
     access_code: Option<String>,
     contest_until: Option<i64>,
+    /// The zone of the report's region, which its times are written in.
+    zone: crate::i18n::TimeZone,
 }
 
 async fn report_facts(db: &Db, links: &Links<'_>, id: i64) -> AppResult<Option<ReportFacts>> {
-    let Some(row) = sqlx::query(
-        "select tracking_id, title, submission_key, contest_until from reports where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?
-    else {
+    let sql = format!(
+        "select r.tracking_id, r.title, r.submission_key, r.contest_until, zo.zone \
+         from reports r{} where r.id = $1",
+        crate::orgs::REPORT_ZONE_JOIN
+    );
+    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
     let tracking_id: String = row.try_get("tracking_id")?;
@@ -75,6 +76,10 @@ async fn report_facts(db: &Db, links: &Links<'_>, id: i64) -> AppResult<Option<R
         private_link,
         access_code,
         contest_until: row.try_get("contest_until")?,
+        zone: crate::orgs::zone_or(
+            row.try_get::<Option<String>, _>("zone")?.as_deref(),
+            db.time_zone,
+        ),
     }))
 }
 
@@ -110,7 +115,7 @@ async fn report_notification(
     };
     let say = Say {
         loc: row.locale,
-        zone: db.time_zone,
+        zone: facts.zone,
         facts: &facts,
         contest_days,
     };

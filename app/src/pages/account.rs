@@ -1,7 +1,7 @@
 //! Sign in, register, and the signed-in citizen's own reports. The forms post to their own
 //! page; the server signs in and redirects, or renders the form again with the errors.
 
-use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
 use crate::accounts::{LoginInput, RegisterInput, Viewer};
 use crate::error::AppError;
 use crate::pages::listing::Card;
@@ -110,7 +110,6 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
     let loc = use_locale();
-    let tz = use_time_zone();
     let viewer = use_context::<Viewer>().unwrap_or_default();
     let reports = super::page_data(my_reports());
     view! {
@@ -127,7 +126,7 @@ pub fn MyReportsPage() -> impl IntoView {
                         <a class="button primary" href="/lapor">{tr!(loc, "home.cta")}</a>
                     }.into_any(),
                     Ok(list) => view! {
-                        <ul class="cards">{list.into_iter().map(|s| view! { <Card s loc tz /> }).collect_view()}</ul>
+                        <ul class="cards">{list.into_iter().map(|s| view! { <Card s loc /> }).collect_view()}</ul>
                     }.into_any(),
                     Err(AppError::Unauthorized) => {
                         #[cfg(feature = "ssr")]

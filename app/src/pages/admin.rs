@@ -1,12 +1,12 @@
 //! `/petugas/admin`: the system admin's page: staff accounts, the organisation tree and the
 //! categories, each with a form to add one.
 
-use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
-use crate::admin::{AdminData, CategoryInput, OrgInput, StaffInput, admin_overview};
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use crate::admin::{AdminData, CategoryInput, OrgInput, StaffInput, TimeZoneInput, admin_overview};
 use crate::calendar::HolidayKind;
 use crate::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, TimeZone};
 use crate::orgs::OrgKind;
 use crate::staff::STAFF_ROLES;
 use crate::tr;
@@ -94,6 +94,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
     let holiday_echo = use_context::<FormEcho<HolidayInput>>();
     let policy_echo = use_context::<FormEcho<PolicyInput>>();
     let days_echo = use_context::<FormEcho<CategoryDaysInput>>();
+    let zone_echo = use_context::<FormEcho<TimeZoneInput>>();
     for e in [
         staff_echo.as_ref().map(|e| &e.error),
         org_echo.as_ref().map(|e| &e.error),
@@ -101,6 +102,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
         holiday_echo.as_ref().map(|e| &e.error),
         policy_echo.as_ref().map(|e| &e.error),
         days_echo.as_ref().map(|e| &e.error),
+        zone_echo.as_ref().map(|e| &e.error),
     ]
     .into_iter()
     .flatten()
@@ -154,6 +156,22 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
             <input id=id name=name type="number" min="1" max="60" required value=value
                 aria-invalid=msg.is_some().then_some("true") />
             <FieldMessage field=name message=msg />
+        }
+    };
+    let zone_error = zone_echo.map(|e| {
+        e.error
+            .field_message("time_zone")
+            .unwrap_or_else(|| e.error.user_message(loc))
+    });
+    let deployment_zone = use_time_zone();
+    // "Same as above" or one of the three, the one given selected.
+    let zone_options = move |given: Option<TimeZone>| {
+        let zones = [TimeZone::Wib, TimeZone::Wita, TimeZone::Wit];
+        view! {
+            <option value="" selected=given.is_none()>{tr!(loc, "admin.time_zone_inherit")}</option>
+            {zones.into_iter().map(|z| view! {
+                <option value=z.label() selected=given == Some(z)>{z.label()}</option>
+            }).collect_view()}
         }
     };
     let org_options = |selected: String| {
@@ -259,11 +277,28 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
         </section>
         <section aria-labelledby="org-title">
             <h2 id="org-title">{tr!(loc, "admin.orgs")}</h2>
+            <p class="hint">{tr!(loc, "admin.time_zone_hint")}</p>
+            {zone_error.map(|message| view! { <ErrorNotice message /> })}
             <ul class="tree">
-                {o.orgs.iter().map(|org| view! {
-                    <li class=format!("depth-{}", org.depth.min(4))>
-                        {org.name.clone()}" "<span class="meta">{format!("({}, {})", tr!(loc, org_kind_key(org.kind)), org.code)}</span>
-                    </li>
+                {o.orgs.iter().map(|org| {
+                    let zone = org.zone.unwrap_or(deployment_zone).label();
+                    // Governments choose their zone; an OPD keeps its government's.
+                    let form = (org.kind != OrgKind::Opd).then(|| {
+                        let id = format!("zone-{}", org.id);
+                        view! {
+                            <form method="post" action=format!("/petugas/admin/instansi/{}/zona", org.id) class="inline">
+                                <label for=id.clone() class="visually-hidden">{format!("{} {}", tr!(loc, "admin.time_zone"), org.name)}</label>
+                                <select id=id name="time_zone">{zone_options(org.time_zone)}</select>
+                                <button type="submit" class="secondary">{tr!(loc, "admin.time_zone_save")}</button>
+                            </form>
+                        }
+                    });
+                    view! {
+                        <li class=format!("depth-{}", org.depth.min(4)) data-testid=format!("org-{}", org.code)>
+                            {org.name.clone()}" "<span class="meta">{format!("({}, {}) · ", tr!(loc, org_kind_key(org.kind)), org.code)}<span data-testid="zone">{zone}</span></span>
+                            {form}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <form method="post" action="/petugas/admin/instansi" class="narrow">
@@ -288,6 +323,9 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 <label for="o-name">{tr!(loc, "admin.org_name")}</label>
                 <input id="o-name" name="name" type="text" required value=o_in.name.clone() />
                 <FieldMessage field="name" message=o_field("name") />
+                <label for="o-zone">{tr!(loc, "admin.time_zone")}</label>
+                <select id="o-zone" name="time_zone">{zone_options(TimeZone::from_label(&o_in.time_zone))}</select>
+                <FieldMessage field="time_zone" message=o_field("time_zone") />
                 <button type="submit" class="primary">{tr!(loc, "admin.create")}</button>
             </form>
         </section>

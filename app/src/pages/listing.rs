@@ -1,7 +1,7 @@
 //! `/laporan`: the public listing, newest first, filtered by status, category and agency.
 //! Confidential reports never appear (the query excludes them).
 
-use super::{ErrorNotice, set_error_status, use_locale, use_time_zone};
+use super::{ErrorNotice, set_error_status, use_locale};
 use crate::i18n::Locale;
 use crate::orgs::get_catalogue;
 use crate::reports::{ListFilter, ReportSummary, Status, public_reports};
@@ -13,7 +13,6 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ListingPage() -> impl IntoView {
     let loc = use_locale();
-    let tz = use_time_zone();
     let q = use_query_map().read_untracked().clone();
     let filter = ListFilter {
         status: q.get("status").unwrap_or_default(),
@@ -73,7 +72,7 @@ pub fn ListingPage() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="cards">
-                                    {page.items.into_iter().map(|s| view! { <Card s loc tz /> }).collect_view()}
+                                    {page.items.into_iter().map(|s| view! { <Card s loc /> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -92,7 +91,7 @@ pub fn ListingPage() -> impl IntoView {
 
 /// One report in a list.
 #[component]
-pub fn Card(s: ReportSummary, loc: Locale, tz: crate::i18n::TimeZone) -> impl IntoView {
+pub fn Card(s: ReportSummary, loc: Locale) -> impl IntoView {
     let category = match loc {
         Locale::Id => s.category_name_id.clone(),
         Locale::En => s.category_name_en.clone(),
@@ -108,7 +107,7 @@ pub fn Card(s: ReportSummary, loc: Locale, tz: crate::i18n::TimeZone) -> impl In
             <p>{s.excerpt.clone()}</p>
             <p class="meta">
                 {s.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}
-                " · "<time>{loc.datetime(s.received_at, tz)}</time>
+                " · "<time>{loc.datetime(s.received_at, s.zone)}</time>
             </p>
         </li>
     }

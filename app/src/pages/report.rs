@@ -1,7 +1,7 @@
 //! `/laporan/:id`: one report, its status and its thread. With the access code (`?kode=`) or
 //! as the signed-in reporter, the citizen also sees their contact details and can reply.
 
-use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale, use_time_zone};
+use super::{ErrorNotice, FieldMessage, FormEcho, set_error_status, use_locale};
 use crate::i18n::{Locale, TimeZone};
 use crate::lifecycle::ArchiveReason;
 use crate::reports::{ReportView, Status, get_report};
@@ -15,7 +15,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let loc = use_locale();
-    let tz = use_time_zone();
     let id = use_params_map()
         .read_untracked()
         .get("id")
@@ -40,7 +39,7 @@ pub fn ReportPage() -> impl IntoView {
                 let answered = answered.clone();
                 Suspend::new(async move {
                     match report.await {
-                        Ok(r) => view! { <ReportBody r code is_new sent echo feedback_echo answered loc tz /> }.into_any(),
+                        Ok(r) => view! { <ReportBody r code is_new sent echo feedback_echo answered loc /> }.into_any(),
                         Err(e) => {
                             set_error_status(&e);
                             let message = if e == crate::error::AppError::NotFound {
@@ -73,8 +72,9 @@ fn ReportBody(
     feedback_echo: Option<FormEcho<FeedbackInput>>,
     answered: Option<String>,
     loc: Locale,
-    tz: TimeZone,
 ) -> impl IntoView {
+    // Times read in the zone of the report's region (WITA for Kalimantan Selatan).
+    let tz = r.zone;
     if let Some(e) = &echo {
         set_error_status(&e.error);
     }

@@ -4,15 +4,13 @@
 //! with JavaScript off, on a phone, on a weak network.
 
 use super::report::{Entry, Facts};
-use super::{
-    ErrorNotice, FieldMessage, FormEcho, page_data, set_error_status, use_locale, use_time_zone,
-};
+use super::{ErrorNotice, FieldMessage, FormEcho, page_data, set_error_status, use_locale};
 use crate::casework::{
     ActInput, CaseSummary, CaseView, StaffAction, StaffMessageInput, case_path, staff_case,
     staff_inbox, staff_watch,
 };
 use crate::error::AppError;
-use crate::i18n::{Locale, TimeZone};
+use crate::i18n::Locale;
 use crate::lifecycle::ArchiveReason;
 use crate::reports::{ReportKind, Status};
 use crate::tr;
@@ -282,7 +280,6 @@ pub fn WatchPage() -> impl IntoView {
 #[component]
 pub fn CasePage() -> impl IntoView {
     let loc = use_locale();
-    let tz = use_time_zone();
     let id = use_params_map()
         .read_untracked()
         .get("id")
@@ -321,7 +318,7 @@ pub fn CasePage() -> impl IntoView {
                     match case.await {
                         Ok(c) => {
                             let side = side.await.ok();
-                            view! { <CaseBody c side done act_echo msg_echo assign_echo label_echo template loc tz /> }.into_any()
+                            view! { <CaseBody c side done act_echo msg_echo assign_echo label_echo template loc /> }.into_any()
                         }
                         Err(e) => failure(e, loc),
                     }
@@ -342,8 +339,9 @@ fn CaseBody(
     label_echo: Option<String>,
     template: Option<i64>,
     loc: Locale,
-    tz: TimeZone,
 ) -> impl IntoView {
+    // Times read in the zone of the report's region.
+    let tz = c.report.zone;
     if let Some(e) = &act_echo {
         set_error_status(&e.error);
     }

@@ -5,6 +5,7 @@ use super::*;
 use crate::change::Store;
 use crate::db::{Db, is_unique_violation};
 use crate::error::{AppError, AppResult};
+use crate::i18n::TimeZone;
 use crate::secrets;
 use crate::threads::{self, EventKind};
 use sqlx::Row;
@@ -386,11 +387,19 @@ pub async fn reporter_report_id(
 
 const SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, r.title, substr(r.body, 1, 400) as body, \
      c.name_id as category_name_id, c.name_en as category_name_en, o.name as agency_name, \
-     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential";
+     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential, \
+     zo.zone";
 
-const SUMMARY_JOINS: &str = "from reports r join categories c on c.id = r.category_id \
-     left join organizations o on o.id = r.target_org_id \
-     left join organizations p on p.id = o.parent_id";
+/// The tables [`SUMMARY_COLUMNS`] reads, the report's zone ([`crate::orgs::REPORT_ZONE_JOIN`])
+/// among them.
+fn summary_joins() -> String {
+    format!(
+        "from reports r join categories c on c.id = r.category_id \
+         left join organizations o on o.id = r.target_org_id \
+         left join organizations p on p.id = o.parent_id{}",
+        crate::orgs::REPORT_ZONE_JOIN
+    )
+}
 
 fn agency_label(row: &AnyRow) -> Result<Option<String>, sqlx::Error> {
     let name: Option<String> = row.try_get("agency_name")?;
@@ -412,8 +421,10 @@ fn decode_status(code: &str) -> Result<Status, sqlx::Error> {
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {code}").into()))
 }
 
-fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
+/// A listing's line; `deployment` is the zone of a report whose organisations have none.
+fn summary(row: &AnyRow, deployment: TimeZone) -> Result<ReportSummary, sqlx::Error> {
     let body: String = row.try_get("body")?;
+    let zone: Option<String> = row.try_get("zone")?;
     Ok(ReportSummary {
         tracking_id: row.try_get("tracking_id")?,
         kind: decode_kind(&row.try_get::<String, _>("kind")?)?,
@@ -425,6 +436,7 @@ fn summary(row: &AnyRow) -> Result<ReportSummary, sqlx::Error> {
         status: decode_status(&row.try_get::<String, _>("status")?)?,
         received_at: row.try_get("received_at")?,
         confidential: row.try_get::<i64, _>("confidential")? != 0,
+        zone: crate::orgs::zone_or(zone.as_deref(), deployment),
     })
 }
 
@@ -433,8 +445,9 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
         "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
          r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating, \
          r.published_at, r.public_title, r.public_body \
-         {SUMMARY_JOINS} left join reporters rp on rp.report_id = r.id \
-         where r.tracking_id = $1"
+         {joins} left join reporters rp on rp.report_id = r.id \
+         where r.tracking_id = $1",
+        joins = summary_joins()
     );
     let Some(row) = sqlx::query(&sql)
         .bind(tracking_id)
@@ -443,7 +456,7 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     else {
         return Ok(None);
     };
-    let s = summary(&row)?;
+    let s = summary(&row, db.time_zone)?;
     Ok(Some(Found {
         id: row.try_get("id")?,
         access_hash: row.try_get("access_hash")?,
@@ -462,6 +475,7 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             confidential: s.confidential,
             status: s.status,
             received_at: s.received_at,
+            zone: s.zone,
             is_reporter: false,
             reporter: None,
             thread: Vec::new(),
@@ -504,7 +518,8 @@ const PUBLIC_SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, \
      coalesce(r.public_title, r.title) as title, \
      substr(coalesce(r.public_body, r.body), 1, 400) as body, \
      c.name_id as category_name_id, c.name_en as category_name_en, o.name as agency_name, \
-     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential";
+     o.kind as agency_kind, p.name as agency_parent, r.status, r.received_at, r.confidential, \
+     zo.zone";
 
 /// The public listing: only verified reports, never a confidential one, in their public
 /// version; newest first; filtered and paginated.
@@ -543,9 +558,10 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = filter.page().min(pages);
     let list_sql = format!(
-        "{with_subtree}select {PUBLIC_SUMMARY_COLUMNS} {SUMMARY_JOINS} where {filter_sql} \
+        "{with_subtree}select {PUBLIC_SUMMARY_COLUMNS} {joins} where {filter_sql} \
          order by r.received_at desc, r.id desc limit {PAGE_SIZE} offset {}",
-        (page - 1) * PAGE_SIZE
+        (page - 1) * PAGE_SIZE,
+        joins = summary_joins()
     );
     let mut list = sqlx::query(&list_sql);
     for b in &binds {
@@ -555,7 +571,10 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
         };
     }
     let rows = list.fetch_all(&db.pool).await?;
-    let items = rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+    let items = rows
+        .iter()
+        .map(|r| summary(r, db.time_zone))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(PublicPage {
         items,
         page,
@@ -567,14 +586,18 @@ pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> 
 /// A signed-in citizen's own reports, confidential ones included, newest first.
 pub async fn list_for_account(db: &Db, account_id: i64) -> AppResult<Vec<ReportSummary>> {
     let sql = format!(
-        "select {SUMMARY_COLUMNS} {SUMMARY_JOINS} join reporters rp on rp.report_id = r.id \
-         where rp.account_id = $1 order by r.received_at desc, r.id desc limit 200"
+        "select {SUMMARY_COLUMNS} {joins} join reporters rp on rp.report_id = r.id \
+         where rp.account_id = $1 order by r.received_at desc, r.id desc limit 200",
+        joins = summary_joins()
     );
     let rows = sqlx::query(&sql)
         .bind(account_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?)
+    Ok(rows
+        .iter()
+        .map(|r| summary(r, db.time_zone))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The reporter adds a message to their report's thread.
