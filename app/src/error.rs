@@ -54,6 +54,9 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// The server holds as many live streams as it may; the client comes back later.
+    #[error("server busy")]
+    Busy,
     /// The request could not be read at all (arguments of the wrong type, broken encoding): a
     /// client's mistake, never ours. Forms in our pages never produce it.
     #[error("malformed request")]
@@ -122,6 +125,7 @@ impl AppError {
             AppError::Unauthorized => "err.unauthorized",
             AppError::WrongCredentials => "err.wrong_credentials",
             AppError::TooManyAttempts => "err.too_many",
+            AppError::Busy => "err.busy",
             AppError::Malformed => "err.malformed",
             AppError::CrossSite => "err.cross_site",
             AppError::Internal => "err.internal",
@@ -153,6 +157,7 @@ impl AppError {
             AppError::Refused(_) => 409,
             AppError::TooManyAttempts => 429,
             AppError::Internal => 500,
+            AppError::Busy => 503,
             AppError::Network(_) => 502,
         }
     }

@@ -4,10 +4,12 @@
 //! 50th/99th percentile delay.
 //!
 //! ```sh
-//! ulimit -n 65536
-//! ./target/release/lapor --demo --database-url sqlite:///tmp/bench.db --addr 127.0.0.1:3400 &
+//! ./target/release/lapor --demo --database-url sqlite:///tmp/bench.db --addr 127.0.0.1:3400 \
+//!     --limits-burst-factor 100000 &
 //! cargo run --release -p server --example live_bench -- 127.0.0.1:3400 10000 20 $(pidof lapor)
 //! ```
+//! Streams open 256 at a time, from 16 loopback addresses; the burst factor lets that many
+//! come from so few addresses past the per-address limit of live streams.
 //! Arguments: server address, streams, messages, and (optional) the server's pid for memory.
 
 use std::sync::Arc;
@@ -26,6 +28,18 @@ async fn request(addr: &str, head: &str, body: &str) -> String {
     let mut answer = String::new();
     s.read_to_string(&mut answer).await.expect("read");
     answer
+}
+
+/// Streams being opened at the same moment.
+const OPENING_AT_ONCE: usize = 256;
+
+/// Connects to `server` from one of 16 loopback addresses (127.0.0.2 to 127.0.0.17), so that
+/// more than the 28,000 ports of one address can be used.
+async fn connect_from(i: usize, server: std::net::SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    let source = std::net::Ipv4Addr::new(127, 0, 0, 2 + (i % 16) as u8);
+    socket.bind(std::net::SocketAddr::from((source, 0)))?;
+    socket.connect(server).await
 }
 
 fn rss_kib(pid: &str) -> Option<u64> {
@@ -97,27 +111,41 @@ async fn main() {
     let before = pid.as_deref().and_then(rss_kib);
     let sent_at: Arc<Mutex<Vec<Instant>>> = Arc::default();
     let delays: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let (opened_tx, mut opened_rx) = tokio::sync::mpsc::channel::<()>(streams.max(1));
+    let (opened_tx, mut opened_rx) = tokio::sync::mpsc::channel::<bool>(streams.max(1));
+    // At most this many streams being opened at once, as many pages arriving together: the
+    // open rate is then the server's, not a flood of connection attempts the kernel drops.
+    let opening = Arc::new(tokio::sync::Semaphore::new(OPENING_AT_ONCE));
+    let server: std::net::SocketAddr = addr.parse().expect("server address");
     let started = Instant::now();
-    for _ in 0..streams {
+    for i in 0..streams {
         let (addr, tracking) = (addr.clone(), tracking.clone());
         let (sent_at, delays, opened) = (sent_at.clone(), delays.clone(), opened_tx.clone());
+        let opening = opening.clone();
         tokio::spawn(async move {
-            let Ok(mut s) = TcpStream::connect(&addr).await else {
+            let Ok(slot) = opening.acquire_owned().await else {
+                return;
+            };
+            let Ok(mut s) = connect_from(i, server).await else {
+                let _ = opened.send(false).await;
                 return;
             };
             let head = format!(
                 "GET /langsung?laporan={tracking} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
             );
             if s.write_all(head.as_bytes()).await.is_err() {
+                let _ = opened.send(false).await;
                 return;
             }
             let mut lines = BufReader::new(s).lines();
             match lines.next_line().await {
                 Ok(Some(status)) if status.contains(" 200 ") => {
-                    let _ = opened.send(()).await;
+                    drop(slot);
+                    let _ = opened.send(true).await;
                 }
-                _ => return,
+                _ => {
+                    let _ = opened.send(false).await;
+                    return;
+                }
             }
             let mut seen = 0;
             while let Ok(Some(line)) = lines.next_line().await {
@@ -133,10 +161,11 @@ async fn main() {
         });
     }
     drop(opened_tx);
-    let mut held = 0;
-    while held < streams {
+    let (mut held, mut refused) = (0, 0);
+    while held + refused < streams {
         match tokio::time::timeout(Duration::from_secs(30), opened_rx.recv()).await {
-            Ok(Some(())) => held += 1,
+            Ok(Some(true)) => held += 1,
+            Ok(Some(false)) => refused += 1,
             _ => break,
         }
     }
@@ -164,8 +193,9 @@ async fn main() {
     all.sort();
     let expected = held * messages;
     println!(
-        "streams requested {streams}, held {held} (opened in {:.1} s)",
-        open_time.as_secs_f64()
+        "streams requested {streams}, held {held}, refused {refused} (opened in {:.1} s, {:.0} a second)",
+        open_time.as_secs_f64(),
+        held as f64 / open_time.as_secs_f64().max(0.001)
     );
     if let (Some(b), Some(a)) = (before, after) {
         let per = (a.saturating_sub(b) as f64 * 1024.0) / held.max(1) as f64;

@@ -13,6 +13,10 @@
 //! minute; a script filing 400 a second is stopped after the burst.
 //!
 //! A refused server-function call or live stream is answered here (429 with `Retry-After`).
+//! Live streams are also capped in number ([`Limits::max_streams`]): each holds memory and a
+//! file descriptor for as long as a page is open, so beyond the cap a new one is refused
+//! cleanly (503 with `Retry-After`) while those open keep working, instead of the process
+//! running out of either.
 //! A refused plain form post is marked ([`Limited`]) and handed on, so that its handler
 //! renders the form again with everything typed and the message, still as a 429.
 
@@ -25,10 +29,12 @@ use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
+use rand::Rng;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A burst of `burst` requests, then one more every `per`.
 #[derive(Debug, Clone, Copy)]
@@ -106,7 +112,12 @@ pub struct Limits {
     /// Multiplies every burst (1 in production; the browser tests, which sign in and file
     /// dozens of times from one address, start the server with a larger one).
     pub burst_factor: u32,
+    /// How many live streams this process holds at most.
+    pub max_streams: usize,
 }
+
+/// Live streams one process holds unless configured (`LAPOR_MAX_STREAMS`).
+pub const MAX_STREAMS: usize = 50_000;
 
 impl Default for Limits {
     /// Per address: 20 reports then one every 30 s (120 an hour); 10 accounts then one a
@@ -128,6 +139,7 @@ impl Default for Limits {
                 _ => None,
             },
             burst_factor: 1,
+            max_streams: MAX_STREAMS,
         }
     }
 }
@@ -152,7 +164,14 @@ pub struct Limiters {
     /// Clients that may read `/metrics`.
     metrics_from: Vec<IpAddr>,
     clock: DefaultClock,
+    /// One permit per live stream that may be open.
+    streams: Arc<Semaphore>,
 }
+
+/// A live stream's place under the cap, given back when the stream ends (dropped). The limit
+/// middleware puts it in the request's extensions; the stream keeps it.
+#[derive(Debug, Clone)]
+pub struct StreamPermit(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
 
 /// Who may read `/metrics` unless configured: this machine only.
 pub const METRICS_FROM: [IpAddr; 2] = [
@@ -197,7 +216,14 @@ impl Limiters {
             trusted_proxies,
             metrics_from,
             clock: DefaultClock::default(),
+            streams: Arc::new(Semaphore::new(limits.max_streams)),
         })
+    }
+
+    /// A place for one more live stream, if the cap leaves one.
+    pub fn admit_stream(&self) -> Option<StreamPermit> {
+        let permit = Arc::clone(&self.streams).try_acquire_owned().ok()?;
+        Some(StreamPermit(Arc::new(permit)))
     }
 
     /// How long the client must wait, or `None` when this request may go ahead (and is
@@ -291,6 +317,13 @@ pub async fn limit(
         _ => None,
     };
     let Some(wait) = limiters.check(kind, address, account) else {
+        if kind != Kind::Live {
+            return next.run(req).await;
+        }
+        let Some(permit) = limiters.admit_stream() else {
+            return busy(&req);
+        };
+        req.extensions_mut().insert(permit);
         return next.run(req).await;
     };
     tracing::info!(?kind, %address, "rate limit reached");
@@ -306,6 +339,18 @@ pub async fn limit(
     if let Ok(v) = HeaderValue::from_str(&retry_after) {
         res.headers_mut().insert(header::RETRY_AFTER, v);
     }
+    res
+}
+
+/// The answer to a live stream beyond the cap: 503, and a `Retry-After` spread over half a
+/// minute so that the refused pages do not all come back in the same second.
+fn busy(req: &Request) -> Response {
+    tracing::warn!("live stream refused: this server holds as many as it may");
+    let locale = crate::http_layers::request_locale(req.headers());
+    let mut res = error_response(req.uri().path(), &AppError::Busy, locale);
+    let wait = rand::thread_rng().gen_range(10..40u32);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
     res
 }
 
@@ -342,6 +387,7 @@ mod tests {
             by_address: |_| Rule::new(3, 3600),
             by_account: |_| Some(Rule::new(2, 3600)),
             burst_factor: 1,
+            max_streams: MAX_STREAMS,
         };
         let l = Limiters::new(&limits, Vec::new());
         let a: IpAddr = [10, 0, 0, 1].into();

@@ -130,6 +130,8 @@ struct Cursor {
     audiences: Audiences,
     /// Counted in the metrics while the stream is open.
     _open: crate::metrics::OpenStream,
+    /// Its place under the cap on streams, given back when it ends.
+    _place: Option<crate::limits::StreamPermit>,
 }
 
 impl Cursor {
@@ -164,6 +166,10 @@ pub async fn stream(
     req: Request<Body>,
 ) -> Response {
     let (parts, _) = req.into_parts();
+    let place = parts
+        .extensions
+        .get::<crate::limits::StreamPermit>()
+        .cloned();
     let ctx = RequestCtx::from_parts(&parts, &state).await;
     let audiences = match audiences(&state, &ctx, &q).await {
         Ok(a) if !a.0.is_empty() => a,
@@ -199,6 +205,7 @@ pub async fn stream(
         last,
         audiences,
         _open: crate::metrics::OpenStream::new(),
+        _place: place,
     };
     // A stopping server ends every stream; the browser reconnects by itself and resumes
     // from its Last-Event-ID.

@@ -95,6 +95,10 @@ struct Cli {
     /// Seconds a report's events wait for more before they are notified as one.
     #[arg(long, env = "LAPOR_NOTIFY_GATHER_SECONDS", default_value_t = app::db::GATHER_SECS)]
     notify_gather_seconds: i64,
+    /// Live streams this process holds at most; beyond it a new one is answered 503 with
+    /// `Retry-After`. Lowered at start to fit the open-file limit.
+    #[arg(long, env = "LAPOR_MAX_STREAMS", default_value_t = server::limits::MAX_STREAMS)]
+    max_streams: usize,
     /// Browser tests only: multiplies the bursts of the abuse limits.
     #[arg(long, hide = true, default_value_t = 1)]
     limits_burst_factor: u32,
@@ -258,6 +262,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let limits = server::limits::Limits {
         burst_factor: cli.limits_burst_factor,
+        max_streams: fit_streams(cli.max_streams),
         ..Default::default()
     };
     let limiters = server::limits::Limiters::with_metrics_from(
@@ -273,9 +278,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         server::router_with(state, limiters)
     };
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listen on {addr}"))?;
+    let listener = listen(addr).with_context(|| format!("listen on {addr}"))?;
     tracing::info!("lapor listening on http://{addr}");
     let stopping = shutdown.clone();
     let serve = axum::serve(
@@ -349,4 +352,36 @@ async fn stop_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// Raises this process's open-file limit to what the system allows, and fits the live-stream
+/// cap under it: each stream holds a socket, and 1,024 descriptors stay for the database,
+/// files and every other request.
+fn fit_streams(wanted: usize) -> usize {
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1_024);
+    let room = usize::try_from(limit.saturating_sub(1_024)).unwrap_or(usize::MAX);
+    if wanted > room {
+        tracing::warn!(
+            wanted,
+            room,
+            "the open-file limit is too low for the live-stream cap: lowered"
+        );
+        return room;
+    }
+    tracing::info!(streams = wanted, open_files = limit, "live-stream cap");
+    wanted
+}
+
+/// The listening socket, with a backlog of 4,096 connections waiting to be accepted (the
+/// kernel's ceiling here; tokio's default is 1,024): when many pages open their live stream at
+/// once, a connection attempt the backlog drops costs its client a second before it retries.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4_096)
 }

@@ -10,6 +10,12 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{Element, EventSource, MessageEvent};
 
 pub fn connect(marker: Element) {
+    open(marker, false);
+}
+
+/// Opens the stream; `after_break`: a stream before it was refused, so the page refreshes
+/// once this one is open.
+fn open(marker: Element, after_break: bool) {
     let Some(url) = marker.get_attribute("data-stream") else {
         return;
     };
@@ -18,7 +24,7 @@ pub fn connect(marker: Element) {
     };
     let only = marker.get_attribute("data-only").unwrap_or_default();
     let needle = ["\"", &only, "\""].concat();
-    let status = Rc::new(marker);
+    let status = Rc::new(marker.clone());
 
     let on_event = {
         let status = status.clone();
@@ -34,12 +40,22 @@ pub fn connect(marker: Element) {
     let _ = source.add_event_listener_with_callback("hadir", on_event.as_ref().unchecked_ref());
     on_event.forget();
 
-    let was_offline = Rc::new(Cell::new(false));
+    let was_offline = Rc::new(Cell::new(after_break));
     let on_error = {
-        let (status, was_offline) = (status.clone(), was_offline.clone());
+        let (status, was_offline, source) = (status.clone(), was_offline.clone(), source.clone());
+        let mut marker = Some(marker);
         Closure::<dyn FnMut()>::new(move || {
             was_offline.set(true);
             show_offline(&status, true);
+            // The browser retries a dropped stream by itself, but gives up on an answer that
+            // is not a stream (a server at its limit says 503, a flood 429): open a new one
+            // later, at a random moment so that refused pages do not all come back at once.
+            if source.ready_state() == EventSource::CLOSED
+                && let Some(marker) = marker.take()
+            {
+                let wait = 15_000.0 + js_sys::Math::random() * 45_000.0;
+                page::later(wait as i32, move || open(marker, true));
+            }
         })
     };
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -250,6 +250,7 @@ fn limited_app(t: &TestDb) -> Router {
         },
         by_account: |_| None,
         burst_factor: 1,
+        ..Limits::default()
     };
     server::router_with(state(t, false), Limiters::new(&limits, Vec::new()))
 }
@@ -320,6 +321,7 @@ async fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
         },
         by_account: |_| None,
         burst_factor: 1,
+        ..Limits::default()
     };
     let proxy: std::net::IpAddr = [10, 0, 0, 9].into();
     let limiters = Limiters::new(&limits, vec![proxy]);

@@ -389,3 +389,95 @@ async fn a_listener_that_lost_its_connection_re_reads_what_it_missed() {
     assert_eq!(got.id, silent);
     t.finish().await;
 }
+
+#[tokio::test]
+async fn beyond_the_cap_a_stream_is_refused_and_those_open_keep_working() {
+    use server::limits::{Limiters, Limits};
+    use tower::ServiceExt;
+    for t in engines().await {
+        let db = &t.db;
+        let limits = Limits {
+            max_streams: 2,
+            ..Limits::default()
+        };
+        let app = super::http::app_with(db.clone(), Limiters::new(&limits, Vec::new()));
+        let o = orgs(db).await;
+        let coordinator = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let mut input = report("Drainase tersumbat di Jl. Sutoyo");
+        input.target_org_id = o.banjarmasin.to_string();
+        let filed = file_report(db, SECRET, &input, None, NOW, TODAY)
+            .await
+            .expect("filed");
+        act(db, &coordinator, &filed.tracking_id, &action("verify"), NOW)
+            .await
+            .expect("verify");
+        let uri = format!("/langsung?laporan={}", filed.tracking_id);
+        let mut streams = Vec::new();
+        for _ in 0..2 {
+            let res = app
+                .clone()
+                .oneshot(open(&uri, &[]))
+                .await
+                .expect("response");
+            assert_eq!(res.status(), axum::http::StatusCode::OK);
+            streams.push(res.into_body());
+        }
+
+        // The third is refused cleanly, told when to come back, in the viewer's language.
+        let plain = axum::http::Request::get(&uri)
+            .header("cookie", "lang=en")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let refused = app.clone().oneshot(plain).await.expect("response");
+        assert_eq!(
+            refused.status(),
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+        let retry: u64 = refused.headers()["retry-after"]
+            .to_str()
+            .expect("text")
+            .parse()
+            .expect("seconds");
+        assert!((10..40).contains(&retry), "retry after {retry} s");
+        let text = {
+            use http_body_util::BodyExt;
+            let bytes = refused
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        assert!(text.contains("The server is full"), "{text}");
+
+        // The streams already open still carry every event.
+        let mut seen = [String::new(), String::new()];
+        let claim = app::reports::Claim {
+            code: Some(&filed.access_code),
+            account_id: None,
+        };
+        app::reports::add_citizen_message(
+            db,
+            &filed.tracking_id,
+            claim,
+            "Airnya sudah masuk ke rumah warga.",
+            NOW + 60,
+        )
+        .await
+        .expect("message");
+        for (body, seen) in streams.iter_mut().zip(seen.iter_mut()) {
+            read_until(body, seen, &filed.tracking_id).await;
+        }
+
+        // A page that closes gives its place back.
+        streams.pop();
+        let again = app
+            .clone()
+            .oneshot(open(&uri, &[]))
+            .await
+            .expect("response");
+        assert_eq!(again.status(), axum::http::StatusCode::OK);
+        t.finish().await;
+    }
+}
