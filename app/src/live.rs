@@ -219,6 +219,45 @@ mod store {
         presence: std::sync::Mutex<std::collections::HashMap<String, Vec<PresenceNote>>>,
         presence_tx: tokio::sync::broadcast::Sender<std::sync::Arc<PresenceNote>>,
         server: u64,
+        versions: PageVersions,
+    }
+
+    /// Versions of what the public pages are made from, moved on by every event this server
+    /// hands over, *before* its streams get it: a page kept from before an event (the page
+    /// cache) is then never served to the browser that the event sends to fetch the page
+    /// again. One counter per group of reports (a report's page) and one for all (listings,
+    /// figures).
+    struct PageVersions {
+        reports: Vec<std::sync::atomic::AtomicU64>,
+        all: std::sync::atomic::AtomicU64,
+    }
+
+    /// Groups of reports with a version of their own: few enough to cost 32 KB, many enough
+    /// that an event elsewhere rarely touches a page someone is reading.
+    const VERSION_GROUPS: usize = 4_096;
+
+    impl PageVersions {
+        fn new() -> PageVersions {
+            PageVersions {
+                reports: (0..VERSION_GROUPS)
+                    .map(|_| std::sync::atomic::AtomicU64::new(0))
+                    .collect(),
+                all: std::sync::atomic::AtomicU64::new(0),
+            }
+        }
+
+        fn group(&self, tracking_id: &str) -> &std::sync::atomic::AtomicU64 {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            tracking_id.hash(&mut h);
+            &self.reports[(h.finish() % VERSION_GROUPS as u64) as usize]
+        }
+
+        fn bump(&self, tracking_id: &str) {
+            use std::sync::atomic::Ordering::SeqCst;
+            self.group(tracking_id).fetch_add(1, SeqCst);
+            self.all.fetch_add(1, SeqCst);
+        }
     }
 
     impl std::fmt::Debug for Hub {
@@ -247,6 +286,7 @@ mod store {
                     presence: Default::default(),
                     presence_tx,
                     server: rand::random(),
+                    versions: PageVersions::new(),
                 }),
             }
         }
@@ -349,10 +389,26 @@ mod store {
 
         async fn hand_over(&self, db: &Db, id: i64) -> AppResult<()> {
             if let Some(f) = facts(db, id).await? {
-                // No open stream is not an error.
-                let _ = self.inner.tx.send(std::sync::Arc::new(f));
+                self.publish(f);
             }
             Ok(())
+        }
+
+        /// Moves the pages' versions on, then gives the event to this server's streams.
+        fn publish(&self, f: EventFacts) {
+            self.inner.versions.bump(&f.tracking_id);
+            // No open stream is not an error.
+            let _ = self.inner.tx.send(std::sync::Arc::new(f));
+        }
+
+        /// The version of report `tracking_id`'s page (`None`: of the pages that show many
+        /// reports): it changes whenever an event that may change the page is handed over.
+        pub fn page_version(&self, tracking_id: Option<&str>) -> u64 {
+            use std::sync::atomic::Ordering::SeqCst;
+            match tracking_id {
+                Some(id) => self.inner.versions.group(id).load(SeqCst),
+                None => self.inner.versions.all.load(SeqCst),
+            }
         }
 
         /// A new stream of this server's events (starting the PostgreSQL listener on first
@@ -416,7 +472,7 @@ mod store {
                             for f in missed {
                                 last_seen = Some(f.id);
                                 if recent.first_time(f.id) {
-                                    let _ = self.inner.tx.send(std::sync::Arc::new(f));
+                                    self.publish(f);
                                 }
                             }
                         }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod open_data;
 pub mod ops;
 pub mod outbox;
+pub mod page_cache;
 pub mod uploads;
 
 use anyhow::Context;
@@ -291,6 +292,10 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
             http_layers::private_pages,
         ))
         .layer(http_layers::security_headers())
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.db.hub.clone()),
+            page_cache::serve,
+        ))
         .layer(http_layers::compression())
         // A panic is a bug: the client gets a bare 500, the log gets the panic.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(

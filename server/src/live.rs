@@ -147,9 +147,12 @@ impl Cursor {
                     self.pending.push_back((*f).clone())
                 }
                 Ok(_) => {}
-                // Too slow to keep up: re-read from the table what this stream missed.
+                // Too slow to keep up: re-read from the table what this stream missed. (Boxed:
+                // the query's state exists only while it runs, not in every idle stream.)
                 Err(RecvError::Lagged(_)) => {
-                    let missed = since(&self.state.db, self.last, BACKLOG).await.ok()?;
+                    let missed = Box::pin(since(&self.state.db, self.last, BACKLOG))
+                        .await
+                        .ok()?;
                     self.pending
                         .extend(missed.into_iter().filter(|f| self.audiences.admits(f)));
                 }
@@ -193,11 +196,14 @@ pub async fn stream(
         VecDeque::new()
     };
     let shutdown = state.shutdown.clone();
-    let presence = presence_events(
-        state.db.hub.subscribe_presence(),
-        audiences.clone(),
-        ctx.viewer.account.as_ref().map(|a| a.id),
-    );
+    // Only officials see who else is on a report's page; a citizen's stream does not listen.
+    let presence = ctx.viewer.staff.is_some().then(|| {
+        presence_events(
+            state.db.hub.subscribe_presence(),
+            audiences.clone(),
+            ctx.viewer.account.as_ref().map(|a| a.id),
+        )
+    });
     let cursor = Cursor {
         state,
         rx,
@@ -219,8 +225,12 @@ pub async fn stream(
     let opening = futures::stream::once(async {
         Ok::<_, std::convert::Infallible>(Event::default().retry(Duration::from_secs(2)))
     });
+    let events = match presence {
+        Some(presence) => futures::stream::select(events, presence).left_stream(),
+        None => events.right_stream(),
+    };
     let events = opening
-        .chain(futures::stream::select(events, presence))
+        .chain(events)
         .take_until(Box::pin(async move { shutdown.wait().await }));
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

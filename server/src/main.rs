@@ -99,6 +99,10 @@ struct Cli {
     /// `Retry-After`. Lowered at start to fit the open-file limit.
     #[arg(long, env = "LAPOR_MAX_STREAMS", default_value_t = server::limits::MAX_STREAMS)]
     max_streams: usize,
+    /// Seconds an anonymous visitor's public page (a report, the listing, the figures, the
+    /// home page) is served again without rendering it, unless it changed before; 0: never.
+    #[arg(long, env = "LAPOR_PAGE_CACHE_SECONDS", default_value_t = 2)]
+    page_cache_seconds: u64,
     /// Browser tests only: multiplies the bursts of the abuse limits.
     #[arg(long, hide = true, default_value_t = 1)]
     limits_burst_factor: u32,
@@ -260,6 +264,7 @@ async fn main() -> anyhow::Result<()> {
         state.shutdown.clone(),
         std::time::Duration::from_millis(500),
     );
+    server::page_cache::keep_for(std::time::Duration::from_secs(cli.page_cache_seconds));
     let limits = server::limits::Limits {
         burst_factor: cli.limits_burst_factor,
         max_streams: fit_streams(cli.max_streams),

@@ -27,11 +27,13 @@ mod integration {
     pub mod notify;
     pub mod notify_http;
     pub mod ops;
+    pub mod page_cache;
     pub mod processes;
     pub mod publication;
     pub mod real_servers;
     pub mod reports;
     pub mod rig;
+    pub mod rolling_restart;
     pub mod shutdown;
     pub mod sms;
     pub mod staff_http;
