@@ -1,7 +1,8 @@
-//! Live-update benchmark (not a test): opens many event streams against a running `lapor`,
-//! then posts messages to one report and measures, for every stream, the delay from sending a
-//! message to its event arriving. Prints streams held, the server's memory per stream and the
-//! 50th/99th percentile delay.
+//! Live-update benchmark (not a test): opens many event streams against a running `lapor` (the
+//! reporter's page of one report, with its access code: a report is public only once verified),
+//! then posts messages to that report and measures, for every stream, the delay from sending a
+//! message to its event arriving. Prints streams held and refused, the open rate, the server's
+//! memory per stream and the 50th/99th percentile delay.
 //!
 //! ```sh
 //! ./target/release/lapor --demo --database-url sqlite:///tmp/bench.db --addr 127.0.0.1:3400 \
@@ -118,7 +119,7 @@ async fn main() {
     let server: std::net::SocketAddr = addr.parse().expect("server address");
     let started = Instant::now();
     for i in 0..streams {
-        let (addr, tracking) = (addr.clone(), tracking.clone());
+        let (addr, tracking, code) = (addr.clone(), tracking.clone(), code.clone());
         let (sent_at, delays, opened) = (sent_at.clone(), delays.clone(), opened_tx.clone());
         let opening = opening.clone();
         tokio::spawn(async move {
@@ -130,7 +131,7 @@ async fn main() {
                 return;
             };
             let head = format!(
-                "GET /langsung?laporan={tracking} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+                "GET /langsung?laporan={tracking}&kode={code} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
             );
             if s.write_all(head.as_bytes()).await.is_err() {
                 let _ = opened.send(false).await;
