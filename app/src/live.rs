@@ -401,6 +401,16 @@ mod store {
             let _ = self.inner.tx.send(std::sync::Arc::new(f));
         }
 
+        /// Moves every page's version on (the clock jumped, in the browser tests): no page
+        /// kept from before is served again.
+        pub fn pages_changed(&self) {
+            use std::sync::atomic::Ordering::SeqCst;
+            for group in &self.inner.versions.reports {
+                group.fetch_add(1, SeqCst);
+            }
+            self.inner.versions.all.fetch_add(1, SeqCst);
+        }
+
         /// The version of report `tracking_id`'s page (`None`: of the pages that show many
         /// reports): it changes whenever an event that may change the page is handed over.
         pub fn page_version(&self, tracking_id: Option<&str>) -> u64 {

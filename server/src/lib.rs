@@ -165,6 +165,8 @@ async fn advance_clock(
         .max(0);
     let now = app::db::advance_clock(secs);
     scheduled(&state.db, now).await;
+    // Time jumped: the deadlines every kept page shows are out of date at once.
+    state.db.hub.pages_changed();
     now.to_string().into_response()
 }
 
