@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the live bundles into the site (`target/site/pkg`), after `cargo leptos build`:
-# wasm32 with the size profile, wasm-bindgen (ES module), wasm-opt -Oz, names carrying the
-# content hash (so that browsers keep them for a year), and `live.txt`, where the server finds
-# the names. Two bundles: `live` for every live page, `desk` (feature `desk`: presence and
-# reply templates) for officials' pages, so that a citizen's page carries none of that.
+# wasm32 with the size profile, wasm-bindgen (ES module, its comment lines dropped), wasm-opt
+# -Oz, names carrying the content hash (so that browsers keep them for a year), and
+# `live.txt`, where the server finds the names. Two bundles: `live` for every live page,
+# `desk` (feature `desk`: presence and reply templates) for officials' pages, so that a
+# citizen's page carries none of that.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pkg=target/site/pkg
@@ -19,7 +20,10 @@ bundle() {
   cargo build -p live --lib --target wasm32-unknown-unknown --profile wasm-release "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-release/live.wasm
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # The glue's whole-line comments (the cast intrinsics' descriptions) are bytes every phone
+  # downloads for nothing.
+  sed -i -E '/^[[:space:]]*\/\/ /d' "$work/$name.js"
+  wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$work/${name}_bg.wasm" -o "$work/${name}_bg.wasm"
   local js="$name.$(hash "$work/$name.js").js" wasm="${name}_bg.$(hash "$work/${name}_bg.wasm").wasm"

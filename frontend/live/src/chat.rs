@@ -207,9 +207,7 @@ fn renew_key(form: &HtmlFormElement, fresh: Option<web_sys::Document>) {
 
 fn random_key() -> String {
     let mut bytes = [0u8; 16];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
+    page::random(&mut bytes);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     bytes
         .iter()

@@ -98,6 +98,13 @@ fn carry_seen(document: &Document, fresh: &Document) {
     }
 }
 
+/// Fills `bytes` from the browser's random source (left as they are without one).
+pub fn random(bytes: &mut [u8]) {
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(bytes);
+    }
+}
+
 /// Runs `f` after `ms` milliseconds.
 pub fn later(ms: i32, f: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {

@@ -24,7 +24,7 @@ fn open(marker: Element, after_break: bool) {
     };
     let only = marker.get_attribute("data-only").unwrap_or_default();
     let needle = ["\"", &only, "\""].concat();
-    let status = Rc::new(marker.clone());
+    let status = Rc::new(marker);
 
     let on_event = {
         let status = status.clone();
@@ -43,18 +43,19 @@ fn open(marker: Element, after_break: bool) {
     let was_offline = Rc::new(Cell::new(after_break));
     let on_error = {
         let (status, was_offline, source) = (status.clone(), was_offline.clone(), source.clone());
-        let mut marker = Some(marker);
         Closure::<dyn FnMut()>::new(move || {
             was_offline.set(true);
             show_offline(&status, true);
             // The browser retries a dropped stream by itself, but gives up on an answer that
             // is not a stream (a server at its limit says 503, a flood 429): open a new one
             // later, at a random moment so that refused pages do not all come back at once.
-            if source.ready_state() == EventSource::CLOSED
-                && let Some(marker) = marker.take()
-            {
-                let wait = 15_000.0 + js_sys::Math::random() * 45_000.0;
-                page::later(wait as i32, move || open(marker, true));
+            if source.ready_state() == EventSource::CLOSED {
+                let mut spread = [0u8];
+                page::random(&mut spread);
+                let marker = Element::clone(&status);
+                page::later(15_000 + i32::from(spread[0]) * 176, move || {
+                    open(marker, true)
+                });
             }
         })
     };
