@@ -19,6 +19,15 @@ impl Drop for Server {
     }
 }
 
+/// Tells the server to stop, as systemd does (SIGTERM).
+pub fn sigterm(server: &Server) {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")

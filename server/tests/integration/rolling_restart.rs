@@ -6,7 +6,7 @@
 //! that was acknowledged is lost, none is stored twice, and every stream ends up with every
 //! event of the report it watches.
 
-use super::processes::{Server, free_port, request, start_with};
+use super::processes::{Server, free_port, request, sigterm, start_with};
 use super::support::{NOW, SECRET, TODAY, action, official, orgs, postgres, report};
 use app::lifecycle::Role;
 use std::collections::BTreeSet;
@@ -95,12 +95,7 @@ async fn watch(
 
 /// SIGTERM, then waits until the process is gone.
 async fn stop(server: &mut Server) {
-    let pid = server.child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    sigterm(server);
     for _ in 0..300 {
         if let Some(status) = server.child.try_wait().expect("wait") {
             assert!(status.success(), "stopped cleanly: {status:?}");

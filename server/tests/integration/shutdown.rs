@@ -2,7 +2,7 @@
 //! request in flight, ends its live streams (their browsers reconnect and resume with
 //! `Last-Event-ID`) and exits 0.
 
-use super::processes::{start, subscribe};
+use super::processes::{sigterm, start, subscribe};
 use super::support::{NOW, SECRET, TODAY, report, sqlite};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -52,12 +52,7 @@ async fn sigterm_finishes_requests_in_flight_ends_streams_and_exits_0() {
     .expect("head and half the body");
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let pid = server.child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    sigterm(&server);
 
     // The live stream ends (instead of hanging until the grace period is over).
     let ended = tokio::time::timeout(Duration::from_secs(5), async {
