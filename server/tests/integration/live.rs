@@ -155,7 +155,7 @@ async fn events_reach_the_streams_of_every_server_sharing_the_database() {
 }
 
 /// Reads a live stream until `until` appears in it (or fails after a generous bound).
-async fn read_until(body: &mut axum::body::Body, seen: &mut String, until: &str) {
+pub async fn read_until(body: &mut axum::body::Body, seen: &mut String, until: &str) {
     use http_body_util::BodyExt;
     let deadline = std::time::Duration::from_secs(10);
     while !seen.contains(until) {

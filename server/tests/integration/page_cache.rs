@@ -97,20 +97,7 @@ async fn public_pages_are_kept_until_a_change_and_private_ones_never() {
         .await
         .expect("message");
         let mut seen = String::new();
-        {
-            use http_body_util::BodyExt;
-            while !seen.contains("event: laporan") {
-                let frame =
-                    tokio::time::timeout(std::time::Duration::from_secs(10), stream.frame())
-                        .await
-                        .expect("the event in time")
-                        .expect("open")
-                        .expect("frame");
-                if let Some(data) = frame.data_ref() {
-                    seen.push_str(&String::from_utf8_lossy(data));
-                }
-            }
-        }
+        super::live::read_until(&mut stream, &mut seen, "event: laporan").await;
         let after = send(&app, get(&page)).await;
         assert_eq!(cache(&after), "miss");
         assert!(after.body.contains("Sudah dua hari belum diangkut."));
