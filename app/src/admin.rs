@@ -362,6 +362,15 @@ mod store {
         }
     }
 
+    /// A time zone column of `organizations` (null: none of its own, or the deployment's).
+    fn zone_column(
+        row: &sqlx::any::AnyRow,
+        column: &str,
+    ) -> Result<Option<crate::i18n::TimeZone>, sqlx::Error> {
+        let label: Option<String> = row.try_get(column)?;
+        Ok(label.as_deref().and_then(crate::i18n::TimeZone::from_label))
+    }
+
     /// The tree, the categories and the staff accounts.
     pub async fn overview(db: &Db) -> AppResult<AdminData> {
         let orgs = sqlx::query(
@@ -381,14 +390,8 @@ mod store {
                 code: r.try_get("code")?,
                 name: r.try_get("name")?,
                 depth: 0,
-                time_zone: r
-                    .try_get::<Option<String>, _>("time_zone")?
-                    .as_deref()
-                    .and_then(crate::i18n::TimeZone::from_label),
-                zone: r
-                    .try_get::<Option<String>, _>("zone")?
-                    .as_deref()
-                    .and_then(crate::i18n::TimeZone::from_label),
+                time_zone: zone_column(r, "time_zone")?,
+                zone: zone_column(r, "zone")?,
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

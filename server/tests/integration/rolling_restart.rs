@@ -201,22 +201,29 @@ async fn a_rolling_restart_during_a_burst_loses_no_submission_and_no_event() {
     // Every acknowledged filing is stored, once.
     let filed = filed.lock().expect("lock").clone();
     assert!(filed.len() >= 10, "a real burst: {} filings", filed.len());
-    for key in &filed {
-        let n: i64 = sqlx::query_scalar("select count(*) from reports where submission_key = $1")
+    let stored = |sql: &'static str, key: String| async move {
+        sqlx::query_scalar::<_, i64>(sql)
             .bind(key)
             .fetch_one(&db.pool)
             .await
-            .expect("count");
+            .expect("count")
+    };
+    for key in &filed {
+        let n = stored(
+            "select count(*) from reports where submission_key = $1",
+            key.clone(),
+        )
+        .await;
         assert_eq!(n, 1, "filing {key}");
     }
     // Every acknowledged message is stored, once.
     let messages = messages.lock().expect("lock").clone();
     for key in &messages {
-        let n: i64 = sqlx::query_scalar("select count(*) from report_events where client_key = $1")
-            .bind(key)
-            .fetch_one(&db.pool)
-            .await
-            .expect("count");
+        let n = stored(
+            "select count(*) from report_events where client_key = $1",
+            key.clone(),
+        )
+        .await;
         assert_eq!(n, 1, "message {key}");
     }
     // Every stream got every public event of the report.
