@@ -103,6 +103,10 @@ pub struct AdminData {
     pub category_days: Vec<(i64, i64)>,
     /// Whether every official must sign in with a second step.
     pub second_factor_required: bool,
+    /// The keys other systems file reports with.
+    pub api_keys: Vec<crate::api_keys::ApiKeyRow>,
+    /// A key issued a moment ago, shown once (taken from the session as it is returned).
+    pub fresh_api_key: Option<String>,
 }
 
 /// Which kinds of organisation a role may belong to.
@@ -437,6 +441,8 @@ mod store {
             policy: crate::deadlines::load_policy(&db.pool).await?,
             category_days,
             second_factor_required: crate::second_factor::required(db).await?,
+            api_keys: crate::api_keys::list(db).await?,
+            fresh_api_key: None,
         })
     }
 }
@@ -505,10 +511,42 @@ mod server_fns {
             .map_err(|e| e.localize(loc))
     }
 
+    /// Where a key just issued waits, in the admin's session, to be shown once.
+    #[cfg(feature = "ssr")]
+    const FRESH_KEY: &str = "fresh_api_key";
+
     #[server(prefix = "/api", endpoint = "admin_overview")]
     pub async fn admin_overview() -> Result<AdminData, AppError> {
         let (state, _, _) = system_admin()?;
-        overview(&state.db).await
+        let mut data = overview(&state.db).await?;
+        let session = expect_context::<tower_sessions::Session>();
+        data.fresh_api_key = session.remove::<String>(FRESH_KEY).await?;
+        Ok(data)
+    }
+
+    /// Issues an API key; it is shown once, on the admin page that follows.
+    #[server(prefix = "/api", endpoint = "admin_issue_api_key")]
+    pub async fn admin_issue_api_key(input: crate::api_keys::ApiKeyInput) -> Result<(), AppError> {
+        let caller = system_admin()?;
+        let (id, key) =
+            crate::api_keys::issue(&caller.0.db, &input, caller.2.account_id, crate::db::now())
+                .await
+                .map_err(|e| e.localize(caller.1))?;
+        let session = expect_context::<tower_sessions::Session>();
+        session.insert(FRESH_KEY, key).await?;
+        let id = id.to_string();
+        let what = What::new(Action::ApiKeyIssued, input.name.trim()).detail(&id);
+        log(&caller, what).await
+    }
+
+    /// Revokes an API key: from now on the API refuses it.
+    #[server(prefix = "/api", endpoint = "admin_revoke_api_key")]
+    pub async fn admin_revoke_api_key(id: i64) -> Result<(), AppError> {
+        let caller = system_admin()?;
+        let name = crate::api_keys::revoke(&caller.0.db, id, crate::db::now()).await?;
+        let id = id.to_string();
+        let what = What::new(Action::ApiKeyRevoked, &name).detail(&id);
+        log(&caller, what).await
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_staff")]

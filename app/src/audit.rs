@@ -33,10 +33,12 @@ pub enum Action {
     SecondFactorReset,
     RecoveryCodeUsed,
     ContactViewed,
+    ApiKeyIssued,
+    ApiKeyRevoked,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::StaffCreated,
         Action::AccountActivated,
         Action::AccountDeactivated,
@@ -55,6 +57,8 @@ impl Action {
         Action::SecondFactorReset,
         Action::RecoveryCodeUsed,
         Action::ContactViewed,
+        Action::ApiKeyIssued,
+        Action::ApiKeyRevoked,
     ];
 
     /// The stored code, also the value of the log page's `tindakan` filter.
@@ -78,6 +82,8 @@ impl Action {
             Action::SecondFactorReset => "second_factor_reset",
             Action::RecoveryCodeUsed => "recovery_code_used",
             Action::ContactViewed => "contact_viewed",
+            Action::ApiKeyIssued => "api_key_issued",
+            Action::ApiKeyRevoked => "api_key_revoked",
         }
     }
 
@@ -106,6 +112,8 @@ impl Action {
             Action::SecondFactorReset => "audit.second_factor_reset",
             Action::RecoveryCodeUsed => "audit.second_factor_recovery_used",
             Action::ContactViewed => "audit.contact_viewed",
+            Action::ApiKeyIssued => "audit.api_key_issued",
+            Action::ApiKeyRevoked => "audit.api_key_revoked",
         }
     }
 }

@@ -243,6 +243,8 @@ pub async fn load(
     for (i, (kind, category, title, body, confidential)) in samples.into_iter().enumerate() {
         let input = ReportInput {
             attachments: String::new(),
+            latitude: String::new(),
+            longitude: String::new(),
             submission_key: format!("{:032x}", i + 1),
             kind: kind.into(),
             title: title.into(),

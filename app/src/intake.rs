@@ -64,6 +64,8 @@ impl ManualInput {
             phone: self.phone.clone(),
             notify_email: self.notify_email.clone(),
             attachments: self.attachments.clone(),
+            latitude: String::new(),
+            longitude: String::new(),
         }
     }
 }

@@ -21,6 +21,7 @@ rust_i18n::i18n!("locales", fallback = "id");
 
 pub mod accounts;
 pub mod admin;
+pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
@@ -50,6 +51,8 @@ pub mod change;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod open311;
 #[cfg(feature = "ssr")]
 pub mod secrets;
 #[cfg(feature = "ssr")]

@@ -126,6 +126,8 @@ pub struct Intake {
     pub locale: crate::i18n::Locale,
     pub sms_from: Option<String>,
     pub entered_by: Option<i64>,
+    /// For a report another system filed through the API: the key it used.
+    pub api_key_id: Option<i64>,
 }
 
 impl Intake {
@@ -137,6 +139,7 @@ impl Intake {
             locale: crate::i18n::Locale::Id,
             sms_from: None,
             entered_by: None,
+            api_key_id: None,
         }
     }
 
@@ -171,6 +174,9 @@ pub struct ReportInput {
     pub notify_email: String,
     /// The tokens of the files staged for this report (see `attachments`).
     pub attachments: String,
+    /// Where it happened, in decimal degrees (WGS 84); both or neither.
+    pub latitude: String,
+    pub longitude: String,
 }
 
 impl ReportInput {
@@ -189,7 +195,7 @@ pub const BODY_MAX: usize = 5000;
 pub const LOCATION_MAX: usize = 200;
 
 /// A report that passed validation, in domain types.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidReport {
     pub kind: ReportKind,
     pub title: String,
@@ -207,6 +213,8 @@ pub struct ValidReport {
     /// Where the reporter asked to be told of progress (empty: the contact email, else the
     /// account's); kept apart from the contact details, so also for an anonymous report.
     pub notify_email: String,
+    /// Latitude and longitude, when given.
+    pub coordinates: Option<(f64, f64)>,
 }
 
 /// Checks a report form against the rules that need no database. `today` is `YYYY-MM-DD` in
@@ -277,6 +285,13 @@ pub fn validate_for(
     if !notify_email.is_empty() && !crate::accounts::email_is_plausible(&notify_email) {
         errors.push(FieldError::new("notify_email", "err.email"));
     }
+    let coordinates = match coordinates(&input.latitude, &input.longitude) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let anonymous = input.is_anonymous();
     let (name, email, phone) = if anonymous {
         (String::new(), String::new(), String::new())
@@ -313,8 +328,27 @@ pub fn validate_for(
             email,
             phone,
             notify_email,
+            coordinates,
         }),
         _ => Err(errors),
+    }
+}
+
+/// A place in decimal degrees: both empty is none; one without the other, text that is not a
+/// finite number, or a value off the globe is refused.
+pub fn coordinates(latitude: &str, longitude: &str) -> Result<Option<(f64, f64)>, FieldError> {
+    let (lat, long) = (latitude.trim(), longitude.trim());
+    if lat.is_empty() && long.is_empty() {
+        return Ok(None);
+    }
+    let parse = |t: &str, max: f64| {
+        t.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.abs() <= max)
+    };
+    match (parse(lat, 90.0), parse(long, 180.0)) {
+        (Some(lat), Some(long)) => Ok(Some((lat, long))),
+        _ => Err(FieldError::new("latitude", "err.coordinates")),
     }
 }
 
@@ -506,6 +540,8 @@ mod tests {
             phone: "".into(),
             notify_email: "".into(),
             attachments: "".into(),
+            latitude: String::new(),
+            longitude: String::new(),
         }
     }
 

@@ -166,6 +166,7 @@ async fn handle(
                 locale: loc,
                 sms_from: Some(number.to_owned()),
                 entered_by: None,
+                api_key_id: None,
             };
             match reports::file(store, server_secret, &input, None, intake, now, today).await {
                 Ok(filed) => Ok(Outcome::Filed(filed)),

@@ -17,6 +17,7 @@
 use crate::render_page;
 use app::accounts::{LoginInput, SETUP_PAGE};
 use app::admin::{CategoryInput, OrgInput, StaffInput, TimeZoneInput};
+use app::api_keys::ApiKeyInput;
 use app::casework::{ActInput, StaffMessageInput, case_path};
 use app::deadlines::{CategoryDaysInput, HolidayInput, PolicyInput};
 use app::error::AppError;
@@ -824,6 +825,30 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                     org_id: id.to_owned(),
                     ..input
                 },
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/kunci-api",
+            FormPost::<ApiKeyInput, _, _> {
+                call: |_, input| Box::pin(app::admin::admin_issue_api_key(input)),
+                done: |_, _, _| format!("{ADMIN}?selesai=1#kunci-api"),
+                page: admin_page,
+                echo: same,
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
+            "/petugas/admin/kunci-api/{id}/cabut",
+            FormPost::<NoInput, _, ()> {
+                call: |id, _| {
+                    Box::pin(async move { app::admin::admin_revoke_api_key(numeric(&id)?).await })
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1#kunci-api"),
+                page: admin_page,
+                echo: |_, _| (),
                 draft: nothing,
             }
             .route(),

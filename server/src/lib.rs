@@ -10,6 +10,7 @@ pub mod imports;
 pub mod limits;
 pub mod live;
 pub mod metrics;
+pub mod open311;
 pub mod open_data;
 pub mod ops;
 pub mod outbox;
@@ -215,7 +216,14 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/petugas/impor",
             post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::BODY_LIMIT)),
         ),
-        (M::GET, "/langsung", get(live::stream)),
+        (M::GET, LIVE_PATH, get(live::stream)),
+        (M::GET, "/open311/v2/{file}", get(open311::get_resource)),
+        (M::POST, "/open311/v2/{file}", post(open311::post_resource)),
+        (
+            M::GET,
+            "/open311/v2/{collection}/{file}",
+            get(open311::get_item),
+        ),
         (
             M::GET,
             "/sms/kannel",
@@ -258,8 +266,53 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Every route of the application, counting abuse with `limiters`.
+///
+/// The live stream has its own stack, without the page cache and compression: an event
+/// stream is never compressed or cached, and the compression wrapper alone (sized for its
+/// largest encoder) was a third of what an idle stream held in memory.
 pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) -> Router {
-    let routes = generate_route_list(App);
+    let mut pages = Router::new();
+    let mut streams = Router::new();
+    for (_, path, handler) in own_routes() {
+        if path == LIVE_PATH {
+            streams = streams.route(path, handler);
+        } else {
+            pages = pages.route(path, handler);
+        }
+    }
+    let pages = pages
+        .leptos_routes_with_handler(generate_route_list(App), get(page_handler))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    let pages = guarded(pages, &state, &limiters)
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.db.hub.clone()),
+            page_cache::serve,
+        ))
+        .layer(http_layers::compression());
+    guarded(streams, &state, &limiters)
+        .merge(pages)
+        // A panic is a bug: the client gets a bare 500, the log gets the panic.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http_layers::panic_response,
+        ))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(http_layers::access::return_id())
+        .layer(http_layers::access::log())
+        .layer(http_layers::access::set_id())
+        .with_state(state)
+}
+
+/// The live event stream's path.
+const LIVE_PATH: &str = "/langsung";
+
+/// The layers every request passes, innermost first: abuse limits, the busy guard, the
+/// session, cross-site refusal, static caching, safe JSON, private pages' headers and the
+/// security headers.
+fn guarded(
+    router: Router<AppState>,
+    state: &AppState,
+    limiters: &std::sync::Arc<limits::Limiters>,
+) -> Router<AppState> {
     let sessions = SessionManagerLayer::new(DbSessionStore {
         db: state.db.db.clone(),
     })
@@ -270,19 +323,13 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
     .with_expiry(Expiry::OnInactivity(
         tower_sessions::cookie::time::Duration::days(30),
     ));
-    let mut router = Router::new();
-    for (_, path, handler) in own_routes() {
-        router = router.route(path, handler);
-    }
     router
-        .leptos_routes_with_handler(routes, get(page_handler))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             limiters.clone(),
             limits::limit,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            limiters,
+            limiters.clone(),
             metrics::guard,
         ))
         .layer(sessions)
@@ -294,20 +341,6 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
             http_layers::private_pages,
         ))
         .layer(http_layers::security_headers())
-        .layer(axum::middleware::from_fn_with_state(
-            page_cache::PageCache::new(state.db.hub.clone()),
-            page_cache::serve,
-        ))
-        .layer(http_layers::compression())
-        // A panic is a bug: the client gets a bare 500, the log gets the panic.
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            http_layers::panic_response,
-        ))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(http_layers::access::return_id())
-        .layer(http_layers::access::log())
-        .layer(http_layers::access::set_id())
-        .with_state(state)
 }
 
 /// Every server function of the app: its path and method (also what the hostile-input tests

@@ -67,15 +67,18 @@ pub enum Kind {
     Login,
     Message,
     Live,
+    /// Reports another system files through the Open311 API.
+    Api,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 6] = [
         Kind::File,
         Kind::Register,
         Kind::Login,
         Kind::Message,
         Kind::Live,
+        Kind::Api,
     ];
 
     /// The limit a request falls under, if any: the plain form post and the server function
@@ -99,6 +102,7 @@ impl Kind {
             ["laporan", _, "pesan"]
             | ["petugas", "laporan", _, "pesan"]
             | ["api", "post_message" | "staff_message"] => Some(Kind::Message),
+            ["open311", "v2", file] if file.starts_with("requests.") => Some(Kind::Api),
             _ => None,
         }
     }
@@ -122,7 +126,8 @@ pub const MAX_STREAMS: usize = 50_000;
 impl Default for Limits {
     /// Per address: 20 reports then one every 30 s (120 an hour); 10 accounts then one a
     /// minute; 20 sign-ins then one every 10 s; 30 messages then one every 10 s; 60 live
-    /// streams then one a second (every open page holds one and reopens it after a drop).
+    /// streams then one a second (every open page holds one and reopens it after a drop); 600
+    /// reports through the Open311 API then one a second.
     /// Per account: 5 reports then one every 2 minutes; 20 messages then one every 15 s.
     fn default() -> Self {
         Limits {
@@ -132,6 +137,8 @@ impl Default for Limits {
                 Kind::Login => Rule::new(20, 10),
                 Kind::Message => Rule::new(30, 10),
                 Kind::Live => Rule::new(60, 1),
+                // A system filing for many citizens: a backlog at once, then one a second.
+                Kind::Api => Rule::new(600, 1),
             },
             by_account: |kind| match kind {
                 Kind::File => Some(Rule::new(5, 120)),

@@ -26,6 +26,8 @@ mod integration {
     pub mod migrations;
     pub mod notify;
     pub mod notify_http;
+    pub mod open311;
+    pub mod open311_client;
     pub mod ops;
     pub mod page_cache;
     pub mod processes;

@@ -101,6 +101,7 @@ pub async fn enter_report(
         received_at: received,
         sms_from: sms_to,
         entered_by: Some(staff.account_id),
+        api_key_id: None,
         ..Intake::web(now)
     };
     crate::reports::file(store, server_secret, &report, None, intake, now, &today).await

@@ -275,6 +275,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 </button>
             </form>
         </section>
+        <ApiKeys keys=o.api_keys.clone() fresh=o.fresh_api_key.clone() loc />
         <section aria-labelledby="org-title">
             <h2 id="org-title">{tr!(loc, "admin.orgs")}</h2>
             <p class="hint">{tr!(loc, "admin.time_zone_hint")}</p>
@@ -424,6 +425,68 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                 </select>
                 <FieldMessage field="kind" message=h_field("kind") />
                 <button type="submit" class="primary">{tr!(loc, "admin.save")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The keys other systems file reports with through Open311: issue one (shown once), see
+/// when each was last used and how many reports it filed, revoke it.
+#[component]
+fn ApiKeys(
+    keys: Vec<crate::api_keys::ApiKeyRow>,
+    fresh: Option<String>,
+    loc: Locale,
+) -> impl IntoView {
+    let zone = use_time_zone();
+    let echo = use_context::<FormEcho<crate::api_keys::ApiKeyInput>>();
+    if let Some(e) = &echo {
+        set_error_status(&e.error);
+    }
+    let name = echo
+        .as_ref()
+        .map(|e| e.input.name.clone())
+        .unwrap_or_default();
+    let (field, general) = messages(echo.map(|e| e.error), loc);
+    let when = move |t: Option<i64>| {
+        t.map(|t| loc.datetime(t, zone))
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    view! {
+        <section id="kunci-api" aria-labelledby="api-keys-title">
+            <h2 id="api-keys-title">{tr!(loc, "api_keys.title")}</h2>
+            <p class="hint">{tr!(loc, "api_keys.hint")}</p>
+            {fresh.map(|key| view! {
+                <div class="notice ok" role="status">
+                    <p>{tr!(loc, "api_keys.fresh")}</p>
+                    <p><code data-testid="fresh-api-key">{key}</code></p>
+                </div>
+            })}
+            {general.map(|message| view! { <ErrorNotice message /> })}
+            <ul>
+                {keys.into_iter().map(|k| {
+                    let state = match k.revoked_at {
+                        Some(t) => format!("{} {}", tr!(loc, "api_keys.revoked"), when(Some(t))),
+                        None => format!("{} {}", tr!(loc, "api_keys.last_used"), when(k.last_used_at)),
+                    };
+                    let revoke = k.revoked_at.is_none().then(|| view! {
+                        <form method="post" action=format!("/petugas/admin/kunci-api/{}/cabut", k.id) class="inline">
+                            <button type="submit" class="secondary">{tr!(loc, "api_keys.revoke")}</button>
+                        </form>
+                    });
+                    view! {
+                        <li data-testid=format!("api-key-{}", k.id)>
+                            {k.name.clone()}" "<span class="meta">{format!("({}…) · {} · {}", k.hint, tr!(loc, "api_keys.reports", n = k.reports), state)}</span>
+                            {revoke}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form method="post" action="/petugas/admin/kunci-api">
+                <label for="k-name">{tr!(loc, "api_keys.name")}</label>
+                <input id="k-name" name="name" required maxlength="100" value=name />
+                <FieldMessage field="name" message=field("name") />
+                <button type="submit" class="primary">{tr!(loc, "api_keys.issue")}</button>
             </form>
         </section>
     }

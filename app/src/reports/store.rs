@@ -158,10 +158,11 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
     let id: i64 = sqlx::query_scalar(
         "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
          category_id, incident_date, location, target_org_id, anonymous, confidential, channel, \
-         status, received_at, created_at, updated_at, status_changed_at, owner_org_id) \
+         status, received_at, created_at, updated_at, status_changed_at, owner_org_id, \
+         latitude, longitude, api_key_id) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $15, \
          $15, $14, (select case when o.kind = 'opd' then o.parent_id else o.id end \
-         from organizations o where o.id = $10)) \
+         from organizations o where o.id = $10), $16, $17, $18) \
          returning id",
     )
     .bind(tracking_id)
@@ -179,6 +180,9 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
     .bind(intake.channel.code())
     .bind(intake.received_at)
     .bind(now)
+    .bind(v.coordinates.map(|c| c.0))
+    .bind(v.coordinates.map(|c| c.1))
+    .bind(intake.api_key_id)
     .fetch_one(change.conn())
     .await?;
     sqlx::query("insert into reporters (report_id, account_id, name, email, phone) values ($1, $2, $3, $4, $5)")

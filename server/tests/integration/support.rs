@@ -249,6 +249,8 @@ pub fn report(title: &str) -> ReportInput {
         phone: "0812 3456 7890".into(),
         notify_email: String::new(),
         attachments: String::new(),
+        latitude: String::new(),
+        longitude: String::new(),
     }
 }
 

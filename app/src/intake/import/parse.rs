@@ -214,6 +214,8 @@ pub fn check_row(row: &RawRow, l: &Lookups) -> Result<CheckedRow, Vec<FieldError
         phone: row.get("telepon").to_owned(),
         notify_email: String::new(),
         attachments: String::new(),
+        latitude: String::new(),
+        longitude: String::new(),
     };
     let today = l.zone.date_at(l.now);
     if let Err(more) = crate::reports::validate_for(&input, &today, Channel::Import) {

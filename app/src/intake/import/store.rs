@@ -347,6 +347,7 @@ pub async fn run(store: &Store, secret: &str, id: i64, now: i64) -> AppResult<us
             sms_from: crate::sms::normalize_number(&checked.input.phone)
                 .filter(|_| !checked.input.is_anonymous()),
             entered_by: Some(row.account_id),
+            api_key_id: None,
             ..Intake::web(now)
         };
         let filed =
