@@ -258,9 +258,15 @@ mod store {
 
     /// Signs `account_id` into `session`, with a fresh session id so that an id planted
     /// before login is worthless after it.
-    pub async fn sign_in(session: &Session, account_id: i64) -> AppResult<()> {
+    pub async fn sign_in(db: &Db, session: &Session, account_id: i64, now: i64) -> AppResult<()> {
         session.cycle_id().await?;
         session.insert(ACCOUNT_KEY, account_id).await?;
+        // When it last signed in: an official's activity (`connectedness`).
+        sqlx::query("update accounts set last_sign_in_at = $1 where id = $2")
+            .bind(now)
+            .bind(account_id)
+            .execute(&db.pool)
+            .await?;
         Ok(())
     }
 
@@ -471,7 +477,7 @@ pub async fn login(input: LoginInput) -> Result<String, AppError> {
             begin_halfway(&session, id, ke, &input.draf, now).await?;
             return Ok(CODE_PAGE.to_owned());
         }
-        sign_in(&session, id).await?;
+        sign_in(&db, &session, id, now).await?;
         if !input.draf.trim().is_empty() && is_local_path(ke) {
             keep_draft(&session, ke, &input.draf).await?;
         }
@@ -496,10 +502,11 @@ fn request_parts() -> (crate::db::Db, tower_sessions::Session, crate::i18n::Loca
 #[leptos::server(prefix = "/api", endpoint = "register_citizen")]
 pub async fn register_citizen(input: RegisterInput) -> Result<(), AppError> {
     let (db, session, locale) = request_parts();
-    let id = register(&db, &input, crate::db::now())
+    let now = crate::db::now();
+    let id = register(&db, &input, now)
         .await
         .map_err(|e| e.localize(locale))?;
-    sign_in(&session, id).await
+    sign_in(&db, &session, id, now).await
 }
 
 /// Signs out; with `everywhere`, ends every session of the account on every device.

@@ -147,6 +147,8 @@ pub struct Figures {
     pub by_channel: Vec<Breakdown>,
     /// What (officials' labels) and where (kelurahan/kecamatan) people complain about most.
     pub map: crate::labels::MapOfComplaints,
+    /// Which governments in scope are connected (terhubung), and their officials' activity.
+    pub links: crate::connectedness::Connectedness,
 }
 
 /// One line of the ranking.
@@ -167,6 +169,14 @@ pub struct RankRow {
     pub few_reports: bool,
     /// Verifies slower than [`SLOW_VERIFICATION_DAYS`] working days on average.
     pub slow_verification: bool,
+    /// For a government: whether it is connected (`connectedness`); `None` for an OPD.
+    pub connected: Option<bool>,
+    /// Its officials (a government's: with its OPDs'), and those active in the last 30 days.
+    pub officials: i64,
+    pub active_officials: i64,
+    /// Share (%) of its reports whose first action came within the deadline: verification
+    /// for a government, the first follow-up for an OPD.
+    pub first_action_within_share: Option<f64>,
 }
 
 /// The seeds single out regions with fewer reports than this a year…
@@ -259,6 +269,10 @@ mod tests {
             overdue_now: 0,
             few_reports: false,
             slow_verification: false,
+            connected: None,
+            officials: 0,
+            active_officials: 0,
+            first_action_within_share: None,
         };
         let mut rows = vec![
             row("Kosong", 0, None, None),

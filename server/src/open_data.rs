@@ -166,6 +166,37 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
             ]);
         }
     }
+    for p in &f.links.provinces {
+        let id = p.province.org_id.to_string();
+        rows.push([
+            "links_regions".into(),
+            id.clone(),
+            p.province.name.clone(),
+            p.total.to_string(),
+        ]);
+        rows.push([
+            "links_regions_connected".into(),
+            id,
+            p.province.name.clone(),
+            p.connected.to_string(),
+        ]);
+    }
+    for l in f.links.lines() {
+        let id = l.org_id.to_string();
+        for (section, value) in [
+            ("link_connected", i64::from(l.connected)),
+            ("link_opds_without_admin", l.opds_without_admin.len() as i64),
+            ("link_officials", l.officials),
+            ("link_active_officials", l.active_officials),
+        ] {
+            rows.push([
+                section.into(),
+                id.clone(),
+                l.name.clone(),
+                value.to_string(),
+            ]);
+        }
+    }
     rows
 }
 

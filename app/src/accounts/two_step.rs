@@ -89,7 +89,7 @@ mod store {
         };
         let how = crate::second_factor::verify(db, halfway.account_id, &input.kode, now).await?;
         session.remove::<Halfway>(HALFWAY_KEY).await?;
-        super::super::sign_in(session, halfway.account_id).await?;
+        super::super::sign_in(db, session, halfway.account_id, now).await?;
         mark_second_step(session).await?;
         if how == crate::second_factor::Accepted::RecoveryCode {
             record_self(db, halfway.account_id, Action::RecoveryCodeUsed, now).await?;
@@ -164,7 +164,7 @@ mod store {
         record_self(db, account_id, Action::SecondFactorEnrolled, now).await?;
         // Other sessions, opened before, have not passed it: they end.
         super::super::sign_out_everywhere(db, account_id).await?;
-        super::super::sign_in(session, account_id).await?;
+        super::super::sign_in(db, session, account_id, now).await?;
         mark_second_step(session).await?;
         session.insert(FRESH_CODES_KEY, codes).await?;
         Ok(())

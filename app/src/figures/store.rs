@@ -434,6 +434,7 @@ pub async fn figures(
         by_opd,
         by_channel,
         map: crate::labels::map_of_complaints(db, org, start, end).await?,
+        links: crate::connectedness::links(db, now).await?.within(org),
     })
 }
 
@@ -465,8 +466,12 @@ struct Totals {
     finished: i64,
     verify_n: i64,
     verify_sum: i64,
+    verify_ok: i64,
+    verify_late: i64,
     follow_n: i64,
     follow_sum: i64,
+    follow_ok: i64,
+    follow_late: i64,
     overdue: i64,
 }
 
@@ -477,8 +482,12 @@ impl Totals {
             finished: m["finished"],
             verify_n: m["verify_n"],
             verify_sum: m["verify_sum"],
+            verify_ok: m["verify_ok"],
+            verify_late: 0,
             follow_n: m["follow_up_n"],
             follow_sum: m["follow_up_sum"],
+            follow_ok: m["follow_up_ok"],
+            follow_late: 0,
             overdue: 0,
         }
     }
@@ -488,9 +497,23 @@ impl Totals {
         self.finished += o.finished;
         self.verify_n += o.verify_n;
         self.verify_sum += o.verify_sum;
+        self.verify_ok += o.verify_ok;
+        self.verify_late += o.verify_late;
         self.follow_n += o.follow_n;
         self.follow_sum += o.follow_sum;
+        self.follow_ok += o.follow_ok;
+        self.follow_late += o.follow_late;
         self.overdue += o.overdue;
+    }
+
+    /// Share of the first actions within their deadline: verification for a government
+    /// (`opd` false), the first follow-up for an OPD; the late ones still waiting count.
+    fn first_action_within(&self, opd: bool) -> Option<f64> {
+        if opd {
+            share(self.follow_ok, self.follow_n + self.follow_late)
+        } else {
+            share(self.verify_ok, self.verify_n + self.verify_late)
+        }
     }
 
     fn row(&self, org_id: i64, name: String, parent: Option<String>, months: usize) -> RankRow {
@@ -510,6 +533,10 @@ impl Totals {
             overdue_now: self.overdue,
             few_reports: per_year < FEW_REPORTS_PER_YEAR,
             slow_verification: verify.is_some_and(|v| v > SLOW_VERIFICATION_DAYS),
+            connected: None,
+            officials: 0,
+            active_officials: 0,
+            first_action_within_share: None,
         }
     }
 }
@@ -532,8 +559,12 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
     let (start, end) = (month_start(db, from), month_start(db, next_month(to)));
     for l in late(db, &country, now).await? {
         if l.received_at >= start && l.received_at < end {
-            by_owner.entry(l.owner).or_default().overdue += 1;
-            by_opd.entry(l.opd).or_default().overdue += 1;
+            let owner = by_owner.entry(l.owner).or_default();
+            owner.overdue += 1;
+            owner.verify_late += i64::from(l.clocks[0]);
+            let opd = by_opd.entry(l.opd).or_default();
+            opd.overdue += 1;
+            opd.follow_late += i64::from(l.clocks[1]);
         }
     }
     let orgs: Vec<(i64, Option<i64>, String, String)> =
@@ -548,6 +579,12 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
         }
     }
     let span = months(from, to).len();
+    let staffing = crate::connectedness::staffing(db, now).await?;
+    let links = crate::connectedness::connectedness(&staffing);
+    let line: HashMap<i64, &crate::connectedness::RegionLink> =
+        links.lines().map(|l| (l.org_id, l)).collect();
+    let staff: HashMap<i64, &crate::connectedness::Staffing> =
+        staffing.iter().map(|s| (s.id, s)).collect();
     let mut regions = Vec::new();
     let mut opds = Vec::new();
     for (id, parent, kind, name) in &orgs {
@@ -562,11 +599,24 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
                     }
                     stack.extend(children.get(&o).into_iter().flatten());
                 }
-                regions.push(total.row(*id, name.clone(), parent, span));
+                let mut row = total.row(*id, name.clone(), parent, span);
+                row.first_action_within_share = total.first_action_within(false);
+                if let Some(l) = line.get(id) {
+                    row.connected = Some(l.connected);
+                    row.officials = l.officials;
+                    row.active_officials = l.active_officials;
+                }
+                regions.push(row);
             }
             "opd" => {
                 let total = by_opd.get(id).copied().unwrap_or_default();
-                opds.push(total.row(*id, name.clone(), parent, span));
+                let mut row = total.row(*id, name.clone(), parent, span);
+                row.first_action_within_share = total.first_action_within(true);
+                if let Some(s) = staff.get(id) {
+                    row.officials = s.officials;
+                    row.active_officials = s.active_officials;
+                }
+                opds.push(row);
             }
             _ => {}
         }

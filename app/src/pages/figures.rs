@@ -203,6 +203,70 @@ fn FiguresBody(f: Figures, loc: Locale) -> impl IntoView {
         <p class="hint">{tr!(loc, "figures.map_hint", n = crate::labels::MIN_REPORTS)}</p>
         <TopList rows=f.map.labels.clone() caption=tr!(loc, "figures.top_labels") head=tr!(loc, "figures.label") loc />
         <TopList rows=f.map.areas.clone() caption=tr!(loc, "figures.top_areas") head=tr!(loc, "figures.area") loc />
+        <Links links=f.links.clone() loc />
+    }
+}
+
+/// Keterhubungan: per province, how many of its regencies and cities are connected, and for
+/// each government why not (no coordinator, OPDs without an admin) and how many of its
+/// officials were active in the last 30 days (a count: never who).
+#[component]
+fn Links(links: crate::connectedness::Connectedness, loc: Locale) -> impl IntoView {
+    let table = move |lines: Vec<crate::connectedness::RegionLink>, labelled: String| {
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby=labelled>
+                <table class="figures links">
+                    <thead><tr>
+                        <th scope="col">{tr!(loc, "figures.org")}</th>
+                        <th scope="col">{tr!(loc, "links.connected")}</th>
+                        <th scope="col">{tr!(loc, "links.why_not")}</th>
+                        <th scope="col">{tr!(loc, "links.active")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|l| {
+                            let mut why = Vec::new();
+                            if !l.coordinator {
+                                why.push(tr!(loc, "links.no_coordinator"));
+                            }
+                            if !l.opds_without_admin.is_empty() {
+                                why.push(tr!(loc, "links.opds_without_admin", names = l.opds_without_admin.join(", ")));
+                            }
+                            let connected = if l.connected { tr!(loc, "links.yes") } else { tr!(loc, "links.no") };
+                            view! {
+                                <tr class=(!l.connected).then_some("flagged") data-testid=format!("link-{}", l.org_id)>
+                                    <th scope="row">{l.name.clone()}</th>
+                                    <td>{connected}</td>
+                                    <td>{why.join("; ")}</td>
+                                    <td>{tr!(loc, "links.of", n = l.active_officials, total = l.officials)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+    view! {
+        <h2 id="links-title">{tr!(loc, "links.title")}</h2>
+        <p class="hint">{tr!(loc, "links.hint", days = crate::connectedness::ACTIVE_DAYS)}</p>
+        {links.provinces.into_iter().map(|p| {
+            let id = format!("links-{}", p.province.org_id);
+            let mut lines = vec![p.province.clone()];
+            lines.extend(p.regions);
+            view! {
+                <h3 id=id.clone() data-testid=format!("province-links-{}", p.province.org_id)>
+                    {tr!(loc, "links.province", name = p.province.name.clone(), n = p.connected, total = p.total)}
+                </h3>
+                {table(lines, id)}
+            }
+        }).collect_view()}
+        {(!links.others.is_empty()).then(|| {
+            let id = "links-others".to_owned();
+            view! {
+                <h3 id=id.clone()>{tr!(loc, "links.others")}</h3>
+                {table(links.others.clone(), id)}
+            }
+        })}
     }
 }
 
@@ -392,6 +456,9 @@ fn RankTable(rows: Vec<RankRow>, labelled: &'static str, loc: Locale) -> impl In
                     <th scope="col">{tr!(loc, "figures.verify_average")}</th>
                     <th scope="col">{tr!(loc, "figures.follow_up_average")}</th>
                     <th scope="col">{tr!(loc, "figures.overdue_now")}</th>
+                    <th scope="col">{tr!(loc, "links.first_action")}</th>
+                    <th scope="col">{tr!(loc, "links.connected")}</th>
+                    <th scope="col">{tr!(loc, "links.active")}</th>
                     <th scope="col">{tr!(loc, "figures.flags")}</th>
                 </tr></thead>
                 <tbody>
@@ -416,6 +483,13 @@ fn RankTable(rows: Vec<RankRow>, labelled: &'static str, loc: Locale) -> impl In
                                 <td>{days(loc, r.verify_average_days)}</td>
                                 <td>{days(loc, r.follow_up_average_days)}</td>
                                 <td>{r.overdue_now}</td>
+                                <td>{percent(loc, r.first_action_within_share)}</td>
+                                <td>{match r.connected {
+                                    Some(true) => tr!(loc, "links.yes"),
+                                    Some(false) => tr!(loc, "links.no"),
+                                    None => "–".to_owned(),
+                                }}</td>
+                                <td>{tr!(loc, "links.of", n = r.active_officials, total = r.officials)}</td>
                                 <td class="flags">{flags.join("; ")}</td>
                             </tr>
                         }
