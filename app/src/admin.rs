@@ -70,6 +70,8 @@ pub struct OrgRow {
     pub kind: OrgKind,
     pub code: String,
     pub name: String,
+    /// Its Kemendagri area code, once the country's data gave it one.
+    pub area_code: Option<String>,
     pub depth: usize,
     /// The zone the admin gave it (`None`: the same as above).
     pub time_zone: Option<crate::i18n::TimeZone>,
@@ -107,6 +109,8 @@ pub struct AdminData {
     pub api_keys: Vec<crate::api_keys::ApiKeyRow>,
     /// A key issued a moment ago, shown once (taken from the session as it is returned).
     pub fresh_api_key: Option<String>,
+    /// How much of the country's tree is loaded, with codes.
+    pub country: crate::wilayah::CountryStatus,
 }
 
 /// Which kinds of organisation a role may belong to.
@@ -378,7 +382,7 @@ mod store {
     /// The tree, the categories and the staff accounts.
     pub async fn overview(db: &Db) -> AppResult<AdminData> {
         let orgs = sqlx::query(
-            "select id, parent_id, kind, code, name, time_zone, zone from organizations",
+            "select id, parent_id, kind, code, name, area_code, time_zone, zone from organizations",
         )
         .fetch_all(&db.pool)
         .await?
@@ -393,6 +397,7 @@ mod store {
                 })?,
                 code: r.try_get("code")?,
                 name: r.try_get("name")?,
+                area_code: r.try_get("area_code")?,
                 depth: 0,
                 time_zone: zone_column(r, "time_zone")?,
                 zone: zone_column(r, "zone")?,
@@ -443,6 +448,7 @@ mod store {
             second_factor_required: crate::second_factor::required(db).await?,
             api_keys: crate::api_keys::list(db).await?,
             fresh_api_key: None,
+            country: crate::wilayah::status(db).await?,
         })
     }
 }
@@ -547,6 +553,24 @@ mod server_fns {
         let id = id.to_string();
         let what = What::new(Action::ApiKeyRevoked, &name).detail(&id);
         log(&caller, what).await
+    }
+
+    /// Loads every province, regency and city of the country with its Kemendagri code,
+    /// creating only what the tree lacks.
+    #[server(prefix = "/api", endpoint = "admin_load_country")]
+    pub async fn admin_load_country() -> Result<crate::wilayah::LoadSummary, AppError> {
+        let caller = system_admin()?;
+        let done = crate::wilayah::load_country(&caller.0.db, true).await?;
+        let detail = format!(
+            "provinsi +{} ={}, kabupaten/kota +{} ={}",
+            done.provinces_created,
+            done.provinces_matched,
+            done.regions_created,
+            done.regions_matched
+        );
+        let what = What::new(Action::CountryLoaded, crate::wilayah::SOURCE).detail(&detail);
+        log(&caller, what).await?;
+        Ok(done)
     }
 
     #[server(prefix = "/api", endpoint = "admin_create_staff")]
@@ -749,6 +773,7 @@ mod tests {
             kind: OrgKind::City,
             code: name.to_lowercase(),
             name: name.into(),
+            area_code: None,
             depth: 0,
             time_zone: None,
             zone: None,

@@ -35,10 +35,11 @@ pub enum Action {
     ContactViewed,
     ApiKeyIssued,
     ApiKeyRevoked,
+    CountryLoaded,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::StaffCreated,
         Action::AccountActivated,
         Action::AccountDeactivated,
@@ -59,6 +60,7 @@ impl Action {
         Action::ContactViewed,
         Action::ApiKeyIssued,
         Action::ApiKeyRevoked,
+        Action::CountryLoaded,
     ];
 
     /// The stored code, also the value of the log page's `tindakan` filter.
@@ -84,6 +86,7 @@ impl Action {
             Action::ContactViewed => "contact_viewed",
             Action::ApiKeyIssued => "api_key_issued",
             Action::ApiKeyRevoked => "api_key_revoked",
+            Action::CountryLoaded => "country_loaded",
         }
     }
 
@@ -114,6 +117,7 @@ impl Action {
             Action::ContactViewed => "audit.contact_viewed",
             Action::ApiKeyIssued => "audit.api_key_issued",
             Action::ApiKeyRevoked => "audit.api_key_revoked",
+            Action::CountryLoaded => "audit.country_loaded",
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Staffing {
     pub parent_id: Option<i64>,
     pub kind: OrgKind,
     pub name: String,
+    /// Its Kemendagri area code, for a government loaded with the country's data.
+    pub area_code: Option<String>,
     /// Active coordinator accounts.
     pub coordinators: i64,
     /// Active OPD admin accounts.
@@ -35,6 +37,8 @@ pub struct Staffing {
 pub struct RegionLink {
     pub org_id: i64,
     pub name: String,
+    /// Its Kemendagri area code (`64.72`), when it has one.
+    pub area_code: Option<String>,
     pub kind: OrgKind,
     pub connected: bool,
     /// Whether it has an active coordinator.
@@ -121,6 +125,7 @@ pub fn connectedness(orgs: &[Staffing]) -> Connectedness {
         RegionLink {
             org_id: g.id,
             name: g.name.clone(),
+            area_code: g.area_code.clone(),
             kind: g.kind,
             connected: coordinator && without.is_empty(),
             coordinator,
@@ -179,7 +184,7 @@ mod store {
     pub async fn staffing(db: &Db, now: i64) -> AppResult<Vec<Staffing>> {
         let since = now - ACTIVE_DAYS * 86_400;
         let rows = sqlx::query(
-            "select o.id, o.parent_id, o.kind, o.name, \
+            "select o.id, o.parent_id, o.kind, o.name, o.area_code, \
              count(a.id) as officials, \
              coalesce(sum(case when a.role = 'admin_instansi' then 1 else 0 end), 0) as coordinators, \
              coalesce(sum(case when a.role = 'admin_pelaksana' then 1 else 0 end), 0) as opd_admins, \
@@ -187,7 +192,7 @@ mod store {
                where s.account_id = a.id and s.expires_at > $2) then 1 else 0 end), 0) as active \
              from organizations o left join accounts a on a.org_id = o.id and a.active = 1 \
                and a.role <> 'pelapor' \
-             group by o.id, o.parent_id, o.kind, o.name",
+             group by o.id, o.parent_id, o.kind, o.name, o.area_code",
         )
         .bind(since)
         .bind(now)
@@ -207,6 +212,7 @@ mod store {
                         parent_id: r.try_get("parent_id")?,
                         kind,
                         name: r.try_get("name")?,
+                        area_code: r.try_get("area_code")?,
                         coordinators: r.try_get("coordinators")?,
                         opd_admins: r.try_get("opd_admins")?,
                         officials: r.try_get("officials")?,
@@ -233,6 +239,7 @@ mod tests {
             parent_id: parent,
             kind,
             name: name.into(),
+            area_code: None,
             coordinators: 0,
             opd_admins: 0,
             officials: 0,

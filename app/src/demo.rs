@@ -177,6 +177,11 @@ pub async fn load(
             }
         }
     }
+    // The demo's governments are the real ones: they take their Kemendagri codes (the rest of
+    // the country is one click on the admin page away).
+    crate::wilayah::load_country(db, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo area codes: {e}"))?;
     for (email, name, role, org) in DEMO_STAFF {
         let org_id: Option<i64> =
             sqlx::query_scalar("select id from organizations where code = $1")
@@ -252,6 +257,7 @@ pub async fn load(
             category_id: category.to_string(),
             incident_date: today.into(),
             location: "Banjarmasin".into(),
+            place: ["Sungai Miai", "Pekauman", "Kelayan Selatan"][i % 3].into(),
             target_org_id: first_opd.map(|id| id.to_string()).unwrap_or_default(),
             anonymous: (i % 2 == 1).then(|| "on".into()),
             confidential: confidential.then(|| "on".into()),

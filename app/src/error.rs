@@ -22,6 +22,9 @@ pub struct FieldError {
     pub key: String,
     /// The message in the user's language; filled in by [`AppError::localize`].
     pub message: String,
+    /// What the message goes on to list, in no language (the places a name could mean).
+    #[serde(default)]
+    pub detail: String,
 }
 
 impl FieldError {
@@ -30,6 +33,15 @@ impl FieldError {
             field: field.to_owned(),
             key: key.to_owned(),
             message: String::new(),
+            detail: String::new(),
+        }
+    }
+
+    /// The same error, its message followed by `detail`.
+    pub fn with_detail(self, detail: &str) -> Self {
+        FieldError {
+            detail: detail.to_owned(),
+            ..self
         }
     }
 }
@@ -111,6 +123,9 @@ impl AppError {
         if let AppError::Invalid(errors) = &mut self {
             for e in errors {
                 e.message = crate::tr!(locale, &e.key);
+                if !e.detail.is_empty() {
+                    e.message = format!("{} {}", e.message, e.detail);
+                }
             }
         }
         self

@@ -11,11 +11,14 @@
 use serde::{Deserialize, Serialize};
 
 /// The figures page's filter, as it appears in the query string: organisation (empty: the
-/// whole country) and a period of whole months, `YYYY-MM` to `YYYY-MM` inclusive.
+/// whole country; by id or by area code) and a period of whole months, `YYYY-MM` to `YYYY-MM` inclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FigureFilter {
     pub instansi: String,
+    /// The same by its Kemendagri area code (`64` Kalimantan Timur, `64.72` Kota Samarinda),
+    /// for links and other systems; it wins over `instansi`.
+    pub wilayah: String,
     pub dari: String,
     pub sampai: String,
 }
@@ -123,6 +126,8 @@ pub struct Figures {
     /// `None`: the whole country.
     pub org_id: Option<i64>,
     pub org_name: Option<String>,
+    /// Its Kemendagri area code, when it has one.
+    pub org_area_code: Option<String>,
     /// `YYYY-MM`.
     pub from: String,
     pub to: String,
@@ -158,6 +163,8 @@ pub struct RankRow {
     pub name: String,
     /// Parent's name, for OPDs ("Dinas PUPR — Kota Banjarmasin").
     pub parent: Option<String>,
+    /// A region's Kemendagri area code (`64.72`), when the country's data gave it one.
+    pub area_code: Option<String>,
     pub received: i64,
     /// Received, scaled to a year (the threshold is per year).
     pub received_per_year: f64,
@@ -261,6 +268,7 @@ mod tests {
             org_id: 0,
             name: name.into(),
             parent: None,
+            area_code: None,
             received,
             received_per_year: received as f64,
             finished_share: finished,

@@ -31,6 +31,8 @@ pub struct ManualInput {
     pub category_id: String,
     pub incident_date: String,
     pub location: String,
+    /// The kecamatan or kelurahan (see `ReportInput::place`).
+    pub place: String,
     pub target_org_id: String,
     pub anonymous: Option<String>,
     pub confidential: Option<String>,
@@ -56,6 +58,7 @@ impl ManualInput {
             category_id: self.category_id.clone(),
             incident_date: day_as_iso(&self.incident_date),
             location: self.location.clone(),
+            place: self.place.clone(),
             target_org_id: self.target_org_id.clone(),
             anonymous: self.anonymous.clone(),
             confidential: self.confidential.clone(),

@@ -45,6 +45,7 @@ pub mod second_factor;
 pub mod sms;
 pub mod staff;
 pub mod threads;
+pub mod wilayah;
 
 #[cfg(feature = "ssr")]
 pub mod change;

@@ -3,8 +3,8 @@
 //! against lapor unmodified.
 //!
 //! How lapor maps onto it:
-//! - a *jurisdiction* is a government in the tree (its organisation code); none means the
-//!   whole deployment;
+//! - a *jurisdiction* is a government in the tree (its Kemendagri area code, `63.71`, or its
+//!   organisation code); none means the whole deployment;
 //! - a *service* is a category (the same everywhere);
 //! - a *service request* is a published, non-confidential report in its public (redacted)
 //!   version, named by its tracking ID; its status is `open` or `closed`, with lapor's own in
@@ -313,6 +313,8 @@ pub mod attribute {
     /// A key the client chooses per report: a retried POST with the same key files nothing
     /// new and answers with the same request.
     pub const RETRY_KEY: &str = "kunci";
+    /// The kecamatan or kelurahan: its Kemendagri code or its name.
+    pub const PLACE: &str = "wilayah";
 }
 
 /// `services/{code}.{format}`: the attributes every service takes.
@@ -402,6 +404,14 @@ pub fn service_definition(code: &str) -> Document {
                             "string",
                             "Kunci pilihan klien per laporan (8–64 karakter): kiriman ulang \
                              dengan kunci yang sama tidak membuat laporan baru.",
+                            none(),
+                        ),
+                        attr(
+                            7,
+                            attribute::PLACE,
+                            "string",
+                            "Kecamatan atau kelurahan/desa: kode wilayah Kemendagri \
+                             (63.71.04.1005) atau namanya (Sungai Miai, Banjarmasin Utara).",
                             none(),
                         ),
                     ],
@@ -705,6 +715,9 @@ pub fn report_input(
         category_id: category_id.to_string(),
         incident_date,
         location: param(params, "address_string").unwrap_or("").to_owned(),
+        place: attribute_value(params, attribute::PLACE)
+            .unwrap_or("")
+            .to_owned(),
         target_org_id: target_org_id.map(|i| i.to_string()).unwrap_or_default(),
         anonymous: anonymous.then(|| "1".to_owned()),
         confidential: yes(attribute_value(params, attribute::CONFIDENTIAL)).then(|| "1".to_owned()),
@@ -730,10 +743,11 @@ pub fn check_post(params: &[(String, String)]) -> Result<(), ApiError> {
     }
     let located = (param(params, "lat").is_some() && param(params, "long").is_some())
         || param(params, "address_string").is_some()
-        || param(params, "address_id").is_some();
+        || param(params, "address_id").is_some()
+        || attribute_value(params, attribute::PLACE).is_some();
     if !located {
         return Err(ApiError::bad(
-            "a location is required: lat and long, or address_string",
+            "a location is required: lat and long, address_string, or attribute[wilayah]",
         ));
     }
     match param(params, "description") {

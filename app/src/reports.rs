@@ -162,6 +162,9 @@ pub struct ReportInput {
     pub category_id: String,
     pub incident_date: String,
     pub location: String,
+    /// The kecamatan or kelurahan, as typed or picked (`Sungai Miai, Banjarmasin Utara`) or
+    /// as a Kemendagri code; checked against the country's data when the report is filed.
+    pub place: String,
     pub target_org_id: String,
     /// Checkbox: present (any value) means on.
     pub anonymous: Option<String>,
@@ -270,6 +273,9 @@ pub fn validate_for(
     let location = input.location.trim().to_owned();
     if location.chars().count() > LOCATION_MAX {
         errors.push(FieldError::new("location", "err.location_long"));
+    }
+    if input.place.trim().chars().count() > crate::wilayah::PLACE_MAX {
+        errors.push(FieldError::new("place", "err.place_long"));
     }
     let target_org_id = match input.target_org_id.trim() {
         "" => None,
@@ -386,6 +392,9 @@ pub struct ReportView {
     pub category_name_en: String,
     pub incident_date: Option<String>,
     pub location: String,
+    /// The kecamatan or kelurahan it names, described (`Kelurahan Sungai Miai, Kecamatan
+    /// Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan`).
+    pub place: Option<String>,
     pub agency: Option<String>,
     pub anonymous: bool,
     pub confidential: bool,
@@ -532,6 +541,7 @@ mod tests {
             category_id: "3".into(),
             incident_date: "2026-11-20".into(),
             location: "Banjarmasin".into(),
+            place: String::new(),
             target_org_id: "".into(),
             anonymous: None,
             confidential: None,

@@ -250,3 +250,27 @@ test('markup typed into a form comes back as text in the field, never as markup'
   await expect(induk.locator('#injected')).toHaveCount(0);
   await induk.context().close();
 });
+
+test('a report names its kelurahan: offered while typing, checked by the server either way', async ({ page }) => {
+  const title = unique('Drainase tersumbat');
+  await openForm(page);
+  await fillReport(page, title);
+  const place = page.getByLabel('Kelurahan/desa atau kecamatan');
+  await place.pressSequentially('Sungai Mia');
+  const label = 'Sungai Miai, Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan';
+  if (hydrated(page)) {
+    // The island asks the server as the citizen types and fills the field's list.
+    await expect(page.locator('#place-list option').first()).toHaveAttribute('value', label);
+  }
+  // A name that is no place: said under the field with the close ones, nothing typed lost.
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('#err-place')).toContainText('Yang mirip:');
+  await expect(page.locator('#err-place')).toContainText(label);
+  await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
+  await expect(place).toHaveValue('Sungai Mia');
+  await place.fill(label);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await expect(page.getByTestId('place')).toHaveText(
+    'Kelurahan Sungai Miai, Kecamatan Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan');
+});

@@ -854,6 +854,19 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             .route(),
         ),
         (
+            "/petugas/admin/wilayah",
+            FormPost::<NoInput, _, ()> {
+                call: |_, _| {
+                    Box::pin(async move { app::admin::admin_load_country().await.map(|_| ()) })
+                },
+                done: |_, _, _| format!("{ADMIN}?selesai=1#wilayah"),
+                page: admin_page,
+                echo: |_, _| (),
+                draft: nothing,
+            }
+            .route(),
+        ),
+        (
             "/petugas/admin/kategori",
             FormPost::<CategoryInput, _, _> {
                 call: |_, input| Box::pin(app::admin::admin_create_category(input)),

@@ -34,7 +34,46 @@ fn file(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
 async fn load(state: &AppState, filter: &FigureFilter) -> Result<Figures, AppError> {
     let now = app::db::now();
     let (from, to) = period(filter, month_of(&state.db, now));
-    figures(&state.db, filter_org(filter)?, from, to, now).await
+    figures(
+        &state.db,
+        filter_org(&state.db, filter).await?,
+        from,
+        to,
+        now,
+    )
+    .await
+}
+
+/// What the place field asks for as the citizen types: `q`, the text so far, and `instansi`,
+/// the agency chosen (its region's places first).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PlaceQuery {
+    q: String,
+    instansi: String,
+}
+
+/// `GET /wilayah/saran?q=sungai%20mi&instansi=42`: up to eight kecamatan and kelurahan whose
+/// name starts with the text, one per line, as the report form's list offers them. Public
+/// data, the same for everyone, so shared caches may keep it for a day.
+pub async fn places(State(state): State<AppState>, Query(q): Query<PlaceQuery>) -> Response {
+    let text: String = q.q.chars().take(app::wilayah::PLACE_MAX).collect();
+    let region = match q.instansi.trim().parse::<i64>() {
+        Ok(org) => match app::wilayah::region_of(&state.db, org).await {
+            Ok(region) => region,
+            Err(e) => return failure(e),
+        },
+        Err(_) => None,
+    };
+    let lines = app::wilayah::country().suggest(&text, region.as_deref());
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        lines.join("\n"),
+    )
+        .into_response()
 }
 
 /// `GET /statistik/unduh.json`.
@@ -57,6 +96,12 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
             "organisation".into(),
             f.org_name.clone().unwrap_or_else(|| "Indonesia".into()),
             f.org_id.map(|i| i.to_string()).unwrap_or_default(),
+        ],
+        [
+            "scope".into(),
+            "area_code".into(),
+            String::new(),
+            f.org_area_code.clone().unwrap_or_default(),
         ],
         ["scope".into(), "from".into(), String::new(), f.from.clone()],
         ["scope".into(), "to".into(), String::new(), f.to.clone()],
@@ -166,8 +211,13 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
             ]);
         }
     }
+    // A region is keyed by its Kemendagri area code when it has one (what other datasets join
+    // on), else by lapor's organisation id.
+    let key = |l: &app::connectedness::RegionLink| {
+        l.area_code.clone().unwrap_or_else(|| l.org_id.to_string())
+    };
     for p in &f.links.provinces {
-        let id = p.province.org_id.to_string();
+        let id = key(&p.province);
         rows.push([
             "links_regions".into(),
             id.clone(),
@@ -182,7 +232,7 @@ pub fn figures_csv_rows(f: &Figures) -> Vec<[String; 4]> {
         ]);
     }
     for l in f.links.lines() {
-        let id = l.org_id.to_string();
+        let id = key(l);
         for (section, value) in [
             ("link_connected", i64::from(l.connected)),
             ("link_opds_without_admin", l.opds_without_admin.len() as i64),

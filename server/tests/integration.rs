@@ -46,4 +46,5 @@ mod integration {
     pub mod time_zones;
     pub mod together;
     pub mod two_servers;
+    pub mod wilayah;
 }

@@ -272,15 +272,18 @@ pub async fn figures(
     to: Month,
     now: i64,
 ) -> AppResult<Figures> {
-    let org_name = match org {
-        Some(id) => Some(
-            sqlx::query_scalar::<_, String>("select name from organizations where id = $1")
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => None,
+    let (org_name, org_area_code) = match org {
+        Some(id) => {
+            let (name, code) = sqlx::query_as::<_, (String, Option<String>)>(
+                "select name, area_code from organizations where id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+            (Some(name), code)
+        }
+        None => (None, None),
     };
     let subtree = Subtree::of(db, org).await?;
     let (start, end) = (month_start(db, from), month_start(db, next_month(to)));
@@ -401,6 +404,7 @@ pub async fn figures(
     Ok(Figures {
         org_id: org,
         org_name,
+        org_area_code,
         from: month_code(from),
         to: month_code(to),
         received,
@@ -533,6 +537,7 @@ impl Totals {
             overdue_now: self.overdue,
             few_reports: per_year < FEW_REPORTS_PER_YEAR,
             slow_verification: verify.is_some_and(|v| v > SLOW_VERIFICATION_DAYS),
+            area_code: None,
             connected: None,
             officials: 0,
             active_officials: 0,
@@ -601,6 +606,7 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
                 }
                 let mut row = total.row(*id, name.clone(), parent, span);
                 row.first_action_within_share = total.first_action_within(false);
+                row.area_code = staff.get(id).and_then(|s| s.area_code.clone());
                 if let Some(l) = line.get(id) {
                     row.connected = Some(l.connected);
                     row.officials = l.officials;

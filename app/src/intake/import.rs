@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The columns of the backlog file, in the template's order, and whether each is required.
-pub const COLUMNS: [(&str, bool); 13] = [
+pub const COLUMNS: [(&str, bool); 14] = [
     ("diterima_pada", true),
     ("jenis", true),
     ("judul", true),
@@ -25,6 +25,7 @@ pub const COLUMNS: [(&str, bool); 13] = [
     ("nama", false),
     ("email", false),
     ("telepon", false),
+    ("wilayah", false),
 ];
 
 /// The most bytes and rows one file may have (a month of a busy province is a few thousand).
@@ -40,7 +41,8 @@ pub fn template() -> String {
         header.join(","),
         "03/11/2026 09:15,pengaduan,Jalan berlubang di depan Pasar Lama,\"Lubang besar di \
          depan pasar, sudah dua minggu, membahayakan pengendara motor.\",infrastruktur,\
-         \"Jl. Pasar Lama, Banjarmasin\",01/11/2026,,tidak,tidak,Siti Aminah,,0812 3456 7890"
+         \"Jl. Pasar Lama, Banjarmasin\",01/11/2026,,tidak,tidak,Siti Aminah,,0812 3456 7890,\
+         \"Sungai Miai, Banjarmasin Utara\""
     )
 }
 

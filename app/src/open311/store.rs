@@ -10,14 +10,16 @@ use crate::reports::{Channel, FiledReport, Intake};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// The government a `jurisdiction_id` names (its organisation code), if there is one.
+/// The government a `jurisdiction_id` names, if there is one: its Kemendagri area code
+/// (`63.71`) or its organisation code (`banjarmasin`).
 pub async fn jurisdiction(db: &Db, code: &str) -> AppResult<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("select id from organizations where code = $1 and kind <> 'opd'")
-            .bind(code.trim().to_lowercase())
-            .fetch_optional(&db.pool)
-            .await?,
+    Ok(sqlx::query_scalar(
+        "select id from organizations where (area_code = $1 or code = $1) and kind <> 'opd' \
+         order by case when area_code = $1 then 0 else 1 end limit 1",
     )
+    .bind(code.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?)
 }
 
 /// The `jurisdiction_id` parameter read: `Ok(None)` when absent (the whole deployment), a
@@ -75,11 +77,22 @@ fn request_sql(conditions: &str) -> String {
         "select r.tracking_id, r.status, c.code as service_code, c.name_id as service_name, \
          coalesce(r.public_title, r.title) as title, coalesce(r.public_body, r.body) as body, \
          zo.name as agency, r.received_at, r.updated_at, r.resolve_due_at, r.location, \
-         r.latitude, r.longitude, zo.zone \
+         r.latitude, r.longitude, r.place_code, zo.zone \
          from reports r join categories c on c.id = r.category_id{} \
          where r.confidential = 0 and r.published_at is not null and {conditions}",
         crate::orgs::REPORT_ZONE_JOIN
     )
+}
+
+/// A report's address: where the citizen said, then the kecamatan or kelurahan it names.
+fn address(location: String, place: Option<String>) -> String {
+    let place = place.map(|code| crate::wilayah::country().describe(&code));
+    [Some(location), place]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn request_of(row: &AnyRow, fallback: TimeZone) -> Result<ServiceRequest, sqlx::Error> {
@@ -99,7 +112,10 @@ fn request_of(row: &AnyRow, fallback: TimeZone) -> Result<ServiceRequest, sqlx::
         received_at: row.try_get("received_at")?,
         updated_at: row.try_get("updated_at")?,
         resolve_due_at: row.try_get("resolve_due_at")?,
-        location: row.try_get("location")?,
+        location: address(
+            row.try_get("location")?,
+            row.try_get::<Option<String>, _>("place_code")?,
+        ),
         coordinates: lat.zip(long),
         zone: crate::orgs::zone_or(zone.as_deref(), fallback),
     })
@@ -328,6 +344,7 @@ fn open311_field(field: &str) -> String {
         "kind" => format!("attribute[{}]", attribute::KIND),
         "incident_date" => format!("attribute[{}]", attribute::INCIDENT_DATE),
         "location" => "address_string".into(),
+        "place" => format!("attribute[{}]", attribute::PLACE),
         "latitude" => "lat".into(),
         "category_id" => "service_code".into(),
         "target_org_id" => "jurisdiction_id".into(),

@@ -276,6 +276,14 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
             </form>
         </section>
         <ApiKeys keys=o.api_keys.clone() fresh=o.fresh_api_key.clone() loc />
+        <section id="wilayah" aria-labelledby="country-title">
+            <h2 id="country-title">{tr!(loc, "country.title")}</h2>
+            <p class="hint">{tr!(loc, "country.hint", source = crate::wilayah::SOURCE)}</p>
+            <p data-testid="country-status">{tr!(loc, "country.status", provinces = o.country.provinces, regions = o.country.regions)}</p>
+            <form method="post" action="/petugas/admin/wilayah" class="inline">
+                <button type="submit" class="secondary">{tr!(loc, "country.load")}</button>
+            </form>
+        </section>
         <section aria-labelledby="org-title">
             <h2 id="org-title">{tr!(loc, "admin.orgs")}</h2>
             <p class="hint">{tr!(loc, "admin.time_zone_hint")}</p>
@@ -296,7 +304,7 @@ fn AdminBody(o: AdminData, loc: Locale) -> impl IntoView {
                     });
                     view! {
                         <li class=format!("depth-{}", org.depth.min(4)) data-testid=format!("org-{}", org.code)>
-                            {org.name.clone()}" "<span class="meta">{format!("({}, {}) · ", tr!(loc, org_kind_key(org.kind)), org.code)}<span data-testid="zone">{zone}</span></span>
+                            {org.name.clone()}" "<span class="meta">{format!("({}, {}{}) · ", tr!(loc, org_kind_key(org.kind)), org.code, org.area_code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())}<span data-testid="zone">{zone}</span></span>
                             {form}
                         </li>
                     }

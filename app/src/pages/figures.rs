@@ -36,6 +36,7 @@ fn filter_from_query() -> FigureFilter {
     let q = use_query_map().read_untracked().clone();
     FigureFilter {
         instansi: q.get("instansi").unwrap_or_default(),
+        wilayah: q.get("wilayah").unwrap_or_default(),
         dari: q.get("dari").unwrap_or_default(),
         sampai: q.get("sampai").unwrap_or_default(),
     }
@@ -43,8 +44,12 @@ fn filter_from_query() -> FigureFilter {
 
 /// The query string of a filter, for the export links.
 fn query(f: &FigureFilter) -> String {
+    let area = match f.wilayah.trim() {
+        "" => String::new(),
+        code => format!("&wilayah={}", super::url_encode(code)),
+    };
     format!(
-        "?instansi={}&dari={}&sampai={}",
+        "?instansi={}&dari={}&sampai={}{area}",
         super::url_encode(&f.instansi),
         super::url_encode(&f.dari),
         super::url_encode(&f.sampai)
@@ -234,7 +239,7 @@ fn Links(links: crate::connectedness::Connectedness, loc: Locale) -> impl IntoVi
                             let connected = if l.connected { tr!(loc, "links.yes") } else { tr!(loc, "links.no") };
                             view! {
                                 <tr class=(!l.connected).then_some("flagged") data-testid=format!("link-{}", l.org_id)>
-                                    <th scope="row">{l.name.clone()}</th>
+                                    <th scope="row">{l.name.clone()}{l.area_code.clone().map(|c| view! { " "<span class="meta">{c}</span> })}</th>
                                     <td>{connected}</td>
                                     <td>{why.join("; ")}</td>
                                     <td>{tr!(loc, "links.of", n = l.active_officials, total = l.officials)}</td>
@@ -477,7 +482,10 @@ fn RankTable(rows: Vec<RankRow>, labelled: &'static str, loc: Locale) -> impl In
                         view! {
                             <tr class=(!flags.is_empty()).then_some("flagged")>
                                 <td>{i + 1}</td>
-                                <th scope="row"><a href=format!("/statistik?instansi={}", r.org_id)>{name}</a></th>
+                                <th scope="row">
+                                    <a href=format!("/statistik?instansi={}", r.org_id)>{name}</a>
+                                    {r.area_code.clone().map(|c| view! { " "<span class="meta">{c}</span> })}
+                                </th>
                                 <td>{r.received}</td>
                                 <td>{percent(loc, r.finished_share)}</td>
                                 <td>{days(loc, r.verify_average_days)}</td>

@@ -39,6 +39,8 @@ pub struct ReportFormText {
     pub incident_date: String,
     pub location: String,
     pub location_hint: String,
+    pub place: String,
+    pub place_hint: String,
     pub agency: String,
     pub agency_none: String,
     pub privacy: String,
@@ -74,6 +76,8 @@ impl ReportFormText {
             incident_date: tr!(loc, "form.incident_date"),
             location: tr!(loc, "form.location"),
             location_hint: tr!(loc, "form.location_hint"),
+            place: tr!(loc, "form.place"),
+            place_hint: tr!(loc, "form.place_hint"),
             agency: tr!(loc, "form.agency"),
             agency_none: tr!(loc, "form.agency_none"),
             privacy: tr!(loc, "form.privacy"),
@@ -355,6 +359,48 @@ async fn send(action: &str, data: &web_sys::FormData) -> Sent {
     }
 }
 
+/// The places the server suggests for `text` (one per line), those of the region of agency
+/// `region` first.
+async fn places_for(text: &str, region: &str) -> Option<Vec<String>> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let url = format!(
+        "/wilayah/saran?q={}&instansi={}",
+        js_sys::encode_uri_component(text),
+        js_sys::encode_uri_component(region)
+    );
+    let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    Some(body.lines().map(str::to_owned).collect())
+}
+
+/// Offers `places` in the place field's list.
+fn show_places(places: &[String]) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(list) = document.get_element_by_id("place-list") else {
+        return;
+    };
+    list.set_text_content(None);
+    for place in places {
+        if let Ok(option) = document.create_element("option") {
+            let _ = option.set_attribute("value", place);
+            let _ = list.append_child(&option);
+        }
+    }
+}
+
 /// Puts the fields of the server's page into the form (`#isian`), with their messages and
 /// everything typed, and moves to the first field to correct. False when the page has no
 /// form (an error page).
@@ -469,6 +515,45 @@ pub fn ReportForm(children: Children) -> impl IntoView {
         });
     };
 
+    // Places to pick from, asked of the server while the citizen types one: one question at
+    // a time (a slow network gets the latest text once the answer before it is in).
+    let asking = RwSignal::new(false);
+    let on_input = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.id() == "place")
+        else {
+            return;
+        };
+        if asking.get_untracked() {
+            return;
+        }
+        asking.set(true);
+        let form = form_ref.get_untracked();
+        leptos::task::spawn_local(async move {
+            let mut asked = String::new();
+            loop {
+                let text = input.value();
+                if text == asked || text.trim().chars().count() < 3 {
+                    break;
+                }
+                asked = text.clone();
+                let region = form
+                    .as_ref()
+                    .and_then(|f| f.query_selector("#target_org_id").ok().flatten())
+                    .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                    .map(|s| s.value())
+                    .unwrap_or_default();
+                if let Some(places) = places_for(&text, &region).await {
+                    show_places(&places);
+                }
+            }
+            asking.set(false);
+        });
+    };
+
     // The button follows the form's state; the form is marked once its WebAssembly runs, for
     // the browser tests and for styling.
     Effect::new(move |_| {
@@ -495,7 +580,7 @@ pub fn ReportForm(children: Children) -> impl IntoView {
 
     view! {
         <form method="post" action="/lapor" class="report-form" enctype="multipart/form-data" data-draft=""
-            node_ref=form_ref on:submit=on_submit on:change=on_change novalidate>
+            node_ref=form_ref on:submit=on_submit on:change=on_change on:input=on_input novalidate>
             {move || note.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
             {children()}
             {move || busy.get().map(|b| view! { <p class="hint" role="status">{b}</p> })}
@@ -614,6 +699,15 @@ pub fn ReportFields(
                     {message("location")}
                 </div>
             </div>
+
+            // The island fills the list from `/wilayah/saran` as the citizen types; without it
+            // the server checks the name and offers the places it could mean.
+            <label for="place">{t.place.clone()}</label>
+            <input id="place" name="place" type="text" maxlength="200" autocomplete="off" list="place-list"
+                value=value(&initial.place) aria-invalid=invalid("place") aria-describedby=described("place", true) />
+            <datalist id="place-list"></datalist>
+            <p class="hint" id="hint-place">{t.place_hint.clone()}</p>
+            {message("place")}
 
             <label for="target_org_id">{t.agency.clone()}</label>
             <select id="target_org_id" name="target_org_id" aria-invalid=invalid("target_org_id") aria-describedby=described("target_org_id", false)>

@@ -169,6 +169,7 @@ fn ManualForm(
             {field_error(&errors, "category_id")}
             {text("incident_date", "form.incident_date", &input.incident_date, "date")}
             {text("location", "form.location", &input.location, "text")}
+            {text("place", "form.place", &input.place, "text")}
             <label for="target_org_id">{tr!(loc, "form.agency")}</label>
             <select id="target_org_id" name="target_org_id" aria-invalid=invalid("target_org_id")>
                 <option value="">{tr!(loc, "form.agency_none")}</option>

@@ -335,6 +335,10 @@ pub fn Facts(
                 <dt>{tr!(loc, "report.location")}</dt>
                 <dd>{r.location.clone()}</dd>
             })}
+            {r.place.clone().map(|place| view! {
+                <dt>{tr!(loc, "report.place")}</dt>
+                <dd data-testid="place">{place}</dd>
+            })}
             <dt>{tr!(loc, "report.agency")}</dt>
             <dd>{r.agency.clone().unwrap_or_else(|| tr!(loc, "report.agency_none"))}</dd>
             {children.map(|c| c())}

@@ -84,6 +84,13 @@ pub async fn file(
         Err(e) => return Err(e),
         Ok(()) => {}
     }
+    let place_code = match crate::wilayah::place_for(db, &input.place, valid.target_org_id).await {
+        Err(AppError::Invalid(more)) => {
+            errors.extend(more);
+            None
+        }
+        other => other?,
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -98,6 +105,7 @@ pub async fn file(
             account_id,
             intake: &intake,
             files: &files,
+            place_code: place_code.as_deref(),
         };
         match insert(db, row, now).await {
             Ok(()) => {
@@ -142,6 +150,8 @@ struct NewReport<'a> {
     account_id: Option<i64>,
     intake: &'a Intake,
     files: &'a [String],
+    /// The kecamatan or kelurahan the report names, checked against the country's data.
+    place_code: Option<&'a str>,
 }
 
 async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
@@ -153,16 +163,17 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
         account_id,
         intake,
         files,
+        place_code,
     } = r;
     let mut change = db.change(now).await?;
     let id: i64 = sqlx::query_scalar(
         "insert into reports (tracking_id, access_hash, submission_key, kind, title, body, \
          category_id, incident_date, location, target_org_id, anonymous, confidential, channel, \
          status, received_at, created_at, updated_at, status_changed_at, owner_org_id, \
-         latitude, longitude, api_key_id) \
+         latitude, longitude, api_key_id, place_code) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $15, \
          $15, $14, (select case when o.kind = 'opd' then o.parent_id else o.id end \
-         from organizations o where o.id = $10), $16, $17, $18) \
+         from organizations o where o.id = $10), $16, $17, $18, $19) \
          returning id",
     )
     .bind(tracking_id)
@@ -183,6 +194,7 @@ async fn insert(db: &Store, r: NewReport<'_>, now: i64) -> Result<(), sqlx::Erro
     .bind(v.coordinates.map(|c| c.0))
     .bind(v.coordinates.map(|c| c.1))
     .bind(intake.api_key_id)
+    .bind(place_code)
     .fetch_one(change.conn())
     .await?;
     sqlx::query("insert into reporters (report_id, account_id, name, email, phone) values ($1, $2, $3, $4, $5)")
@@ -447,7 +459,7 @@ fn summary(row: &AnyRow, deployment: TimeZone) -> Result<ReportSummary, sqlx::Er
 async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     let sql = format!(
         "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
-         r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating, \
+         r.place_code, r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating, \
          r.published_at, r.public_title, r.public_body \
          {joins} left join reporters rp on rp.report_id = r.id \
          where r.tracking_id = $1",
@@ -474,6 +486,9 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             category_name_en: s.category_name_en,
             incident_date: row.try_get("incident_date")?,
             location: row.try_get("location")?,
+            place: row
+                .try_get::<Option<String>, _>("place_code")?
+                .map(|code| crate::wilayah::country().describe(&code)),
             agency: s.agency,
             anonymous: row.try_get::<i64, _>("anonymous")? != 0,
             confidential: s.confidential,

@@ -189,7 +189,7 @@ async fn a_province_with_ten_regions_of_which_eight_are_staffed_shows_8_of_10() 
             get(&format!("/statistik/unduh.json?instansi={samarinda}")),
         )
         .await;
-        let v: serde_json::Value = serde_json::from_str(&json.body).expect("json");
+        let v: serde_json::Value = serde_json::from_str(&json.body).expect(&json.body);
         let regions = &v["links"]["provinces"][0]["regions"];
         assert_eq!(
             regions.as_array().expect("regions").len(),

@@ -64,6 +64,40 @@ async fn a_production_start_creates_no_accounts_and_demo_loads_once() {
         reports,
         "every demo report is in the figures' sums"
     );
+    // The demo's governments are the real ones, with their Kemendagri codes, and its reports
+    // name their kelurahan; loading the whole country keeps them and makes only the rest.
+    assert_eq!(
+        count(
+            &state.db,
+            "select count(*) from organizations where area_code is not null"
+        )
+        .await,
+        2 + 9
+    );
+    assert!(
+        count(
+            &state.db,
+            "select count(*) from reports where place_code like '63.71.%'"
+        )
+        .await
+            > 0
+    );
+    let loaded = app::wilayah::load_country(&state.db, true)
+        .await
+        .expect("country");
+    assert_eq!(
+        loaded,
+        app::wilayah::LoadSummary {
+            provinces_created: 36,
+            provinces_matched: 2,
+            regions_created: 505,
+            regions_matched: 9,
+        }
+    );
+    assert_eq!(
+        count(&state.db, "select count(*) from organizations").await,
+        orgs + 36 + 505
+    );
     state.db.pool.close().await;
 
     // A second start keeps the data, the secret and does not load the demo again.

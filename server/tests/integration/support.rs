@@ -241,6 +241,7 @@ pub fn report(title: &str) -> ReportInput {
         category_id: "3".into(),
         incident_date: "2026-11-20".into(),
         location: "Jl. Ahmad Yani km 5".into(),
+        place: String::new(),
         target_org_id: String::new(),
         anonymous: None,
         confidential: None,
