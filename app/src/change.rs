@@ -9,7 +9,8 @@
 //!
 //! 1. the events are already recorded, in the same transaction as the statements;
 //! 2. the clocks of every report that got an event are recomputed and stored, and the figures'
-//!    sums brought in step (`deadlines::refresh`);
+//!    sums brought in step (`deadlines::refresh`); its entry in the search index too
+//!    (`search::index`: its words, its thread's, its public version);
 //! 3. the notifications they cause are written to the outbox (`notify::enqueue`): the
 //!    reporter's email or SMS, an official's "forwarded to you";
 //! 4. the transaction commits, so the events, their clocks and their notifications are
@@ -136,6 +137,7 @@ impl Change<'_> {
     pub async fn commit(mut self) -> Result<Vec<i64>, sqlx::Error> {
         for &report in &self.reports {
             crate::deadlines::refresh(&self.store.db, &mut self.tx, report, self.now).await?;
+            crate::search::index(self.store.db.engine, &mut self.tx, report).await?;
         }
         crate::notify::enqueue(
             &mut self.tx,

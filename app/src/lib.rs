@@ -41,6 +41,7 @@ pub mod orgs;
 pub mod pages;
 pub mod reports;
 pub mod resolution;
+pub mod search;
 pub mod second_factor;
 pub mod sms;
 pub mod staff;

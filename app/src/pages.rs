@@ -43,7 +43,7 @@ pub use offline::{OfflinePage, SavedPage, kept_offline};
 pub use outbox::OutboxPage;
 pub use password::{ForgotPasswordPage, ResetPasswordPage};
 pub use report::ReportPage;
-pub use staff::{CasePage, InboxPage, StaffEmailPage, WatchPage};
+pub use staff::{CasePage, InboxPage, StaffEmailPage, StaffSearchPage, WatchPage};
 pub use track::TrackPage;
 pub use unsubscribe::UnsubscribePage;
 
@@ -250,6 +250,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/laporan-saya") view=MyReportsPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/pantau") view=WatchPage ssr=SsrMode::Async />
+                    <Route path=path!("/petugas/cari") view=StaffSearchPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/laporan/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/petugas/admin/kiriman") view=OutboxPage ssr=SsrMode::Async />

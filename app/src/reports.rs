@@ -439,12 +439,17 @@ pub struct ReportSummary {
     pub confidential: bool,
     /// The time zone of the report's region.
     pub zone: crate::i18n::TimeZone,
+    /// In search results: the title and an excerpt with the words found marked.
+    #[serde(default)]
+    pub marked: Option<crate::search::Marked>,
 }
 
 /// Filters of the public listing, as they appear in its query string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListFilter {
+    /// Words to search by (see `search`); empty: every report, newest first.
+    pub q: String,
     pub status: String,
     pub kategori: String,
     pub instansi: String,
@@ -464,6 +469,7 @@ impl ListFilter {
     pub fn query_for_page(&self, page: i64) -> String {
         let mut parts = Vec::new();
         for (key, value) in [
+            ("q", &self.q),
             ("status", &self.status),
             ("kategori", &self.kategori),
             ("instansi", &self.instansi),
@@ -709,6 +715,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(f.query_for_page(2), "?status=submitted&kategori=2&hal=2");
+        let searched = ListFilter {
+            q: "jembatan & rusak".into(),
+            ..f
+        };
+        assert_eq!(
+            searched.query_for_page(1),
+            "?q=jembatan%20%26%20rusak&status=submitted&kategori=2"
+        );
         assert_eq!(ListFilter::default().query_for_page(1), "");
         assert_eq!(
             ListFilter {

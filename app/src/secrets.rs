@@ -92,6 +92,16 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Whether `code` (as [`normalize_code`] returns it) has the shape of a tracking ID:
+/// `XXXX-XXXX` from the alphabet.
+pub fn is_tracking_id(code: &str) -> bool {
+    code.len() == 9
+        && code.bytes().enumerate().all(|(i, b)| match i {
+            4 => b == b'-',
+            _ => ALPHABET.contains(&b),
+        })
+}
+
 /// Normalises what a citizen typed: case, spaces and missing dashes do not matter.
 pub fn normalize_code(typed: &str) -> String {
     let raw: String = typed

@@ -255,6 +255,7 @@ test('a report names its kelurahan: offered while typing, checked by the server 
   const title = unique('Drainase tersumbat');
   await openForm(page);
   await fillReport(page, title);
+  await page.getByLabel(/^Anonim/).check();
   const place = page.getByLabel('Kelurahan/desa atau kecamatan');
   await place.pressSequentially('Sungai Mia');
   const label = 'Sungai Miai, Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan';
@@ -273,4 +274,27 @@ test('a report names its kelurahan: offered while typing, checked by the server 
   await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
   await expect(page.getByTestId('place')).toHaveText(
     'Kelurahan Sungai Miai, Kecamatan Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan');
+});
+
+test('the public and officials search reports by their words, the words marked', async ({ page, browser }) => {
+  // The demo's year of history: published complaints whose text says "keluhan" (complaint).
+  await page.goto('/laporan');
+  await page.getByLabel('Cari kata').fill('keluhannya');
+  await page.getByRole('button', { name: 'Saring' }).click();
+  await expect(page).toHaveURL(/[?&]q=keluhannya/);
+  await expect(page.locator('.cards mark').first()).toHaveText(/^keluhan$/i);
+  await expect(page.getByTestId('count')).not.toHaveText(/^0 /);
+  // Nothing the public may not read is found: an internal word of no report.
+  await page.goto('/laporan?q=wanprestasi');
+  await expect(page.locator('.cards')).toHaveCount(0);
+
+  // An official searches everything in their scope on their own page.
+  const pupr = await official(browser, 'pupr.banjarmasin@demo.lapor.id');
+  await pupr.getByRole('link', { name: 'Cari laporan' }).click();
+  await pupr.getByLabel('Cari kata').fill('keluhan');
+  await pupr.getByRole('button', { name: 'Saring' }).click();
+  await expect(pupr.locator('.cards mark').first()).toBeVisible();
+  await pupr.locator('.cards a').first().click();
+  await expect(pupr).toHaveURL(/\/petugas\/laporan\//);
+  await pupr.close();
 });

@@ -69,6 +69,12 @@ pub async fn build_state(
     if computed > 0 {
         tracing::info!(reports = computed, "deadlines computed");
     }
+    let indexed = app::search::index_missing(&db)
+        .await
+        .context("index the words of reports filed before search existed")?;
+    if indexed > 0 {
+        tracing::info!(reports = indexed, "search index filled");
+    }
     if app::figures::ensure_rollups(&db)
         .await
         .context("bring the figures' sums in step with the reports")?

@@ -37,6 +37,7 @@ mod integration {
     pub mod reports;
     pub mod rig;
     pub mod rolling_restart;
+    pub mod search;
     pub mod shutdown;
     pub mod sms;
     pub mod staff_http;

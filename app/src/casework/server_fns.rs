@@ -34,6 +34,15 @@ pub async fn staff_inbox(
     super::inbox_labelled(&state.db, &staff, view, label, crate::db::now()).await
 }
 
+/// The official's search over their scope (see [`search_reports`]).
+#[server(prefix = "/api", endpoint = "staff_search")]
+pub async fn staff_search(
+    filter: crate::reports::ListFilter,
+) -> Result<crate::reports::PublicPage, AppError> {
+    let (state, _, staff) = current_staff()?;
+    super::search_reports(&state.db, &staff, &filter).await
+}
+
 #[server(prefix = "/api", endpoint = "staff_watch")]
 pub async fn staff_watch() -> Result<Watch, AppError> {
     let (state, _, staff) = current_staff()?;

@@ -383,6 +383,20 @@ async fn view_counts(
 /// out is not lateness: the report just closes).
 const OVERDUE: &str = "r.due_at < $2 and r.status <> 'resolved'";
 
+/// The reports in the official's scope that `filter` asks for: its words searched in
+/// everything officials read (the original text, the thread, internal notes), ranked and
+/// marked; else every report in scope, newest first.
+pub async fn search_reports(
+    db: &Db,
+    staff: &Staff,
+    filter: &crate::reports::ListFilter,
+) -> AppResult<crate::reports::PublicPage> {
+    let Some(scope) = scope(staff, 1) else {
+        return Err(AppError::Refused(Refusal::NotYourRole));
+    };
+    crate::reports::list_in_scope(db, scope, filter).await
+}
+
 /// Every report in the official's scope by OPD and status, and the open ones, longest
 /// waiting first.
 pub async fn watch(db: &Db, staff: &Staff, now: i64) -> AppResult<Watch> {

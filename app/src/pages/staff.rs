@@ -7,7 +7,7 @@ use super::report::{Entry, Facts};
 use super::{ErrorNotice, FieldMessage, FormEcho, page_data, set_error_status, use_locale};
 use crate::casework::{
     ActInput, CaseSummary, CaseView, StaffAction, StaffMessageInput, case_path, staff_case,
-    staff_inbox, staff_watch,
+    staff_inbox, staff_search, staff_watch,
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -149,7 +149,7 @@ pub fn InboxPage() -> impl IntoView {
                         let pick = inbox.sections.iter().any(|s| s.key == "staff.to_verify");
                         view! {
                         <h1>{tr!(loc, "staff.inbox")}</h1>
-                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/templat">{tr!(loc, "desk.templates")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
+                        <p class="lead">{inbox.org_name.clone()}" · "<a href="/petugas/pantau">{tr!(loc, "staff.watch")}</a>" · "<a href="/petugas/cari">{tr!(loc, "search.staff_title")}</a>" · "<a href="/petugas/templat">{tr!(loc, "desk.templates")}</a>" · "<a href="/petugas/email">{tr!(loc, "staff.email_title")}</a></p>
                         <super::LiveUpdates watch=String::new() code=String::new() only=String::new() offline=tr!(loc, "report.offline") />
                         <p class="hint kbd-hint" hidden="">{tr!(loc, "desk.shortcuts_hint")}</p>
                         <super::desk::ShortcutHelp loc />
@@ -711,5 +711,40 @@ fn ActionForm(
             {fields}
             <button type="submit" class="secondary">{tr!(loc, action.label_key())}</button>
         </form>
+    }
+}
+
+/// `/petugas/cari`: every report in the official's scope, filtered and searched by words (the
+/// thread and internal notes too), ranked, the words marked.
+#[component]
+pub fn StaffSearchPage() -> impl IntoView {
+    let loc = use_locale();
+    let q = use_query_map().read_untracked().clone();
+    let filter = crate::reports::ListFilter {
+        q: q.get("q").unwrap_or_default(),
+        status: q.get("status").unwrap_or_default(),
+        kategori: q.get("kategori").unwrap_or_default(),
+        instansi: q.get("instansi").unwrap_or_default(),
+        hal: q.get("hal").unwrap_or_default(),
+    };
+    let page = page_data(staff_search(filter.clone()));
+    let options = page_data(crate::orgs::get_catalogue());
+    view! {
+        <Title text=tr!(loc, "search.staff_title") />
+        <h1>{tr!(loc, "search.staff_title")}</h1>
+        <p class="hint">{tr!(loc, "search.staff_hint")}</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (page, options, filter) = (page.clone(), options.clone(), filter.clone());
+                Suspend::new(async move {
+                    match futures::join!(page, options) {
+                        (Ok(page), Ok(catalogue)) => view! {
+                            <super::listing::Results page filter catalogue base="/petugas/cari" staff=true loc />
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => failure(e, loc),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

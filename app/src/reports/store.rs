@@ -62,7 +62,21 @@ pub async fn file(
     if let Some(filed) = already_filed(db, server_secret, key).await? {
         return Ok(filed);
     }
-    let valid = validate_for(input, today, intake.channel).map_err(AppError::Invalid)?;
+    let valid = match validate_for(input, today, intake.channel) {
+        Ok(valid) => valid,
+        Err(mut errors) => {
+            // The place is checked now too, so that every mistake is shown at once.
+            if !errors.iter().any(|e| e.field == "place") {
+                let target = input.target_org_id.trim().parse().ok();
+                if let Err(AppError::Invalid(more)) =
+                    crate::wilayah::place_for(db, &input.place, target).await
+                {
+                    errors.extend(more);
+                }
+            }
+            return Err(AppError::Invalid(errors));
+        }
+    };
     let mut errors = Vec::new();
     if intake.received_at > now {
         errors.push(crate::error::FieldError::new(
@@ -453,6 +467,7 @@ fn summary(row: &AnyRow, deployment: TimeZone) -> Result<ReportSummary, sqlx::Er
         received_at: row.try_get("received_at")?,
         confidential: row.try_get::<i64, _>("confidential")? != 0,
         zone: crate::orgs::zone_or(zone.as_deref(), deployment),
+        marked: None,
     })
 }
 
@@ -527,7 +542,7 @@ pub async fn reporter(db: &Db, report_id: i64) -> AppResult<Option<ReporterView>
 }
 
 /// One value bound to a dynamically built query.
-enum Bind {
+pub enum Bind {
     Int(i64),
     Text(String),
 }
@@ -543,63 +558,158 @@ const PUBLIC_SUMMARY_COLUMNS: &str = "r.tracking_id, r.kind, \
 /// The public listing: only verified reports, never a confidential one, in their public
 /// version; newest first; filtered and paginated.
 pub async fn list_public(db: &Db, filter: &ListFilter) -> AppResult<PublicPage> {
-    let mut conditions = vec![
-        "r.confidential = $1".to_owned(),
-        "r.published_at is not null".to_owned(),
-    ];
-    let mut binds = vec![Bind::Int(0)];
-    if let Some(status) = Status::from_code(filter.status.trim()) {
-        binds.push(Bind::Text(status.code().to_owned()));
-        conditions.push(format!("r.status = ${}", binds.len()));
+    let listing = Listing {
+        with: String::new(),
+        conditions: vec![
+            "r.confidential = $1".to_owned(),
+            "r.published_at is not null".to_owned(),
+        ],
+        binds: vec![Bind::Int(0)],
+    };
+    listing
+        .filtered(filter)
+        .page(
+            db,
+            PUBLIC_SUMMARY_COLUMNS,
+            "coalesce(r.public_body, r.body)",
+            crate::search::Audience::Public,
+            filter,
+        )
+        .await
+}
+
+/// What an official's search lists: every report in their scope (`with` and `condition` of
+/// `staff::scope`, its organisation bound as `$1`), in the original version.
+pub async fn list_in_scope(
+    db: &Db,
+    scope: crate::staff::Scope,
+    filter: &ListFilter,
+) -> AppResult<PublicPage> {
+    let listing = Listing {
+        with: format!("{} ", scope.with),
+        conditions: vec![scope.condition],
+        binds: vec![Bind::Int(scope.org_id)],
+    };
+    listing
+        .filtered(filter)
+        .page(
+            db,
+            SUMMARY_COLUMNS,
+            "r.body",
+            crate::search::Audience::Staff,
+            filter,
+        )
+        .await
+}
+
+/// A listing's conditions on `reports r`, with the values they bind (`$1`…) and the `with`
+/// clause they need: what the public listing and an official's search share.
+pub struct Listing {
+    pub with: String,
+    pub conditions: Vec<String>,
+    pub binds: Vec<Bind>,
+}
+
+impl Listing {
+    /// The listing narrowed by the filter's status, category and agency (an agency's reports
+    /// include those of every organisation below it: a province's filter takes in its
+    /// regencies and their OPDs).
+    pub fn filtered(mut self, filter: &ListFilter) -> Listing {
+        if let Some(status) = Status::from_code(filter.status.trim()) {
+            self.binds.push(Bind::Text(status.code().to_owned()));
+            self.conditions
+                .push(format!("r.status = ${}", self.binds.len()));
+        }
+        if let Ok(category) = filter.kategori.trim().parse::<i64>() {
+            self.binds.push(Bind::Int(category));
+            self.conditions
+                .push(format!("r.category_id = ${}", self.binds.len()));
+        }
+        if let Ok(agency) = filter.instansi.trim().parse::<i64>() {
+            self.binds.push(Bind::Int(agency));
+            let cte = crate::orgs::subtree_cte("subtree", self.binds.len());
+            self.with = match self.with.trim() {
+                "" => format!("{cte} "),
+                with => format!("{with}, {} ", cte.trim_start_matches("with recursive ")),
+            };
+            self.conditions
+                .push("r.target_org_id in (select id from subtree)".to_owned());
+        }
+        self
     }
-    if let Ok(category) = filter.kategori.trim().parse::<i64>() {
-        binds.push(Bind::Int(category));
-        conditions.push(format!("r.category_id = ${}", binds.len()));
-    }
-    // An agency's reports include those of every organisation below it: a province's filter
-    // takes in its regencies and their OPDs.
-    let mut with_subtree = String::new();
-    if let Ok(agency) = filter.instansi.trim().parse::<i64>() {
-        binds.push(Bind::Int(agency));
-        with_subtree = format!("{} ", crate::orgs::subtree_cte("subtree", binds.len()));
-        conditions.push("r.target_org_id in (select id from subtree)".to_owned());
-    }
-    let filter_sql = conditions.join(" and ");
-    let count_sql = format!("{with_subtree}select count(*) from reports r where {filter_sql}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        count = match b {
-            Bind::Int(v) => count.bind(*v),
-            Bind::Text(v) => count.bind(v.clone()),
+
+    /// The page `filter` asks for, its `q` searched in `audience`'s documents (then ranked by
+    /// relevance, the words marked), else newest first. `columns` are the summary's, `full`
+    /// the body the words are marked in.
+    pub async fn page(
+        mut self,
+        db: &Db,
+        columns: &str,
+        full: &str,
+        audience: crate::search::Audience,
+        filter: &ListFilter,
+    ) -> AppResult<PublicPage> {
+        let query = crate::search::Query::parse(&filter.q);
+        let (found, order) = match &query {
+            Some(q) => {
+                self.binds.push(Bind::Text(crate::search::bound_text(
+                    db.engine, audience, q,
+                )));
+                self.binds
+                    .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
+                let n = self.binds.len();
+                (
+                    crate::search::found_join(db.engine, audience, n - 1, n),
+                    "found.score desc, r.received_at desc, r.id desc",
+                )
+            }
+            None => (String::new(), "r.received_at desc, r.id desc"),
         };
+        let with = &self.with;
+        let filter_sql = self.conditions.join(" and ");
+        let count_sql = format!("{with}select count(*) from reports r{found} where {filter_sql}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for b in &self.binds {
+            count = match b {
+                Bind::Int(v) => count.bind(*v),
+                Bind::Text(v) => count.bind(v.clone()),
+            };
+        }
+        let total = count.fetch_one(&db.pool).await?;
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let page = filter.page().min(pages);
+        let list_sql = format!(
+            "{with}select {columns}, {full} as full_body {joins}{found} where {filter_sql} \
+             order by {order} limit {PAGE_SIZE} offset {}",
+            (page - 1) * PAGE_SIZE,
+            joins = summary_joins()
+        );
+        let mut list = sqlx::query(&list_sql);
+        for b in &self.binds {
+            list = match b {
+                Bind::Int(v) => list.bind(*v),
+                Bind::Text(v) => list.bind(v.clone()),
+            };
+        }
+        let rows = list.fetch_all(&db.pool).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let mut s = summary(r, db.time_zone)?;
+                if let Some(q) = &query {
+                    let body: String = r.try_get("full_body")?;
+                    s.marked = Some(q.marked(&s.title, &body));
+                }
+                Ok(s)
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(PublicPage {
+            items,
+            page,
+            pages,
+            total,
+        })
     }
-    let total = count.fetch_one(&db.pool).await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = filter.page().min(pages);
-    let list_sql = format!(
-        "{with_subtree}select {PUBLIC_SUMMARY_COLUMNS} {joins} where {filter_sql} \
-         order by r.received_at desc, r.id desc limit {PAGE_SIZE} offset {}",
-        (page - 1) * PAGE_SIZE,
-        joins = summary_joins()
-    );
-    let mut list = sqlx::query(&list_sql);
-    for b in &binds {
-        list = match b {
-            Bind::Int(v) => list.bind(*v),
-            Bind::Text(v) => list.bind(v.clone()),
-        };
-    }
-    let rows = list.fetch_all(&db.pool).await?;
-    let items = rows
-        .iter()
-        .map(|r| summary(r, db.time_zone))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(PublicPage {
-        items,
-        page,
-        pages,
-        total,
-    })
 }
 
 /// A signed-in citizen's own reports, confidential ones included, newest first.

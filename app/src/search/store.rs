@@ -1,0 +1,198 @@
+//! The index in the database, kept in step by the unit of work (`change.rs`), and the part of
+//! a listing's SQL that searches it.
+
+use super::*;
+use crate::db::{Db, Engine};
+use sqlx::{AnyConnection, Row};
+
+/// A report's two documents, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Doc {
+    pub title: String,
+    /// Body, location and place.
+    pub body: String,
+    /// The thread's messages everyone in the thread reads.
+    pub thread: String,
+    /// Internal notes: officials only.
+    pub notes: String,
+    pub public_title: String,
+    /// The public body, location and place.
+    pub public_body: String,
+}
+
+/// Reads report `id`'s documents (`None` when there is no such report).
+async fn doc(conn: &mut AnyConnection, id: i64) -> Result<Option<Doc>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "select title, body, location, place_code, coalesce(public_title, title) as public_title, \
+         coalesce(public_body, body) as public_body from reports where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let place = r
+        .try_get::<Option<String>, _>("place_code")?
+        .map(|code| crate::wilayah::country().label(&code))
+        .unwrap_or_default();
+    let location: String = r.try_get("location")?;
+    let with_place = |body: String| format!("{body}\n{location}\n{place}");
+    let events: Vec<(String, i64)> = sqlx::query_as(
+        "select body, internal from report_events where report_id = $1 and kind = 'message' \
+         and body <> '' order by id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let join = |internal: i64| {
+        events
+            .iter()
+            .filter(|(_, i)| (*i != 0) == (internal != 0))
+            .map(|(b, _)| b.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Ok(Some(Doc {
+        title: r.try_get("title")?,
+        body: with_place(r.try_get("body")?),
+        thread: join(0),
+        notes: join(1),
+        public_title: r.try_get("public_title")?,
+        public_body: with_place(r.try_get("public_body")?),
+    }))
+}
+
+/// Brings report `id`'s entry in the index in step with the report and its thread, inside
+/// the caller's transaction.
+pub async fn index(engine: Engine, conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    let Some(d) = doc(conn, id).await? else {
+        return Ok(());
+    };
+    match engine {
+        Engine::Sqlite => {
+            sqlx::query("delete from report_search where rowid = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "insert into report_search (rowid, title, body, thread, notes, public_title, \
+                 public_body) values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(stems(&d.title))
+            .bind(stems(&d.body))
+            .bind(stems(&d.thread))
+            .bind(stems(&d.notes))
+            .bind(stems(&d.public_title))
+            .bind(stems(&d.public_body))
+            .execute(&mut *conn)
+            .await?;
+        }
+        Engine::Postgres => {
+            let v = |param: usize, weight: char| {
+                format!("setweight(to_tsvector('indonesian', ${param}), '{weight}')")
+            };
+            let sql = format!(
+                "insert into report_search (report_id, staff, public) values ($1, {} || {} || {} \
+                 || {}, {} || {}) on conflict (report_id) do update set staff = excluded.staff, \
+                 public = excluded.public",
+                v(2, 'A'),
+                v(3, 'B'),
+                v(4, 'C'),
+                v(5, 'D'),
+                v(6, 'A'),
+                v(7, 'B')
+            );
+            sqlx::query(&sql)
+                .bind(id)
+                .bind(fold(&d.title))
+                .bind(fold(&d.body))
+                .bind(fold(&d.thread))
+                .bind(fold(&d.notes))
+                .bind(fold(&d.public_title))
+                .bind(fold(&d.public_body))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes every report the index does not hold yet (after the migration that made it, or a
+/// restore), a batch per transaction; returns how many.
+pub async fn index_missing(db: &Db) -> Result<u64, sqlx::Error> {
+    let missing = match db.engine {
+        Engine::Sqlite => {
+            "select id from reports where id not in (select rowid from report_search) \
+             order by id limit 500"
+        }
+        Engine::Postgres => {
+            "select id from reports r where not exists (select 1 from report_search s \
+             where s.report_id = r.id) order by id limit 500"
+        }
+    };
+    let mut done = 0;
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar(missing).fetch_all(&db.pool).await?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = db.pool.begin().await?;
+        for id in &ids {
+            index(db.engine, &mut tx, *id).await?;
+        }
+        tx.commit().await?;
+        done += ids.len() as u64;
+    }
+}
+
+/// Whose documents a search reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The published, redacted text only.
+    Public,
+    /// Everything, internal notes included (the caller limits it to the official's scope).
+    Staff,
+}
+
+/// The part of a listing's SQL that searches: a join that keeps only the reports found, as
+/// `found(sid, score)` (a higher score ranks first), taking the text at parameter `$text` and
+/// the tracking ID (or an empty string) at `$tracking`.
+pub fn found_join(engine: Engine, audience: Audience, text: usize, tracking: usize) -> String {
+    let matches = match (engine, audience) {
+        (Engine::Sqlite, Audience::Staff) => format!(
+            "select rowid as sid, -bm25(report_search, 10.0, 4.0, 2.0, 1.0, 0.0, 0.0) as score \
+             from report_search where report_search match ${text}"
+        ),
+        (Engine::Sqlite, Audience::Public) => format!(
+            "select rowid as sid, -bm25(report_search, 0.0, 0.0, 0.0, 0.0, 10.0, 4.0) as score \
+             from report_search where report_search match ${text}"
+        ),
+        (Engine::Postgres, audience) => {
+            let column = match audience {
+                Audience::Staff => "staff",
+                Audience::Public => "public",
+            };
+            format!(
+                "select report_id as sid, ts_rank_cd({column}, \
+                 plainto_tsquery('indonesian', ${text})) as score from report_search \
+                 where {column} @@ plainto_tsquery('indonesian', ${text})"
+            )
+        }
+    };
+    format!(
+        " join (select sid, max(score) as score from ({matches} union all \
+         select id, 1000000.0 from reports where tracking_id = ${tracking}) m group by sid) found \
+         on found.sid = r.id"
+    )
+}
+
+/// The text to bind at `$text` for [`found_join`].
+pub fn bound_text(engine: Engine, audience: Audience, q: &Query) -> String {
+    match (engine, audience) {
+        (Engine::Sqlite, Audience::Staff) => q.fts5("title body thread notes"),
+        (Engine::Sqlite, Audience::Public) => q.fts5("public_title public_body"),
+        (Engine::Postgres, _) => q.plain(),
+    }
+}
