@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { openActions } from './support';
 
 // axe-core on every citizen page: no serious or critical violation.
-const pages = ['/', '/lapor', '/laporan', '/lacak', '/masuk', '/daftar', '/statistik', '/statistik/peringkat', '/lupa-sandi', '/atur-sandi', '/bantuan/sms'];
+const pages = ['/', '/lapor', '/laporan', '/laporan?q=keluhan', '/lacak', '/masuk', '/daftar', '/statistik', '/statistik/peringkat', '/lupa-sandi', '/atur-sandi', '/bantuan/sms'];
 
 for (const path of pages) {
   test(`no serious accessibility violations on ${path}`, async ({ page }) => {
@@ -50,6 +50,9 @@ test('no serious accessibility violations on the staff pages', async ({ page }) 
   await page.goto('/petugas');
   await noSeriousViolations(page);
   await page.goto('/petugas/pantau');
+  await noSeriousViolations(page);
+  await page.goto('/petugas/cari?q=keluhan');
+  await expect(page.locator('.cards mark').first()).toBeVisible();
   await noSeriousViolations(page);
   await page.goto('/petugas');
   await page.locator('.case a').first().click();
