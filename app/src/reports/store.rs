@@ -658,8 +658,12 @@ impl Listing {
                 self.binds
                     .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
                 let n = self.binds.len();
+                self.conditions.push("r.id = found.sid".to_owned());
                 (
-                    crate::search::found_join(db.engine, audience, n - 1, n),
+                    format!(
+                        "{} cross join ",
+                        crate::search::found_source(db.engine, audience, n - 1, n)
+                    ),
                     "found.score desc, r.received_at desc, r.id desc",
                 )
             }
@@ -667,7 +671,7 @@ impl Listing {
         };
         let with = &self.with;
         let filter_sql = self.conditions.join(" and ");
-        let count_sql = format!("{with}select count(*) from reports r{found} where {filter_sql}");
+        let count_sql = format!("{with}select count(*) from {found}reports r where {filter_sql}");
         let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for b in &self.binds {
             count = match b {
@@ -679,10 +683,10 @@ impl Listing {
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = filter.page().min(pages);
         let list_sql = format!(
-            "{with}select {columns}, {full} as full_body {joins}{found} where {filter_sql} \
+            "{with}select {columns}, {full} as full_body from {found}{joins} where {filter_sql} \
              order by {order} limit {PAGE_SIZE} offset {}",
             (page - 1) * PAGE_SIZE,
-            joins = summary_joins()
+            joins = summary_joins().trim_start_matches("from ")
         );
         let mut list = sqlx::query(&list_sql);
         for b in &self.binds {

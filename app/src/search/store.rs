@@ -156,10 +156,11 @@ pub enum Audience {
     Staff,
 }
 
-/// The part of a listing's SQL that searches: a join that keeps only the reports found, as
-/// `found(sid, score)` (a higher score ranks first), taking the text at parameter `$text` and
-/// the tracking ID (or an empty string) at `$tracking`.
-pub fn found_join(engine: Engine, audience: Audience, text: usize, tracking: usize) -> String {
+/// The reports a search finds, as a table `(sid, score)` to select from (a higher score ranks
+/// first), taking the text at parameter `$text` and the tracking ID (or an empty string) at
+/// `$tracking`. A listing puts it first and cross-joins its reports to it, so that SQLite
+/// walks the (few) reports found rather than every report the listing's conditions allow.
+pub fn found_source(engine: Engine, audience: Audience, text: usize, tracking: usize) -> String {
     let matches = match (engine, audience) {
         (Engine::Sqlite, Audience::Staff) => format!(
             "select rowid as sid, -bm25(report_search, 10.0, 4.0, 2.0, 1.0, 0.0, 0.0) as score \
@@ -182,13 +183,12 @@ pub fn found_join(engine: Engine, audience: Audience, text: usize, tracking: usi
         }
     };
     format!(
-        " join (select sid, max(score) as score from ({matches} union all \
-         select id, 1000000.0 from reports where tracking_id = ${tracking}) m group by sid) found \
-         on found.sid = r.id"
+        "(select sid, max(score) as score from ({matches} union all \
+         select id, 1000000.0 from reports where tracking_id = ${tracking}) m group by sid) found"
     )
 }
 
-/// The text to bind at `$text` for [`found_join`].
+/// The text to bind at `$text` for [`found_source`].
 pub fn bound_text(engine: Engine, audience: Audience, q: &Query) -> String {
     match (engine, audience) {
         (Engine::Sqlite, Audience::Staff) => q.fts5("title body thread notes"),
