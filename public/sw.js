@@ -276,7 +276,8 @@ async function sendAll() {
     try {
       response = await fetch(item.path, {
         method: 'POST', body: item.body, credentials: 'same-origin',
-        headers: item.type ? { 'Content-Type': item.type } : {},
+        // Sent now, written long ago: the server takes it as it is (app::state::REPLAY_HEADER).
+        headers: item.type ? { 'Content-Type': item.type, 'X-Lapor-Replay': '1' } : { 'X-Lapor-Replay': '1' },
       });
     } catch (err) {
       break; // still no connection: the rest waits too

@@ -175,6 +175,8 @@ pub struct ActInput {
     pub org_id: String,
     /// Archive: [`ArchiveReason::code`].
     pub reason: String,
+    /// Archive as a duplicate: the tracking ID of the original.
+    pub duplicate_of: String,
     /// Reclassify.
     pub kind: String,
     pub category_id: String,
@@ -302,6 +304,9 @@ pub struct CaseView {
     pub presence: Vec<crate::live::Presence>,
     /// This organisation's labels on the report, its area, and suggestions.
     pub labels: crate::labels::ReportLabels,
+    /// For whoever may archive it: the open reports in scope most like it, any of which it
+    /// may be marked a duplicate of.
+    pub similar: Vec<crate::duplicates::Similar>,
 }
 
 /// The coordinator's view across its OPDs.

@@ -265,6 +265,7 @@ pub async fn load(
             email: DEMO_EMAIL.into(),
             phone: String::new(),
             notify_email: String::new(),
+            mirip: String::new(),
         };
         let at = now - 3600 * (4 - i as i64);
         file_report(db, server_secret, &input, Some(citizen), at, today)
@@ -398,6 +399,7 @@ async fn history(db: &crate::change::Store, server_secret: &str, now: i64) -> an
         action: code.into(),
         ..Default::default()
     };
+    let mut originals: [Option<String>; 2] = [None, None];
     for i in 0..120_i64 {
         let (opd_staff, opd, category, titles) = &opds[(i % 2) as usize];
         let mut at = now - DAY * (3 + 362 * (120 - i) / 120) - HOUR * roll(8) as i64;
@@ -434,14 +436,23 @@ async fn history(db: &crate::change::Store, server_secret: &str, now: i64) -> an
             continue;
         }
         if i % 10 == 3 {
-            let archive = ActInput {
-                reason: "duplicate".into(),
-                ..action("archive")
+            // A duplicate of the last report of the same OPD still open, if there is one.
+            let archive = match &originals[(i % 2) as usize] {
+                Some(original) => ActInput {
+                    reason: "duplicate".into(),
+                    duplicate_of: original.clone(),
+                    ..action("archive")
+                },
+                None => ActInput {
+                    reason: "too_general".into(),
+                    ..action("archive")
+                },
             };
             act_as(&coordinator, id, archive, at).await?;
             continue;
         }
         act_as(&coordinator, id, action("verify"), at).await?;
+        originals[(i % 2) as usize] = Some(id.to_owned());
         if !step!(12) {
             continue;
         }

@@ -66,6 +66,7 @@ impl ManualInput {
             email: self.email.clone(),
             phone: self.phone.clone(),
             notify_email: self.notify_email.clone(),
+            mirip: String::new(),
             attachments: self.attachments.clone(),
             latitude: String::new(),
             longitude: String::new(),

@@ -29,6 +29,7 @@ pub mod casework;
 pub mod connectedness;
 pub mod deadlines;
 pub mod desk;
+pub mod duplicates;
 pub mod error;
 pub mod figures;
 pub mod i18n;

@@ -128,6 +128,9 @@ pub struct Intake {
     pub entered_by: Option<i64>,
     /// For a report another system filed through the API: the key it used.
     pub api_key_id: Option<i64>,
+    /// The web form's door: a complete report that resembles open public reports comes back
+    /// once with them (see [`ReportInput::mirip`]) instead of being filed.
+    pub offers_similar: bool,
 }
 
 impl Intake {
@@ -140,12 +143,21 @@ impl Intake {
             sms_from: None,
             entered_by: None,
             api_key_id: None,
+            offers_similar: false,
         }
     }
 
     /// The same intake, with the citizen's language.
     pub fn in_language(self, locale: crate::i18n::Locale) -> Intake {
         Intake { locale, ..self }
+    }
+
+    /// The same intake, offering similar reports first (the web form).
+    pub fn offering_similar(self) -> Intake {
+        Intake {
+            offers_similar: true,
+            ..self
+        }
     }
 }
 
@@ -180,6 +192,23 @@ pub struct ReportInput {
     /// Where it happened, in decimal degrees (WGS 84); both or neither.
     pub latitude: String,
     pub longitude: String,
+    /// Set (`1`) once the citizen was shown the similar reports that exist: then the report
+    /// is filed; before, a report that has such reports comes back once with them.
+    pub mirip: String,
+}
+
+impl ReportInput {
+    /// What possible duplicates of this report are looked for by.
+    pub fn probe(&self) -> crate::duplicates::Probe {
+        crate::duplicates::Probe {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            category_id: self.category_id.clone(),
+            target_org_id: self.target_org_id.clone(),
+            place: self.place.clone(),
+            location: self.location.clone(),
+        }
+    }
 }
 
 impl ReportInput {
@@ -422,6 +451,12 @@ pub struct ReportView {
     pub public_body: Option<String>,
     /// The files of the report itself (those of messages are on their thread entries).
     pub attachments: Vec<crate::attachments::AttachmentView>,
+    /// How many people reported it: its reporter, those who supported it ("saya juga
+    /// mengalami ini") and the reporters of the reports marked as its duplicates.
+    pub reporters: i64,
+    /// For a report marked as a duplicate: the tracking ID of the original, followed from
+    /// then on.
+    pub duplicate_of: Option<String>,
 }
 
 /// One line of a listing.
@@ -555,6 +590,7 @@ mod tests {
             email: "siti@example.id".into(),
             phone: "".into(),
             notify_email: "".into(),
+            mirip: String::new(),
             attachments: "".into(),
             latitude: String::new(),
             longitude: String::new(),

@@ -81,7 +81,14 @@ pub struct RequestCtx {
     pub locale: Locale,
     pub viewer: Viewer,
     pub session: tower_sessions::Session,
+    /// A form the phone kept while it had no connection, sent now by its service worker
+    /// ([`REPLAY_HEADER`]): written long ago, it is taken as it is (no similar reports shown
+    /// first, nobody is looking).
+    pub replayed: bool,
 }
+
+/// The header the service worker sends a kept form with.
+pub const REPLAY_HEADER: &str = "x-lapor-replay";
 
 impl RequestCtx {
     /// Reads the language cookie and the signed-in account, if any.
@@ -102,6 +109,7 @@ impl RequestCtx {
             locale,
             viewer,
             session,
+            replayed: parts.headers.contains_key(REPLAY_HEADER),
         }
     }
 

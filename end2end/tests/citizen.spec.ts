@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
-import { fileAnonymously, official, openFromInbox, verify } from './support';
+import { fileAnonymously, official, openFromInbox, verify, sendReport } from './support';
 
 const baseURL = `http://127.0.0.1:${process.env.LAPOR_E2E_PORT ?? 3100}`;
 
@@ -40,9 +40,7 @@ test('an anonymous confidential report stays private and its reporter can write 
   await fillReport(page, title);
   await page.getByLabel(/^Anonim/).check();
   await page.getByLabel(/^Rahasia/).check();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   const tracking = (await page.getByTestId('tracking-id').textContent())!.trim();
   const code = (await page.getByTestId('access-code').textContent())!.trim();
   const link = (await page.getByTestId('private-link').getAttribute('href'))!;
@@ -87,8 +85,7 @@ test('a public named report never shows its reporter\'s contact details publicly
   await page.getByLabel('Nama *').fill('Rahmat Hidayat');
   await page.getByLabel('Email', { exact: true }).fill('rahmat.hidayat@example.id');
   await page.getByLabel('Nomor telepon').fill('0812 7777 8888');
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   // Their own details, folded under the conversation.
   await page.locator('details.more > summary').click();
   await expect(page.getByText('rahmat.hidayat@example.id')).toBeVisible();
@@ -141,8 +138,7 @@ test('mistakes are shown next to the fields and nothing typed is lost', async ({
   await fillReport(page, title);
   await page.getByLabel('Nama *').fill('Nur');
   await page.getByLabel('Nomor telepon').fill('081355556666');
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   // Exactly one report: the official's inbox holds one with this title (opening it would fail
   // on two), and once verified the public listing shows one.
   await verify(browser, title, 'nasional@demo.lapor.id');
@@ -200,8 +196,7 @@ test('an answer lost on the way back loses nothing, and the retry files one repo
   await expect(page.getByRole('alert')).toContainText('Koneksi terputus');
   await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
   await expect(page.getByLabel(/^Anonim/)).toBeChecked();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   expect(lost).toBe(true);
   await context.close();
   // Exactly one report: the official's inbox holds one with this title (opening it would fail
@@ -270,8 +265,7 @@ test('a report names its kelurahan: offered while typing, checked by the server 
   await expect(page.getByLabel('Judul laporan *')).toHaveValue(title);
   await expect(place).toHaveValue('Sungai Mia');
   await place.fill(label);
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   await expect(page.getByTestId('place')).toHaveText(
     'Kelurahan Sungai Miai, Kecamatan Banjarmasin Utara, Kota Banjarmasin, Kalimantan Selatan');
 });

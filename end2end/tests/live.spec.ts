@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { official, openActions, person } from './support';
+import { official, openActions, person, sendReport } from './support';
 
 // Live updates (JavaScript on): a citizen and an OPD admin see each other's changes without
 // reloading, and a page that was offline catches up when it is back.
@@ -20,7 +20,7 @@ test('the citizen and the OPD see each other live, and an offline page catches u
   await page.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
   await page.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
   await page.getByLabel(/^Anonim/).check();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await sendReport(page);
   const link = (await page.getByTestId('private-link').getAttribute('href'))!;
 
   // The coordinator's inbox shows the new report without a reload.
@@ -36,7 +36,7 @@ test('the citizen and the OPD see each other live, and an offline page catches u
   await other.getByLabel('Kategori *').selectOption({ label: 'Infrastruktur' });
   await other.getByLabel('Instansi tujuan').selectOption({ label: 'Kota Banjarmasin' });
   await other.getByLabel(/^Anonim/).check();
-  await other.getByRole('button', { name: 'Kirim laporan' }).click();
+  await sendReport(other);
   await expect(induk.getByRole('link', { name: second })).toBeVisible();
 
   await induk.getByRole('link', { name: title, exact: true }).click();

@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import { fileAnonymously, official, openFromInbox, person } from './support';
+import { fileAnonymously, official, openFromInbox, person, sendReport } from './support';
 
 // Without a signal (Chromium's offline emulation) or with the server out of reach (a lapor of
 // the test's own, killed and started again): a report or a reply written then waits on the
@@ -244,8 +244,7 @@ test('a draft survives a reload and is gone once the report is filed', async ({ 
   await expect(page.getByLabel('Isi laporan *')).toHaveValue(/Jembatan gantung penghubung/);
   await expect(page.getByLabel('Kategori *')).toHaveValue(/\d+/);
   await expect(page.getByLabel(/^Anonim/)).toBeChecked();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('heading', { name: 'Laporan Anda telah diterima' })).toBeVisible();
+  await sendReport(page);
   await page.goto('/lapor');
   await expect(page.getByLabel('Judul laporan *')).toHaveValue('');
 });

@@ -91,6 +91,15 @@ where
         })
     }
 
+    /// The axum route of a form posted from a form that takes attachments, which it does not
+    /// take itself: the body may be as large, its files are not staged.
+    fn route_from_files_form(self) -> MethodRouter<AppState> {
+        post(move |State(state): State<AppState>, req: Request<Body>| {
+            self.answer(state, req, false)
+        })
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT))
+    }
+
     /// The axum route of a form that takes attachments (a multipart form with files in
     /// `lampiran`): a larger body, and its files staged unless the post is over its limits.
     fn route_with_files(self) -> MethodRouter<AppState> {
@@ -358,6 +367,38 @@ pub fn writes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 draft: nothing,
             }
             .route_with_files(),
+        ),
+        (
+            // "Saya juga mengalami ini": from the report form (the whole form is posted, so a
+            // refusal shows it again with everything typed) or from the report's page.
+            "/laporan/{id}/dukung",
+            FormPost::<ReportInput, _, _> {
+                call: |id, input| {
+                    let email = match input.email.trim() {
+                        "" => input.notify_email.clone(),
+                        _ => input.email.clone(),
+                    };
+                    let support = app::duplicates::SupportInput {
+                        email,
+                        phone: input.phone.clone(),
+                    };
+                    Box::pin(app::duplicates::support_report(id, support))
+                },
+                done: |id, _, out| {
+                    let tracking = app::secrets::normalize_code(id);
+                    format!("/laporan/{tracking}?didukung={}", u8::from(out.new))
+                },
+                page: |id, input| {
+                    if input.title.is_empty() && input.body.is_empty() {
+                        format!("/laporan/{}#dukung", app::secrets::normalize_code(id))
+                    } else {
+                        "/lapor".to_owned()
+                    }
+                },
+                echo: same,
+                draft: nothing,
+            }
+            .route_from_files_form(),
         ),
         (
             "/laporan/{id}/pesan",

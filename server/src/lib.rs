@@ -209,6 +209,7 @@ fn own_routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (M::GET, "/data/laporan.csv", get(open_data::reports_csv)),
         (M::GET, "/data/laporan.json", get(open_data::reports_json)),
         (M::GET, "/wilayah/saran", get(open_data::places)),
+        (M::GET, "/lapor/mirip", get(open_data::similar)),
         (M::GET, "/healthz", get(|| async { "ok" })),
         (M::GET, "/readyz", get(ops::readyz)),
         (M::GET, "/metrics", get(metrics::scrape)),

@@ -69,16 +69,22 @@ pub enum Kind {
     Live,
     /// Reports another system files through the Open311 API.
     Api,
+    /// "Saya juga mengalami ini": supporting a public report.
+    Support,
+    /// The report form asking for similar reports while the citizen writes.
+    Similar,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 8] = [
         Kind::File,
         Kind::Register,
         Kind::Login,
         Kind::Message,
         Kind::Live,
         Kind::Api,
+        Kind::Support,
+        Kind::Similar,
     ];
 
     /// The limit a request falls under, if any: the plain form post and the server function
@@ -86,7 +92,11 @@ impl Kind {
     pub fn of(method: &Method, path: &str) -> Option<Kind> {
         // Every request passes here: pages and files are told apart before anything is built.
         if method == Method::GET {
-            return (path == "/langsung").then_some(Kind::Live);
+            return match path {
+                "/langsung" => Some(Kind::Live),
+                "/lapor/mirip" => Some(Kind::Similar),
+                _ => None,
+            };
         }
         if method != Method::POST {
             return None;
@@ -103,6 +113,8 @@ impl Kind {
             | ["petugas", "laporan", _, "pesan"]
             | ["api", "post_message" | "staff_message"] => Some(Kind::Message),
             ["open311", "v2", file] if file.starts_with("requests.") => Some(Kind::Api),
+            ["laporan", _, "dukung"] | ["api", "support_report"] => Some(Kind::Support),
+            ["api", "similar_reports"] => Some(Kind::Similar),
             _ => None,
         }
     }
@@ -127,7 +139,8 @@ impl Default for Limits {
     /// Per address: 20 reports then one every 30 s (120 an hour); 10 accounts then one a
     /// minute; 20 sign-ins then one every 10 s; 30 messages then one every 10 s; 60 live
     /// streams then one a second (every open page holds one and reopens it after a drop); 600
-    /// reports through the Open311 API then one a second.
+    /// reports through the Open311 API then one a second; 10 supports of reports then one a
+    /// minute; 120 questions for similar reports then one a second.
     /// Per account: 5 reports then one every 2 minutes; 20 messages then one every 15 s.
     fn default() -> Self {
         Limits {
@@ -139,6 +152,10 @@ impl Default for Limits {
                 Kind::Live => Rule::new(60, 1),
                 // A system filing for many citizens: a backlog at once, then one a second.
                 Kind::Api => Rule::new(600, 1),
+                // A few supports at once, then one a minute: a script cannot inflate a count.
+                Kind::Support => Rule::new(10, 60),
+                // A question per pause in typing, for every phone behind one carrier address.
+                Kind::Similar => Rule::new(120, 1),
             },
             by_account: |kind| match kind {
                 Kind::File => Some(Rule::new(5, 120)),
@@ -336,7 +353,7 @@ pub async fn limit(
     tracing::info!(?kind, %address, "rate limit reached");
     let retry_after = wait.as_secs().max(1).to_string();
     let path = req.uri().path().to_owned();
-    let mut res = if path.starts_with("/api/") || kind == Kind::Live {
+    let mut res = if path.starts_with("/api/") || matches!(kind, Kind::Live | Kind::Similar) {
         let locale = crate::http_layers::request_locale(req.headers());
         error_response(&path, &AppError::TooManyAttempts, locale)
     } else {

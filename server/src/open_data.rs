@@ -76,6 +76,36 @@ pub async fn places(State(state): State<AppState>, Query(q): Query<PlaceQuery>) 
         .into_response()
 }
 
+/// `GET /lapor/mirip?title=…&body=…&category_id=…&target_org_id=…&place=…&location=…`: the
+/// report form's section of similar open public reports for the form as typed so far, as the
+/// page itself renders it (the island swaps it in). Nothing is stored; the answer depends on
+/// the reports of the moment, so it is not cached.
+pub async fn similar(State(state): State<AppState>, parts: axum::http::request::Parts) -> Response {
+    let probe = Query::<app::duplicates::Probe>::try_from_uri(&parts.uri)
+        .map(|Query(p)| p)
+        .unwrap_or_default();
+    let locale = app::state::RequestCtx::from_parts(&parts, &state)
+        .await
+        .locale;
+    match app::duplicates::similar_public(&state.db, &probe.bounded()).await {
+        Ok(items) => {
+            let html = leptos::prelude::Owner::new().with(|| {
+                use leptos::prelude::*;
+                view! { <app::pages::SimilarReports items loc=locale alert=false /> }.to_html()
+            });
+            (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                html,
+            )
+                .into_response()
+        }
+        Err(e) => failure(e),
+    }
+}
+
 /// `GET /statistik/unduh.json`.
 pub async fn figures_json(
     State(state): State<AppState>,

@@ -15,6 +15,7 @@ mod integration {
     pub mod connectedness;
     pub mod deadlines;
     pub mod desk;
+    pub mod duplicates;
     pub mod figures;
     pub mod figures_http;
     pub mod hardening;

@@ -519,7 +519,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
     } else {
         Vec::new()
     };
-    let actions = StaffAction::ALL
+    let actions: Vec<StaffAction> = StaffAction::ALL
         .into_iter()
         .filter(|a| check(*a, staff.role, case.status, case.before_hold).is_ok())
         .filter(|a| *a != StaffAction::Dispose || !opds.is_empty())
@@ -542,6 +542,12 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         _ => Vec::new(),
     };
     let last_event_id = report.thread.iter().map(|e| e.id).max().unwrap_or(0);
+    let similar = match scope(staff, 2) {
+        Some(scope) if actions_include_archive(&actions) => {
+            crate::duplicates::similar_in_scope(db, &scope, case.id).await?
+        }
+        _ => Vec::new(),
+    };
     // Opened: what it shows is no longer new to this official.
     crate::desk::mark_read(db, staff.account_id, case.id, last_event_id).await?;
     crate::desk::mentions_seen(db, staff.account_id, case.id, now).await?;
@@ -564,7 +570,57 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         kind_code: case.kind,
         category_id: case.category_id,
         draft: None,
+        similar,
     })
+}
+
+fn actions_include_archive(actions: &[StaffAction]) -> bool {
+    actions.contains(&StaffAction::Archive)
+}
+
+/// The original a report is marked a duplicate of: a report in the official's scope, not the
+/// report itself, not archived; when it is itself a duplicate, its own original.
+async fn original_of(
+    db: &Db,
+    staff: &Staff,
+    case: &CaseRow,
+    typed: &str,
+) -> AppResult<Result<(i64, String), FieldError>> {
+    let wrong = |key: &str| -> AppResult<Result<(i64, String), FieldError>> {
+        Ok(Err(FieldError::new("duplicate_of", key)))
+    };
+    let tracking = crate::secrets::normalize_code(typed);
+    if tracking.is_empty() {
+        return wrong("err.duplicate_of");
+    }
+    let mut original = match case_row(db, staff, &tracking).await {
+        Ok(row) => row,
+        Err(AppError::NotFound) => return wrong("err.duplicate_of"),
+        Err(e) => return Err(e),
+    };
+    let mut tracking = tracking;
+    let earlier: Option<(i64, String)> = sqlx::query_as(
+        "select o.id, o.tracking_id from reports r join reports o on o.id = r.duplicate_of \
+         where r.id = $1",
+    )
+    .bind(original.id)
+    .fetch_optional(&db.pool)
+    .await?;
+    if let Some((_, t)) = earlier {
+        original = match case_row(db, staff, &t).await {
+            Ok(row) => row,
+            Err(AppError::NotFound) => return wrong("err.duplicate_of"),
+            Err(e) => return Err(e),
+        };
+        tracking = t;
+    }
+    if original.id == case.id {
+        return wrong("err.duplicate_self");
+    }
+    if original.status == Status::Archived {
+        return wrong("err.duplicate_archived");
+    }
+    Ok(Ok((original.id, tracking)))
 }
 
 /// The OPDs directly under a government: where its coordinator forwards to.
@@ -624,6 +680,7 @@ pub async fn act(
     let mut kind = case.kind.clone();
     let mut category = case.category_id;
     let mut flags = (case.anonymous, case.confidential);
+    let mut duplicate_of = None;
     let mut event = NewEvent::new(
         case.id,
         now,
@@ -690,6 +747,13 @@ pub async fn act(
             }
         }
         StaffAction::Archive => match ArchiveReason::from_code(input.reason.trim()) {
+            Some(ArchiveReason::Duplicate) => {
+                event.reason = Some(ArchiveReason::Duplicate.code());
+                match original_of(db, staff, &case, &input.duplicate_of).await? {
+                    Ok((id, _)) => duplicate_of = Some(id),
+                    Err(e) => errors.push(e),
+                }
+            }
             Some(r) => event.reason = Some(r.code()),
             None => errors.push(FieldError::new("reason", "err.reason")),
         },
@@ -790,7 +854,8 @@ pub async fn act(
          kind = $5, category_id = $6, anonymous = $7, confidential = $8, \
          status_changed_at = $9, updated_at = $10, public_title = $13, public_body = $14, \
          published_at = case when $15 = 1 then coalesce(published_at, $10) else published_at end, \
-         assignee_id = case when $16 = 1 then null else assignee_id end \
+         assignee_id = case when $16 = 1 then null else assignee_id end, \
+         duplicate_of = coalesce($17, duplicate_of) \
          where id = $11 and status = $12",
     )
     .bind(status.code())
@@ -814,6 +879,7 @@ pub async fn act(
     .bind(i64::from(action == StaffAction::Verify))
     // A report that moves to another organisation arrives there unassigned.
     .bind(i64::from(owner != case.owner_org_id || opd != case.opd_id))
+    .bind(duplicate_of)
     .execute(change.conn())
     .await?
     .rows_affected();

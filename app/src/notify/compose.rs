@@ -49,6 +49,10 @@ struct ReportFacts {
     title: String,
     private_link: String,
     access_code: Option<String>,
+    /// For a report marked as a duplicate: the original's tracking ID and public link.
+    duplicate_of: Option<(String, String)>,
+    /// Whether the public may read it (published, not confidential).
+    public: bool,
     contest_until: Option<i64>,
     /// The zone of the report's region, which its times are written in.
     zone: crate::i18n::TimeZone,
@@ -56,7 +60,9 @@ struct ReportFacts {
 
 async fn report_facts(db: &Db, links: &Links<'_>, id: i64) -> AppResult<Option<ReportFacts>> {
     let sql = format!(
-        "select r.tracking_id, r.title, r.submission_key, r.contest_until, zo.zone \
+        "select r.tracking_id, r.title, r.submission_key, r.contest_until, zo.zone, \
+         r.published_at, r.confidential, \
+         (select d.tracking_id from reports d where d.id = r.duplicate_of) as duplicate_of \
          from reports r{} where r.id = $1",
         crate::orgs::REPORT_ZONE_JOIN
     );
@@ -75,6 +81,11 @@ async fn report_facts(db: &Db, links: &Links<'_>, id: i64) -> AppResult<Option<R
         title: row.try_get("title")?,
         private_link,
         access_code,
+        duplicate_of: row
+            .try_get::<Option<String>, _>("duplicate_of")?
+            .map(|id| (id.clone(), format!("{}/laporan/{id}", links.public_url))),
+        public: row.try_get::<Option<i64>, _>("published_at")?.is_some()
+            && row.try_get::<i64, _>("confidential")? == 0,
         contest_until: row.try_get("contest_until")?,
         zone: crate::orgs::zone_or(
             row.try_get::<Option<String>, _>("zone")?.as_deref(),
@@ -91,9 +102,28 @@ async fn report_notification(
     let Some(report_id) = row.report_id else {
         return Ok(None);
     };
-    let Some(facts) = report_facts(db, links, report_id).await? else {
+    let Some(mut facts) = report_facts(db, links, report_id).await? else {
         return Ok(None);
     };
+    // The reporter of a duplicate follows its original: told its public news, by its public
+    // link, and only while the public may read it.
+    let following = match row.subscription_id {
+        Some(sub) => {
+            sqlx::query_scalar::<_, i64>("select report_id from subscriptions where id = $1")
+                .bind(sub)
+                .fetch_optional(&db.pool)
+                .await?
+                .is_some_and(|own| own != report_id)
+        }
+        None => false,
+    };
+    if following {
+        if !facts.public {
+            return Ok(None);
+        }
+        facts.private_link = format!("{}/laporan/{}", links.public_url, facts.tracking_id);
+        facts.access_code = None;
+    }
     // The public thread: what the reporter may read, and nothing an official wrote for
     // officials only, even if a row named such an event.
     let thread = crate::threads::public_thread(db, report_id).await?;
@@ -118,6 +148,7 @@ async fn report_notification(
         zone: facts.zone,
         facts: &facts,
         contest_days,
+        following,
     };
     Ok(Some(match row.via {
         Via::Email => {
@@ -139,6 +170,8 @@ struct Say<'a> {
     zone: crate::i18n::TimeZone,
     facts: &'a ReportFacts,
     contest_days: i64,
+    /// Told to the reporter of a duplicate, of the original (no choice is theirs to make).
+    following: bool,
 }
 
 impl Say<'_> {
@@ -163,11 +196,25 @@ impl Say<'_> {
             }
             (EventKind::Message, _) => with_body(tr!(loc, "notify.message", org = org)),
             (EventKind::Status, Some(Status::OnHold)) => with_body(tr!(loc, "notify.on_hold")),
+            (EventKind::Status, Some(Status::Resolved)) if self.following => {
+                with_body(tr!(loc, "notify.resolved"))
+            }
             (EventKind::Status, Some(Status::Resolved)) => {
                 format!(
                     "{}\n{}",
                     with_body(tr!(loc, "notify.resolved")),
                     self.contest_choice()
+                )
+            }
+            (EventKind::Status, Some(Status::Archived)) if self.duplicate(e).is_some() => {
+                format!(
+                    "{}\n{}",
+                    with_body(tr!(
+                        loc,
+                        "notify.status",
+                        status = tr!(loc, Status::Archived.label_key())
+                    )),
+                    self.duplicate(e).unwrap_or_default()
                 )
             }
             (EventKind::Status, Some(status)) => with_body(tr!(
@@ -178,6 +225,14 @@ impl Say<'_> {
             (EventKind::Closed, _) => tr!(loc, "notify.closed_expired"),
             _ => with_body(tr!(loc, "notify.update")),
         }
+    }
+
+    /// Where the original of a report archived as its duplicate is, for the entry that
+    /// archived it.
+    fn duplicate(&self, e: &ThreadEntry) -> Option<String> {
+        let (id, link) = self.facts.duplicate_of.as_ref()?;
+        (e.to_status == Some(Status::Archived) && e.reason.as_deref() == Some("duplicate"))
+            .then(|| tr!(self.loc, "notify.duplicate", id = id, link = link))
     }
 
     fn contest_choice(&self) -> String {
@@ -213,7 +268,12 @@ impl Say<'_> {
             [one] => format!("[LAPOR!] {id}: {}", self.headline(one)),
             many => tr!(loc, "notify.subject_many", id = id, n = many.len()),
         };
-        let mut text = tr!(loc, "notify.intro", id = id, title = self.facts.title);
+        let mut text = String::new();
+        if self.following {
+            text.push_str(&tr!(loc, "notify.following", id = id));
+            text.push('\n');
+        }
+        text.push_str(&tr!(loc, "notify.intro", id = id, title = self.facts.title));
         text.push_str("\n\n");
         for e in entries {
             text.push_str(&format!(
@@ -285,8 +345,19 @@ impl Say<'_> {
                         tr!(loc, "sms.answer_how", id = id)
                     )
                 }
+                (EventKind::Status, Some(Status::Resolved)) if self.following => {
+                    format!("{} {body}", tr!(loc, "sms.resolved"))
+                }
                 (EventKind::Status, Some(Status::Resolved)) => {
                     format!("{} {body} {}", tr!(loc, "sms.resolved"), self.sms_choice())
+                }
+                (EventKind::Status, Some(Status::Archived)) if self.duplicate(e).is_some() => {
+                    let head = tr!(
+                        loc,
+                        "sms.status",
+                        status = tr!(loc, Status::Archived.label_key())
+                    );
+                    format!("{head} {body} {}", self.duplicate(e).unwrap_or_default())
                 }
                 (EventKind::Status, Some(status)) => {
                     // Plain status changes: only the latest is told, after the words.

@@ -75,9 +75,15 @@ pub async fn enqueue(
 ) -> Result<(), sqlx::Error> {
     for r in recorded {
         if r.tells_reporter {
+            // Its reporter's subscriptions, and those of the reporters of its duplicates
+            // (who follow it while the public may read it).
             let subscriptions = sqlx::query(
                 "select id, channel, address, locale from subscriptions \
-                 where report_id = $1 and unsubscribed_at is null order by id",
+                 where report_id = $1 and unsubscribed_at is null \
+                 union all select s.id, s.channel, s.address, s.locale from subscriptions s \
+                 join reports d on d.id = s.report_id join reports o on o.id = d.duplicate_of \
+                 where o.id = $1 and o.published_at is not null and o.confidential = 0 \
+                 and s.unsubscribed_at is null order by 1",
             )
             .bind(r.report_id)
             .fetch_all(&mut *conn)
@@ -126,7 +132,7 @@ struct Subscriber {
     locale: String,
 }
 
-/// Adds an event to the row waiting for this subscription, or starts a row.
+/// Adds an event to the row waiting for this subscription and report, or starts a row.
 async fn gather(
     conn: &mut AnyConnection,
     sub: &Subscriber,
@@ -135,10 +141,11 @@ async fn gather(
     due: i64,
 ) -> Result<(), sqlx::Error> {
     let waiting: Option<i64> = sqlx::query_scalar(
-        "select id from outbox where subscription_id = $1 and kind = 'report' \
-         and state = 'waiting' order by id limit 1",
+        "select id from outbox where subscription_id = $1 and report_id = $2 \
+         and kind = 'report' and state = 'waiting' order by id limit 1",
     )
     .bind(sub.id)
+    .bind(r.report_id)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = waiting {

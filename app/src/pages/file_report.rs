@@ -129,6 +129,19 @@ pub fn FileReportPage() -> impl IntoView {
     let loc = use_locale();
     let echo = use_context::<FormEcho<ReportInput>>();
     let options = super::page_data(report_form_options());
+    // Held back to show similar reports first: they are looked up again for the page.
+    let held = echo
+        .as_ref()
+        .filter(|e| e.error.field_message("mirip").is_some())
+        .map(|e| e.input.probe());
+    let similar = super::page_data(async move {
+        match held {
+            Some(probe) => crate::duplicates::similar_reports(probe)
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
     view! {
         <Title text=tr!(loc, "form.title") />
         <h1>{tr!(loc, "form.title")}</h1>
@@ -137,13 +150,20 @@ pub fn FileReportPage() -> impl IntoView {
             {move || {
                 let options = options.clone();
                 let echo = echo.clone();
+                let similar = similar.clone();
                 Suspend::new(async move {
+                    let similar = similar.await;
                     match options.await {
                         Ok(mut options) => {
-                            let (initial, errors, general) = match echo {
+                            let (mut initial, errors, general) = match echo {
                                 Some(FormEcho { input, error }) => {
                                     set_error_status(&error);
-                                    let general = error.user_message(loc);
+                                    // Held back only to show similar reports: no mistake to
+                                    // announce.
+                                    let general = match &error {
+                                        AppError::Invalid(e) if e.iter().all(|e| e.field == "mirip") => None,
+                                        _ => Some(error.user_message(loc)),
+                                    };
                                     let errors = match error {
                                         AppError::Invalid(errors) => errors,
                                         _ => Vec::new(),
@@ -153,13 +173,18 @@ pub fn FileReportPage() -> impl IntoView {
                                     if !input.submission_key.is_empty() {
                                         options.submission_key = input.submission_key.clone();
                                     }
-                                    (input, errors, Some(general))
+                                    (input, errors, general)
                                 }
                                 None => (prefilled(&options), Vec::new(), None),
                             };
                             let categories = options.categories.iter().map(|c| (c.id, c.name(loc).to_owned())).collect();
                             let mut text = ReportFormText::new(loc);
                             let kept = crate::attachments::tokens(&initial.attachments).len();
+                            // Shown once: sent again, the report is filed.
+                            let alert = !similar.is_empty();
+                            if alert {
+                                initial.mirip = "1".to_owned();
+                            }
                             text.files_kept = (kept > 0).then(|| tr!(loc, "files.kept", count = kept));
                             view! {
                                 <ReportForm>
@@ -171,6 +196,8 @@ pub fn FileReportPage() -> impl IntoView {
                                         initial=initial
                                         errors=errors
                                         general=general
+                                        similar=similar
+                                        loc=loc
                                     />
                                     <SendButton states=FormStates::new(loc) />
                                 </ReportForm>
@@ -384,6 +411,76 @@ async fn places_for(text: &str, region: &str) -> Option<Vec<String>> {
     Some(body.lines().map(str::to_owned).collect())
 }
 
+/// The fields similar reports are looked for by, and how much of each is sent (a URL is no
+/// place for a whole letter; its beginning says what it is about).
+const SIMILAR_FIELDS: [(&str, usize); 6] = [
+    ("title", 150),
+    ("body", 600),
+    ("category_id", 20),
+    ("target_org_id", 20),
+    ("place", 200),
+    ("location", 200),
+];
+
+/// The question for similar reports of the form as typed now, or `None` while the title is
+/// too short to say anything.
+fn similar_query(form: &web_sys::HtmlFormElement) -> Option<String> {
+    let data = web_sys::FormData::new_with_form(form).ok()?;
+    let field = |name: &str| data.get(name).as_string().unwrap_or_default();
+    if field("title").trim().chars().count() < crate::reports::TITLE_MIN {
+        return None;
+    }
+    let pairs: Vec<String> = SIMILAR_FIELDS
+        .iter()
+        .map(|(name, max)| {
+            let value: String = field(name).chars().take(*max).collect();
+            format!("{name}={}", js_sys::encode_uri_component(&value))
+        })
+        .collect();
+    Some(pairs.join("&"))
+}
+
+/// The server's section of similar reports for `query` (its inner HTML).
+async fn similar_for(query: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let url = format!("/lapor/mirip?{query}");
+    let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let html = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    let doc = web_sys::DomParser::new()
+        .ok()?
+        .parse_from_string(&html, web_sys::SupportedType::TextHtml)
+        .ok()?;
+    Some(doc.query_selector("#mirip").ok()??.inner_html())
+}
+
+/// Waits `ms` milliseconds.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Marks the form as having shown the similar reports (the server then files it at once).
+fn similar_seen(form: &web_sys::HtmlFormElement) {
+    if let Ok(Some(seen)) = form.query_selector("#mirip-seen") {
+        let _ = seen.set_attribute("value", "1");
+    }
+}
+
 /// Offers `places` in the place field's list.
 fn show_places(places: &[String]) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -459,10 +556,23 @@ pub fn ReportForm(children: Children) -> impl IntoView {
         let Some(form) = form_ref.get_untracked() else {
             return;
         };
+        // "Saya juga mengalami ini" posts the plain way to its own address, without the
+        // photos, which a support does not take.
+        if ev
+            .submitter()
+            .is_some_and(|b| b.has_attribute("formaction"))
+        {
+            if let Ok(Some(files)) = form.query_selector("input[type=file]") {
+                let _ = files.set_attribute("disabled", "");
+            }
+            return;
+        }
         // Without a connection the browser sends it the plain way, which the service worker
         // keeps on the phone. The browser checks the required fields first, since the server
-        // will only see them later.
+        // will only see them later. It is filed when it arrives: similar reports cannot be
+        // shown now.
         if is_offline() {
+            similar_seen(&form);
             if !form.report_validity() {
                 ev.prevent_default();
             }
@@ -515,11 +625,63 @@ pub fn ReportForm(children: Children) -> impl IntoView {
         });
     };
 
+    // Similar reports, asked of the server once the citizen pauses: one question at a time,
+    // and again while what is typed changes; the section shows what came back.
+    let looking = RwSignal::new(false);
+    let look_for_similar = move || {
+        if looking.get_untracked() {
+            return;
+        }
+        let Some(form) = form_ref.get_untracked() else {
+            return;
+        };
+        looking.set(true);
+        leptos::task::spawn_local(async move {
+            let mut asked = String::new();
+            loop {
+                pause(700).await;
+                let Some(query) = similar_query(&form) else {
+                    break;
+                };
+                if query == asked {
+                    break;
+                }
+                asked = query.clone();
+                if let Some(html) = similar_for(&query).await
+                    && let Ok(Some(section)) = form.query_selector("#mirip")
+                {
+                    section.set_inner_html(&html);
+                    similar_seen(&form);
+                }
+            }
+            looking.set(false);
+        });
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let chose = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.id().as_str(), "category_id" | "target_org_id"));
+        if chose {
+            look_for_similar();
+        }
+        on_change(ev);
+    };
+
     // Places to pick from, asked of the server while the citizen types one: one question at
     // a time (a slow network gets the latest text once the answer before it is in).
     let asking = RwSignal::new(false);
     let on_input = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
+        let typed_in = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.id())
+            .unwrap_or_default();
+        if matches!(typed_in.as_str(), "title" | "body" | "location" | "place") {
+            look_for_similar();
+        }
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -588,9 +750,9 @@ pub fn ReportForm(children: Children) -> impl IntoView {
     }
 }
 
-/// The form's button.
+/// The form's own send button (not the support button of a similar report).
 fn send_button(form: &web_sys::HtmlFormElement) -> Option<web_sys::Element> {
-    form.query_selector("button[type=submit]").ok().flatten()
+    form.query_selector("button[data-submit]").ok().flatten()
 }
 
 /// The form's button, carrying the words of the states the island shows.
@@ -616,7 +778,11 @@ pub fn ReportFields(
     initial: ReportInput,
     errors: Vec<FieldError>,
     general: Option<String>,
+    /// Similar open reports the server held the report back to show (see `similar`).
+    similar: Vec<crate::duplicates::Similar>,
+    loc: Locale,
 ) -> impl IntoView {
+    let alert = !similar.is_empty();
     let message = |field: &'static str| {
         let m = errors
             .iter()
@@ -673,6 +839,13 @@ pub fn ReportFields(
                 aria-invalid=invalid("body") aria-describedby=described("body", true)
                 inner_html=super::textarea_text(&initial.body)></textarea>
             {message("body")}
+
+            // The island fills it from `/lapor/mirip` while the citizen writes, and sets
+            // `mirip` once it did; without it the server holds a report back once to show
+            // them.
+            <input type="hidden" name="mirip" id="mirip-seen" value=value(&initial.mirip) />
+            {message("mirip")}
+            <super::similar::SimilarReports items=similar loc alert />
 
             <label for="category_id">{t.category.clone()}</label>
             <select id="category_id" name="category_id" required aria-invalid=invalid("category_id") aria-describedby=described("category_id", false)>

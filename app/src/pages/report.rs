@@ -26,6 +26,14 @@ pub fn ReportPage() -> impl IntoView {
     let echo = use_context::<FormEcho<MessageInput>>();
     let feedback_echo = use_context::<FormEcho<FeedbackInput>>();
     let answered = query.get("dijawab");
+    let supported = query.get("didukung");
+    let support_echo = use_context::<FormEcho<crate::reports::ReportInput>>();
+    let viewer = use_context::<crate::accounts::Viewer>().unwrap_or_default();
+    // Officials do not support complaints; a signed-in citizen is counted by their account.
+    let supporter = match (&viewer.staff, &viewer.account) {
+        (Some(_), _) => None,
+        (None, account) => Some(account.is_some()),
+    };
     let report = super::page_data(get_report(id, code.clone()));
     view! {
         // The private link carries a secret: keep it out of search engines.
@@ -37,9 +45,14 @@ pub fn ReportPage() -> impl IntoView {
                 let echo = echo.clone();
                 let feedback_echo = feedback_echo.clone();
                 let answered = answered.clone();
+                let support = Support {
+                    done: supported.clone(),
+                    echo: support_echo.clone(),
+                    signed_in: supporter,
+                };
                 Suspend::new(async move {
                     match report.await {
-                        Ok(r) => view! { <ReportBody r code is_new sent echo feedback_echo answered loc /> }.into_any(),
+                        Ok(r) => view! { <ReportBody r code is_new sent echo feedback_echo answered support loc /> }.into_any(),
                         Err(e) => {
                             set_error_status(&e);
                             let message = if e == crate::error::AppError::NotFound {
@@ -62,7 +75,18 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
+/// "Saya juga mengalami ini" on a report page: the outcome of a support (`didukung`), a
+/// refused one, and who may give one (`None`: an official, who does not; else whether a
+/// citizen is signed in).
+#[derive(Debug, Clone)]
+struct Support {
+    done: Option<String>,
+    echo: Option<FormEcho<crate::reports::ReportInput>>,
+    signed_in: Option<bool>,
+}
+
 #[component]
+#[allow(clippy::too_many_arguments)]
 fn ReportBody(
     r: ReportView,
     code: Option<String>,
@@ -71,6 +95,7 @@ fn ReportBody(
     echo: Option<FormEcho<MessageInput>>,
     feedback_echo: Option<FormEcho<FeedbackInput>>,
     answered: Option<String>,
+    support: Support,
     loc: Locale,
 ) -> impl IntoView {
     // Times read in the zone of the report's region (WITA for Kalimantan Selatan).
@@ -124,6 +149,34 @@ fn ReportBody(
             </section>
         }
     });
+    let supported = support.done.as_deref().map(|d| {
+        let text = match d {
+            "1" => tr!(loc, "support.done", n = r.reporters),
+            _ => tr!(loc, "support.again"),
+        };
+        view! { <p class="notice ok" role="status" data-testid="supported">{text}</p> }
+    });
+    if let Some(e) = &support.echo {
+        set_error_status(&e.error);
+    }
+    let support_form = support
+        .signed_in
+        .filter(|_| {
+            !r.is_reporter && r.published && !r.confidential && r.status != Status::Archived
+        })
+        .map(|signed_in| {
+            let error = support.echo.clone().map(|e| e.error);
+            view! { <super::similar::SupportForm tracking_id=r.tracking_id.clone() signed_in loc error /> }
+        });
+    let duplicate = r.duplicate_of.clone().map(|original| {
+        let link = format!("/laporan/{original}");
+        view! {
+            <p class="notice" data-testid="duplicate-of">
+                {tr!(loc, "report.duplicate_of", id = original.clone())}" "
+                <a href=link>{format!("#{original}")}</a>
+            </p>
+        }
+    });
     let accepts = r.status.accepts_messages() && !r.closed;
     let reply = r.is_reporter.then(|| {
         let (typed, error, kept, key) = match &echo {
@@ -170,6 +223,7 @@ fn ReportBody(
         {receipt}
         {sent.then(|| view! { <p class="notice ok" role="status">{tr!(loc, "report.sent")}</p> })}
         {answered}
+        {supported}
         // A conversation first: the report opens it, the newest message is last, the reply box
         // under it; what the report is about waits folded below (beside, on a wide screen).
         <div class="chat-page">
@@ -188,6 +242,10 @@ fn ReportBody(
                         <p class="notice" data-testid="awaits-verification">{tr!(loc, "report.awaits_verification")}</p>
                     })}
                 </div>
+                {(r.reporters > 1).then(|| view! {
+                    <p class="meta" data-testid="reporters">{tr!(loc, "report.reporters", n = r.reporters)}</p>
+                })}
+                {duplicate}
             </header>
             <section class="thread" aria-labelledby="thread-title">
                 <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
@@ -202,6 +260,7 @@ fn ReportBody(
                     offline=tr!(loc, "report.offline")
                 />
                 {reply}
+                {support_form}
             </section>
             <div class="case-side">
                 <div data-live="clocks">

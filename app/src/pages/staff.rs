@@ -436,6 +436,7 @@ fn CaseBody(
                         {actions}
                     </details>
                 })}
+                <SimilarCases c=c.clone() loc />
             </div>
             <section class="thread" aria-labelledby="thread-title">
                 <h2 id="thread-title">{tr!(loc, "report.thread")}</h2>
@@ -558,6 +559,36 @@ fn ReplyForm(
     .into_any()
 }
 
+/// The open reports most like this one, each with the one-step "mark as a duplicate of it"
+/// (archived with that reason; the reporter is told and follows the original).
+#[component]
+fn SimilarCases(c: CaseView, loc: Locale) -> impl IntoView {
+    let action = format!("{}/aksi", case_path(&c.report.tracking_id));
+    (!c.similar.is_empty()).then(|| view! {
+        <section class="similar" data-testid="staff-similar">
+            <h2>{tr!(loc, "similar.staff_title")}</h2>
+            <ul>
+                {c.similar.iter().map(|s| view! {
+                    <li data-testid="similar">
+                        <a href=case_path(&s.tracking_id)>{"#"}{s.tracking_id.clone()}" "{s.title.clone()}</a>
+                        <span class="meta">
+                            {tr!(loc, s.status.label_key())}
+                            " · "{tr!(loc, "similar.reporters", n = s.reporters)}
+                            " · "{tr!(loc, "similar.shared", words = s.shared.join(", "))}
+                        </span>
+                        <form method="post" action=action.clone() class="inline">
+                            <input type="hidden" name="action" value=StaffAction::Archive.code() />
+                            <input type="hidden" name="reason" value=ArchiveReason::Duplicate.code() />
+                            <input type="hidden" name="duplicate_of" value=s.tracking_id.clone() />
+                            <button type="submit" class="secondary">{tr!(loc, "similar.mark")}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
+}
+
 /// The form of one action, with the fields that action needs.
 #[component]
 fn ActionForm(
@@ -636,6 +667,17 @@ fn ActionForm(
                     }).collect_view()}
                 </select>
                 <FieldMessage field="reason" message=msg />
+                {
+                    let msg = field("duplicate_of");
+                    view! {
+                        <label for=id("duplicate_of")>{tr!(loc, "form.duplicate_of")}</label>
+                        <input id=id("duplicate_of") name="duplicate_of" type="text" maxlength="20"
+                            value=input.duplicate_of.clone() autocomplete="off"
+                            aria-invalid=msg.is_some().then_some("true")
+                            aria-describedby=msg.is_some().then_some("err-duplicate_of") />
+                        <FieldMessage field="duplicate_of" message=msg />
+                    }
+                }
                 {text("message", "staff.public_message", false, input.message.clone())}
             }
             .into_any()

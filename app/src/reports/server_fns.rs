@@ -36,12 +36,16 @@ pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> 
     let now = crate::db::now();
     let today = state.config.time_zone.date_at(now);
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
+    let mut intake = Intake::web(now).in_language(ctx.locale);
+    if !ctx.replayed {
+        intake = intake.offering_similar();
+    }
     file(
         &state.db,
         &state.config.server_secret,
         &input,
         account,
-        Intake::web(now).in_language(ctx.locale),
+        intake,
         now,
         &today,
     )

@@ -108,6 +108,16 @@ pub async fn file(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    // Complete, but like open public reports: shown them once, so that the citizen may support
+    // one instead; sent again, it is filed.
+    if intake.offers_similar
+        && input.mirip.trim().is_empty()
+        && !crate::duplicates::similar_public(db, &input.probe().bounded())
+            .await?
+            .is_empty()
+    {
+        return Err(AppError::invalid("mirip", "err.similar_first"));
+    }
     let code = secrets::access_code(server_secret, key);
     for _ in 0..5 {
         let tracking_id = secrets::new_tracking_id();
@@ -475,9 +485,12 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
     let sql = format!(
         "select r.id, {SUMMARY_COLUMNS}, r.body as full_body, r.incident_date, r.location, \
          r.place_code, r.anonymous, r.access_hash, rp.account_id as owner_account, r.closed_at, r.rating, \
-         r.published_at, r.public_title, r.public_body \
+         r.published_at, r.public_title, r.public_body, \
+         (select d.tracking_id from reports d where d.id = r.duplicate_of) as duplicate_of, \
+         {reporters} as reporters \
          {joins} left join reporters rp on rp.report_id = r.id \
          where r.tracking_id = $1",
+        reporters = crate::duplicates::REPORTERS_SQL,
         joins = summary_joins()
     );
     let Some(row) = sqlx::query(&sql)
@@ -520,6 +533,8 @@ async fn load(db: &Db, tracking_id: &str) -> AppResult<Option<Found>> {
             public_title: row.try_get("public_title")?,
             public_body: row.try_get("public_body")?,
             attachments: Vec::new(),
+            reporters: row.try_get("reporters")?,
+            duplicate_of: row.try_get("duplicate_of")?,
         },
     }))
 }

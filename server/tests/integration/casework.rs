@@ -423,7 +423,7 @@ async fn illegal_and_out_of_scope_actions_are_refused_and_change_nothing() {
             [("reason".into(), "err.reason".into())]
         );
         let archive = ActInput {
-            reason: "duplicate".into(),
+            reason: "too_general".into(),
             ..action("archive")
         };
         act(db, &coordinator, id, &archive, NOW + 1)
@@ -451,7 +451,7 @@ async fn illegal_and_out_of_scope_actions_are_refused_and_change_nothing() {
         assert_eq!(public.status, Status::Archived);
         assert_eq!(
             public.thread.last().and_then(|e| e.reason.as_deref()),
-            Some("duplicate"),
+            Some("too_general"),
             "the citizen learns why"
         );
         assert_eq!(

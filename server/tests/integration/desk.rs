@@ -506,7 +506,7 @@ async fn many_reports_at_once_each_get_a_record_and_a_refused_one_stops_none() {
         let c = file_at(db, "Jalan C berlubang", o.pupr, false, NOW).await;
         // A colleague archived B meanwhile.
         let archive = ActInput {
-            reason: "duplicate".into(),
+            reason: "too_general".into(),
             ..action("archive")
         };
         act(db, &colleague, &b.tracking_id, &archive, NOW + 5)

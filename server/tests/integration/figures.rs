@@ -271,10 +271,23 @@ async fn the_running_sums_equal_a_rebuild_after_every_kind_of_change() {
         };
         step(db, &coordinator, &ids[0], reclassify, NOW + DAY).await;
         let archive = ActInput {
-            reason: "duplicate".into(),
+            reason: "too_general".into(),
             ..action("archive")
         };
         step(db, &coordinator, &ids[1], archive, NOW + DAY).await;
+        // One more, a duplicate of the third: counted, then out of the sums altogether.
+        let mut again = report("Antrean panjang di puskesmas");
+        again.target_org_id = o.banjarmasin.to_string();
+        let dup = file_report(db, SECRET, &again, None, NOW + 7 * 3600, TODAY)
+            .await
+            .expect("filed")
+            .tracking_id;
+        let duplicate = ActInput {
+            reason: "duplicate".into(),
+            duplicate_of: ids[2].clone(),
+            ..action("archive")
+        };
+        step(db, &coordinator, &dup, duplicate, NOW + DAY).await;
         forward(db, &coordinator, &ids[2], o.pupr).await;
         let hand_back = ActInput {
             note: "Bukan wewenang kami.".into(),
@@ -354,7 +367,7 @@ async fn the_running_sums_equal_a_rebuild_after_every_kind_of_change() {
         assert!(running.0.len() >= 3, "cells: {:?}", running.0);
         app::figures::rebuild_rollups(db).await.expect("rebuild");
         assert_eq!(sums(db).await, running);
-        // The figures read from the sums agree with the reports.
+        // The figures read from the sums agree with the reports (the duplicate not counted).
         let f = figures(db, None, NOVEMBER, NOVEMBER, NOW + 40 * DAY)
             .await
             .expect("figures");

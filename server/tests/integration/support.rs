@@ -249,6 +249,7 @@ pub fn report(title: &str) -> ReportInput {
         email: "siti.rahmah@example.id".into(),
         phone: "0812 3456 7890".into(),
         notify_email: String::new(),
+        mirip: String::new(),
         attachments: String::new(),
         latitude: String::new(),
         longitude: String::new(),

@@ -43,6 +43,10 @@ fn contribution_sql(db: &Db) -> String {
     )
 }
 
+/// Which reports the figures count, over `reports r`: not one marked as a duplicate (its
+/// complaint is counted once, as its original).
+pub const COUNTED: &str = "r.duplicate_of is null";
+
 const FIGURE_COLUMNS: &str = "month, owner_id, opd_id, category_id, finished, archived, \
      followed, rated, rating, verify_secs, verify_ok, follow_up_secs, follow_up_ok, \
      resolve_secs, resolve_ok, channel";
@@ -285,7 +289,7 @@ pub async fn sync(
     report_id: i64,
 ) -> Result<(), sqlx::Error> {
     let now_sql = format!(
-        "select {} from reports r where r.id = $1",
+        "select {} from reports r where r.id = $1 and {COUNTED}",
         contribution_sql(db)
     );
     let new = sqlx::query(&now_sql)
@@ -315,7 +319,7 @@ pub async fn sync(
     if new.is_some() {
         sqlx::query(&format!(
             "insert into report_figures (report_id, {FIGURE_COLUMNS}) \
-             select r.id, {} from reports r where r.id = $1",
+             select r.id, {} from reports r where r.id = $1 and {COUNTED}",
             contribution_sql(db)
         ))
         .bind(report_id)
@@ -339,7 +343,8 @@ pub async fn rebuild(db: &Db) -> Result<(), sqlx::Error> {
             .await?;
     }
     sqlx::query(&format!(
-        "insert into report_figures (report_id, {FIGURE_COLUMNS}) select r.id, {} from reports r",
+        "insert into report_figures (report_id, {FIGURE_COLUMNS}) select r.id, {} from reports r \
+         where {COUNTED}",
         contribution_sql(db)
     ))
     .execute(&mut *tx)
@@ -389,9 +394,10 @@ pub async fn rebuild(db: &Db) -> Result<(), sqlx::Error> {
 /// Rebuilds the sums when they do not cover exactly the reports there are (first start
 /// after the migration, or a database restored from elsewhere). Returns whether it did.
 pub async fn ensure(db: &Db) -> Result<bool, sqlx::Error> {
-    let (reports, covered): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from reports), (select count(*) from report_figures)",
-    )
+    let (reports, covered): (i64, i64) = sqlx::query_as(&format!(
+        "select (select count(*) from reports r where {COUNTED}), \
+         (select count(*) from report_figures)"
+    ))
     .fetch_one(&db.pool)
     .await?;
     if reports == covered {

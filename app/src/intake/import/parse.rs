@@ -214,6 +214,7 @@ pub fn check_row(row: &RawRow, l: &Lookups) -> Result<CheckedRow, Vec<FieldError
         email: row.get("email").to_owned(),
         phone: row.get("telepon").to_owned(),
         notify_email: String::new(),
+        mirip: String::new(),
         attachments: String::new(),
         latitude: String::new(),
         longitude: String::new(),
