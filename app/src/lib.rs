@@ -26,6 +26,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod casework;
+pub mod completeness;
 pub mod connectedness;
 pub mod deadlines;
 pub mod desk;

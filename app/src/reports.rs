@@ -128,9 +128,10 @@ pub struct Intake {
     pub entered_by: Option<i64>,
     /// For a report another system filed through the API: the key it used.
     pub api_key_id: Option<i64>,
-    /// The web form's door: a complete report that resembles open public reports comes back
-    /// once with them (see [`ReportInput::mirip`]) instead of being filed.
-    pub offers_similar: bool,
+    /// The web form's door: a complete report that resembles open public reports, lacks a
+    /// place, a time or specifics, or reads as another category or agency than chosen, comes
+    /// back once with that advice (see [`ReportInput::mirip`]) instead of being filed.
+    pub offers_help: bool,
 }
 
 impl Intake {
@@ -143,7 +144,7 @@ impl Intake {
             sms_from: None,
             entered_by: None,
             api_key_id: None,
-            offers_similar: false,
+            offers_help: false,
         }
     }
 
@@ -152,10 +153,10 @@ impl Intake {
         Intake { locale, ..self }
     }
 
-    /// The same intake, offering similar reports first (the web form).
-    pub fn offering_similar(self) -> Intake {
+    /// The same intake, offering the form's advice first (the web form).
+    pub fn offering_help(self) -> Intake {
         Intake {
-            offers_similar: true,
+            offers_help: true,
             ..self
         }
     }
@@ -192,12 +193,24 @@ pub struct ReportInput {
     /// Where it happened, in decimal degrees (WGS 84); both or neither.
     pub latitude: String,
     pub longitude: String,
-    /// Set (`1`) once the citizen was shown the similar reports that exist: then the report
-    /// is filed; before, a report that has such reports comes back once with them.
+    /// Set (`1`) once the citizen was shown the form's advice (similar reports that exist,
+    /// what the report lacks, the category and agency it reads as): then the report is filed;
+    /// before, a report with such advice comes back once with it.
     pub mirip: String,
 }
 
 impl ReportInput {
+    /// What the completeness checks read of this report.
+    pub fn draft(&self) -> crate::completeness::Draft<'_> {
+        crate::completeness::Draft {
+            title: &self.title,
+            body: &self.body,
+            location: &self.location,
+            place: &self.place,
+            incident_date: &self.incident_date,
+        }
+    }
+
     /// What possible duplicates of this report are looked for by.
     pub fn probe(&self) -> crate::duplicates::Probe {
         crate::duplicates::Probe {

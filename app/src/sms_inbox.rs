@@ -167,7 +167,7 @@ async fn handle(
                 sms_from: Some(number.to_owned()),
                 entered_by: None,
                 api_key_id: None,
-                offers_similar: false,
+                offers_help: false,
             };
             match reports::file(store, server_secret, &input, None, intake, now, today).await {
                 Ok(filed) => Ok(Outcome::Filed(filed)),

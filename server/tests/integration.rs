@@ -12,6 +12,7 @@ mod integration {
     pub mod attachments_http;
     pub mod casework;
     pub mod change;
+    pub mod completeness;
     pub mod connectedness;
     pub mod deadlines;
     pub mod desk;

@@ -102,7 +102,7 @@ pub async fn enter_report(
         sms_from: sms_to,
         entered_by: Some(staff.account_id),
         api_key_id: None,
-        offers_similar: false,
+        offers_help: false,
         ..Intake::web(now)
     };
     crate::reports::file(store, server_secret, &report, None, intake, now, &today).await

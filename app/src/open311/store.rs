@@ -316,7 +316,7 @@ pub async fn file(
     let intake = Intake {
         channel: Channel::Api,
         api_key_id: Some(api_key_id),
-        offers_similar: false,
+        offers_help: false,
         ..Intake::web(now)
     };
     let today = zone.date_at(now);

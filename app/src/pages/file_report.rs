@@ -129,17 +129,22 @@ pub fn FileReportPage() -> impl IntoView {
     let loc = use_locale();
     let echo = use_context::<FormEcho<ReportInput>>();
     let options = super::page_data(report_form_options());
-    // Held back to show similar reports first: they are looked up again for the page.
+    // Held back to show the form's advice first: it is looked up again for the page.
     let held = echo
         .as_ref()
         .filter(|e| e.error.field_message("mirip").is_some())
         .map(|e| e.input.probe());
-    let similar = super::page_data(async move {
+    let help = super::page_data(async move {
         match held {
-            Some(probe) => crate::duplicates::similar_reports(probe)
-                .await
-                .unwrap_or_default(),
-            None => Vec::new(),
+            Some(probe) => (
+                crate::duplicates::similar_reports(probe.clone())
+                    .await
+                    .unwrap_or_default(),
+                crate::completeness::form_advice(probe)
+                    .await
+                    .unwrap_or_default(),
+            ),
+            None => Default::default(),
         }
     });
     view! {
@@ -150,9 +155,9 @@ pub fn FileReportPage() -> impl IntoView {
             {move || {
                 let options = options.clone();
                 let echo = echo.clone();
-                let similar = similar.clone();
+                let help = help.clone();
                 Suspend::new(async move {
-                    let similar = similar.await;
+                    let (similar, advice) = help.await;
                     match options.await {
                         Ok(mut options) => {
                             let (mut initial, errors, general) = match echo {
@@ -177,12 +182,14 @@ pub fn FileReportPage() -> impl IntoView {
                                 }
                                 None => (prefilled(&options), Vec::new(), None),
                             };
-                            let categories = options.categories.iter().map(|c| (c.id, c.name(loc).to_owned())).collect();
+                            let categories = options.categories.iter().map(|c| (c.id, c.code.clone(), c.name(loc).to_owned())).collect();
+                            // What the server held the report back for (advice shown, once).
+                            let held = errors.iter().any(|e| e.field == "mirip");
+                            let gaps = if held { crate::completeness::gaps(&initial.draft()) } else { Vec::new() };
                             let mut text = ReportFormText::new(loc);
                             let kept = crate::attachments::tokens(&initial.attachments).len();
                             // Shown once: sent again, the report is filed.
-                            let alert = !similar.is_empty();
-                            if alert {
+                            if held {
                                 initial.mirip = "1".to_owned();
                             }
                             text.files_kept = (kept > 0).then(|| tr!(loc, "files.kept", count = kept));
@@ -197,6 +204,8 @@ pub fn FileReportPage() -> impl IntoView {
                                         errors=errors
                                         general=general
                                         similar=similar
+                                        gaps=gaps
+                                        advice=advice
                                         loc=loc
                                     />
                                     <SendButton states=FormStates::new(loc) />
@@ -474,6 +483,70 @@ async fn pause(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Shows the advice that applies to the form as typed now: what it lacks, and the category it
+/// reads as when another one is chosen. The same checks as the server's
+/// ([`crate::completeness`]), run here in WebAssembly; the words are the server's, in
+/// `#saran`. Nothing is said before the body is long enough to judge.
+fn show_advice(form: &web_sys::HtmlFormElement) {
+    use wasm_bindgen::JsCast;
+    let Ok(data) = web_sys::FormData::new_with_form(form) else {
+        return;
+    };
+    let field = |name: &str| data.get(name).as_string().unwrap_or_default();
+    let (title, body) = (field("title"), field("body"));
+    let (location, place, date) = (field("location"), field("place"), field("incident_date"));
+    let started = body.trim().chars().count() >= crate::reports::BODY_MIN;
+    let gaps = crate::completeness::gaps(&crate::completeness::Draft {
+        title: &title,
+        body: &body,
+        location: &location,
+        place: &place,
+        incident_date: &date,
+    });
+    let show = |el: &web_sys::Element, on: bool| {
+        let _ = match on {
+            true => el.remove_attribute("hidden"),
+            false => el.set_attribute("hidden", ""),
+        };
+    };
+    if let Ok(items) = form.query_selector_all("#saran [data-gap]") {
+        for i in 0..items.length() {
+            let Some(el) = items
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let code = el.get_attribute("data-gap").unwrap_or_default();
+            show(&el, started && gaps.iter().any(|g| g.code() == code));
+        }
+    }
+    let Ok(Some(advice)) = form.query_selector("#saran-kategori") else {
+        return;
+    };
+    let chosen = field("category_id");
+    let read = crate::completeness::suggest_category(&title, &body).and_then(|(code, words)| {
+        let option = form
+            .query_selector(&format!("#category_id option[data-code=\"{code}\"]"))
+            .ok()
+            .flatten()?;
+        let value = option.get_attribute("value").unwrap_or_default();
+        (value != chosen).then(|| (option.text_content().unwrap_or_default(), words))
+    });
+    match read.filter(|_| started) {
+        Some((name, words)) => {
+            let text = advice
+                .get_attribute("data-text")
+                .unwrap_or_default()
+                .replace("{words}", &words.join(", "))
+                .replace("{name}", &name);
+            advice.set_text_content(Some(&text));
+            show(&advice, true);
+        }
+        None => show(&advice, false),
+    }
+}
+
 /// Marks the form as having shown the similar reports (the server then files it at once).
 fn similar_seen(form: &web_sys::HtmlFormElement) {
     if let Ok(Some(seen)) = form.query_selector("#mirip-seen") {
@@ -666,6 +739,9 @@ pub fn ReportForm(children: Children) -> impl IntoView {
         if chose {
             look_for_similar();
         }
+        if let Some(form) = form_ref.get_untracked() {
+            show_advice(&form);
+        }
         on_change(ev);
     };
 
@@ -681,6 +757,9 @@ pub fn ReportForm(children: Children) -> impl IntoView {
             .unwrap_or_default();
         if matches!(typed_in.as_str(), "title" | "body" | "location" | "place") {
             look_for_similar();
+        }
+        if let Some(form) = form_ref.get_untracked() {
+            show_advice(&form);
         }
         let Some(input) = ev
             .target()
@@ -772,7 +851,8 @@ pub fn SendButton(states: FormStates) -> impl IntoView {
 #[component]
 pub fn ReportFields(
     text: ReportFormText,
-    categories: Vec<(i64, String)>,
+    /// `(id, code, name)`.
+    categories: Vec<(i64, String, String)>,
     agencies: Vec<(String, Vec<(i64, String)>)>,
     submission_key: String,
     initial: ReportInput,
@@ -780,9 +860,35 @@ pub fn ReportFields(
     general: Option<String>,
     /// Similar open reports the server held the report back to show (see `similar`).
     similar: Vec<crate::duplicates::Similar>,
+    /// What the report lacks, and the category and agency it reads as (when the server held
+    /// it back; the island shows the same as the citizen writes).
+    gaps: Vec<crate::completeness::Gap>,
+    advice: crate::completeness::Advice,
     loc: Locale,
 ) -> impl IntoView {
     let alert = !similar.is_empty();
+    let category_advice = advice.category.as_ref().and_then(|(id, words)| {
+        categories
+            .iter()
+            .find(|(c, _, _)| c == id)
+            .map(|(_, _, name)| {
+                tr!(
+                    loc,
+                    "advice.category",
+                    words = words.join(", "),
+                    name = name
+                )
+            })
+    });
+    let agency_advice = advice.agency.as_ref().map(|(_, agency, category)| {
+        tr!(
+            loc,
+            "advice.agency",
+            category = category.name(loc),
+            agency = agency
+        )
+    });
+    let advice_template = tr!(loc, "advice.category", words = "{words}", name = "{name}");
     let message = |field: &'static str| {
         let m = errors
             .iter()
@@ -845,14 +951,25 @@ pub fn ReportFields(
             // them.
             <input type="hidden" name="mirip" id="mirip-seen" value=value(&initial.mirip) />
             {message("mirip")}
+            // Each piece of advice is always there, hidden until it applies: the server shows
+            // those it held the report back for, the island the same as the citizen writes.
+            <ul class="advice" id="saran" aria-live="polite">
+                {crate::completeness::Gap::ALL.into_iter().map(|g| view! {
+                    <li data-gap=g.code() hidden=!gaps.contains(&g)>{tr!(loc, g.label_key())}</li>
+                }).collect_view()}
+                <li id="saran-kategori" data-text=advice_template hidden=category_advice.is_none()>
+                    {category_advice.clone()}
+                </li>
+                {agency_advice.map(|a| view! { <li data-testid="advice-agency">{a}</li> })}
+            </ul>
             <super::similar::SimilarReports items=similar loc alert />
 
             <label for="category_id">{t.category.clone()}</label>
             <select id="category_id" name="category_id" required aria-invalid=invalid("category_id") aria-describedby=described("category_id", false)>
                 <option value="">{t.choose.clone()}</option>
-                {categories.into_iter().map(|(id, name)| {
+                {categories.into_iter().map(|(id, code, name)| {
                     let selected = initial.category_id == id.to_string();
-                    view! { <option value=id.to_string() selected=selected>{name}</option> }
+                    view! { <option value=id.to_string() data-code=code selected=selected>{name}</option> }
                 }).collect_view()}
             </select>
             {message("category_id")}

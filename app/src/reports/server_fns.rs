@@ -38,7 +38,7 @@ pub async fn submit_report(input: ReportInput) -> Result<FiledReport, AppError> 
     let account = ctx.viewer.account.as_ref().map(|a| a.id);
     let mut intake = Intake::web(now).in_language(ctx.locale);
     if !ctx.replayed {
-        intake = intake.offering_similar();
+        intake = intake.offering_help();
     }
     file(
         &state.db,

@@ -108,15 +108,28 @@ pub async fn file(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    // Complete, but like open public reports: shown them once, so that the citizen may support
-    // one instead; sent again, it is filed.
-    if intake.offers_similar
-        && input.mirip.trim().is_empty()
-        && !crate::duplicates::similar_public(db, &input.probe().bounded())
+    // Valid, but with advice: like open public reports (the citizen may support one instead),
+    // lacking a place, a time or specifics, or read as another category or agency. Shown once;
+    // sent again, it is filed as it is.
+    if intake.offers_help && input.mirip.trim().is_empty() {
+        if !crate::duplicates::similar_public(db, &input.probe().bounded())
             .await?
             .is_empty()
-    {
-        return Err(AppError::invalid("mirip", "err.similar_first"));
+        {
+            return Err(AppError::invalid("mirip", "err.similar_first"));
+        }
+        let gaps = crate::completeness::gaps(&input.draft());
+        let advice = crate::completeness::advice(
+            db,
+            &valid.title,
+            &valid.body,
+            Some(valid.category_id),
+            valid.target_org_id,
+        )
+        .await?;
+        if !gaps.is_empty() || !advice.is_empty() {
+            return Err(AppError::invalid("mirip", "err.form_help"));
+        }
     }
     let code = secrets::access_code(server_secret, key);
     for _ in 0..5 {

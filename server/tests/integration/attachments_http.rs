@@ -38,6 +38,8 @@ fn report_fields<'a>(key: &'a str, title: &'a str, agency: &'a str) -> Vec<(&'a 
         ("target_org_id", agency),
         ("name", "Siti Rahmah"),
         ("email", "siti@example.id"),
+        // The form's advice was shown (the advice itself: duplicates.rs, completeness.rs).
+        ("mirip", "1"),
     ]
 }
 

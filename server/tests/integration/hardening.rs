@@ -181,6 +181,7 @@ fn report_post(site: Option<&str>, origin: Option<&str>) -> Request<Body> {
         ),
         ("category_id", "3"),
         ("anonymous", "on"),
+        ("mirip", "1"),
     ];
     let mut req = form("/lapor", &fields, None);
     req.headers_mut()

@@ -142,6 +142,8 @@ fn report_fields<'a>(key: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
         ("name", "Siti Rahmah"),
         ("email", "siti.rahmah@example.id"),
         ("phone", "081234567890"),
+        // The form's advice was shown (the advice itself: duplicates.rs, completeness.rs).
+        ("mirip", "1"),
     ]
 }
 

@@ -160,6 +160,7 @@ async fn a_rolling_restart_during_a_burst_loses_no_submission_and_no_event() {
                     ),
                     ("category_id", "3"),
                     ("anonymous", "on"),
+                    ("mirip", "1"),
                 ])
                 .expect("form");
                 submit(ports, i, "POST /lapor HTTP/1.1", &form).await;

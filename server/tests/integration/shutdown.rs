@@ -35,6 +35,7 @@ async fn sigterm_finishes_requests_in_flight_ends_streams_and_exits_0() {
         ),
         ("category_id", "3"),
         ("anonymous", "on"),
+        ("mirip", "1"),
     ])
     .expect("form");
     let (first, rest) = body.split_at(body.len() / 2);

@@ -299,6 +299,7 @@ async fn a_report_names_its_kelurahan_from_the_same_data() {
             ("place", "Sungai Mia"),
             ("name", "Siti Rahmah"),
             ("email", "siti@example.id"),
+            ("mirip", "1"),
         ];
         let res = send(&app, multipart("/lapor", &fields, &[], None)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);

@@ -348,7 +348,7 @@ pub async fn run(store: &Store, secret: &str, id: i64, now: i64) -> AppResult<us
                 .filter(|_| !checked.input.is_anonymous()),
             entered_by: Some(row.account_id),
             api_key_id: None,
-            offers_similar: false,
+            offers_help: false,
             ..Intake::web(now)
         };
         let filed =
