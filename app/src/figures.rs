@@ -184,6 +184,11 @@ pub struct RankRow {
     /// Share (%) of its reports whose first action came within the deadline: verification
     /// for a government, the first follow-up for an OPD.
     pub first_action_within_share: Option<f64>,
+    /// For a region: the share (%) of its reports archived as incomplete (too general) in
+    /// every month before the form's completeness checks began, and in every month since
+    /// (see [`Ranking::completeness_since`]), whatever the period chosen.
+    pub incomplete_before: Option<f64>,
+    pub incomplete_after: Option<f64>,
 }
 
 /// The seeds single out regions with fewer reports than this a year…
@@ -196,6 +201,8 @@ pub const SLOW_VERIFICATION_DAYS: f64 = 5.0;
 pub struct Ranking {
     pub from: String,
     pub to: String,
+    /// The month (`2026-12`) from which the form checked reports for completeness.
+    pub completeness_since: Option<String>,
     pub regions: Vec<RankRow>,
     pub opds: Vec<RankRow>,
 }
@@ -281,6 +288,8 @@ mod tests {
             officials: 0,
             active_officials: 0,
             first_action_within_share: None,
+            incomplete_before: None,
+            incomplete_after: None,
         };
         let mut rows = vec![
             row("Kosong", 0, None, None),

@@ -542,6 +542,8 @@ impl Totals {
             officials: 0,
             active_officials: 0,
             first_action_within_share: None,
+            incomplete_before: None,
+            incomplete_after: None,
         }
     }
 }
@@ -584,6 +586,31 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
         }
     }
     let span = months(from, to).len();
+    // Archived as incomplete, per region, before and since the completeness checks began.
+    let since = completeness_since(db).await?;
+    let country_ref = &country;
+    let incomplete = |from: Month, to: Month| async move {
+        let sums = cell_sums(db, country_ref, from, to, Some("owner_id")).await?;
+        Ok::<_, sqlx::Error>(
+            sums.into_iter()
+                .map(|(id, m)| (id, (m["received"], m["incomplete"])))
+                .collect::<HashMap<i64, (i64, i64)>>(),
+        )
+    };
+    let (before, after) = match since {
+        Some(m) => {
+            let previous = if m.1 == 1 {
+                (m.0 - 1, 12)
+            } else {
+                (m.0, m.1 - 1)
+            };
+            (
+                incomplete((1970, 1), previous).await?,
+                incomplete(m, month_of(db, now)).await?,
+            )
+        }
+        None => Default::default(),
+    };
     let staffing = crate::connectedness::staffing(db, now).await?;
     let links = crate::connectedness::connectedness(&staffing);
     let line: HashMap<i64, &crate::connectedness::RegionLink> =
@@ -597,14 +624,25 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
         match kind.as_str() {
             "province" | "ministry" | "regency" | "city" => {
                 let mut total = Totals::default();
+                let (mut was, mut is) = ((0, 0), (0, 0));
                 let mut stack = vec![*id];
                 while let Some(o) = stack.pop() {
                     if let Some(t) = by_owner.get(&o) {
                         total.add(t);
                     }
+                    for (sum, part) in [(&mut was, before.get(&o)), (&mut is, after.get(&o))] {
+                        if let Some((received, incomplete)) = part {
+                            sum.0 += received;
+                            sum.1 += incomplete;
+                        }
+                    }
                     stack.extend(children.get(&o).into_iter().flatten());
                 }
                 let mut row = total.row(*id, name.clone(), parent, span);
+                if since.is_some() {
+                    row.incomplete_before = share(was.1, was.0);
+                    row.incomplete_after = share(is.1, is.0);
+                }
                 row.first_action_within_share = total.first_action_within(false);
                 row.area_code = staff.get(id).and_then(|s| s.area_code.clone());
                 if let Some(l) = line.get(id) {
@@ -632,9 +670,22 @@ pub async fn ranking(db: &Db, from: Month, to: Month, now: i64) -> AppResult<Ran
     Ok(Ranking {
         from: month_code(from),
         to: month_code(to),
+        completeness_since: since.map(month_code),
         regions,
         opds,
     })
+}
+
+/// The month from which the form checked reports for completeness (`settings`, written by
+/// the migration that brought the checks).
+pub async fn completeness_since(db: &Db) -> Result<Option<Month>, sqlx::Error> {
+    let at: Option<String> =
+        sqlx::query_scalar("select value from settings where key = 'completeness_since'")
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(at
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map(|at| month_of(db, at)))
 }
 
 /// One public report as open data: what the public listing shows, without the body (a bulk

@@ -442,10 +442,44 @@ fn RankingBody(r: Ranking, loc: Locale) -> impl IntoView {
             <button type="submit" class="secondary">{tr!(loc, "figures.show")}</button>
         </form>
         <h2 id="regions-title">{tr!(loc, "figures.regions")}</h2>
+        <IncompleteTable rows=r.regions.clone() since=r.completeness_since.clone() loc />
         <RankTable rows=r.regions labelled="regions-title" loc />
         <h2 id="opds-title">{tr!(loc, "figures.opds")}</h2>
         <RankTable rows=r.opds labelled="opds-title" loc />
     }
+}
+
+/// Per region, the share of its reports archived as incomplete before and since the form
+/// checked reports for completeness (every month on either side, whatever the period).
+#[component]
+fn IncompleteTable(rows: Vec<RankRow>, since: Option<String>, loc: Locale) -> impl IntoView {
+    let rows: Vec<RankRow> = rows
+        .into_iter()
+        .filter(|r| r.incomplete_before.is_some() || r.incomplete_after.is_some())
+        .collect();
+    since.filter(|_| !rows.is_empty()).map(|since| {
+        view! {
+            <h3 id="incomplete-title">{tr!(loc, "figures.incomplete", since = since)}</h3>
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="incomplete-title">
+                <table class="figures" data-testid="incomplete">
+                    <thead><tr>
+                        <th scope="col">{tr!(loc, "figures.org")}</th>
+                        <th scope="col">{tr!(loc, "figures.incomplete_before")}</th>
+                        <th scope="col">{tr!(loc, "figures.incomplete_after")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{r.name.clone()}</th>
+                                <td>{percent(loc, r.incomplete_before)}</td>
+                                <td>{percent(loc, r.incomplete_after)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
 }
 
 #[component]

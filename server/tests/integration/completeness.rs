@@ -142,3 +142,100 @@ async fn the_form_advises_once_what_a_report_lacks_and_where_it_belongs() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_figures_show_per_region_the_share_archived_as_incomplete_before_and_after() {
+    use super::support::{NOW, SECRET, TODAY, action, official, report};
+    use app::reports::{Intake, file};
+    const DAY: i64 = 86_400;
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        // The checks began on NOW (November 2026): October is before, November after.
+        sqlx::query("update settings set value = $1 where key = 'completeness_since'")
+            .bind(NOW.to_string())
+            .execute(&db.pool)
+            .await
+            .expect("since");
+        let coordinator =
+            official(db, app::lifecycle::Role::Coordinator, Some(o.banjarmasin)).await;
+        let mut filed = Vec::new();
+        for (i, received) in [NOW - 40 * DAY, NOW - 39 * DAY, NOW, NOW, NOW, NOW]
+            .into_iter()
+            .enumerate()
+        {
+            let mut input = report(&format!("Laporan nomor {i} tentang jalan"));
+            input.target_org_id = o.banjarmasin.to_string();
+            let intake = Intake {
+                received_at: received,
+                ..Intake::web(NOW)
+            };
+            filed.push(
+                file(db, SECRET, &input, None, intake, NOW, TODAY)
+                    .await
+                    .expect("filed")
+                    .tracking_id,
+            );
+        }
+        let too_general = app::casework::ActInput {
+            reason: "too_general".into(),
+            ..action("archive")
+        };
+        let other_reason = app::casework::ActInput {
+            reason: "not_public_service".into(),
+            ..action("archive")
+        };
+        // October: one of two incomplete. November: one of four, another archived otherwise.
+        for (id, input) in [
+            (&filed[0], &too_general),
+            (&filed[2], &too_general),
+            (&filed[3], &other_reason),
+        ] {
+            app::casework::act(db, &coordinator, id, input, NOW + 60)
+                .await
+                .expect("archived");
+        }
+        let november = app::figures::month_of(db, NOW);
+        let ranking = app::figures::ranking(db, november, november, NOW + DAY)
+            .await
+            .expect("ranking");
+        assert_eq!(ranking.completeness_since.as_deref(), Some("2026-11"));
+        let city = ranking
+            .regions
+            .iter()
+            .find(|r| r.org_id == o.banjarmasin)
+            .expect("the city");
+        assert_eq!(
+            (city.incomplete_before, city.incomplete_after),
+            (Some(50.0), Some(25.0)),
+            "{:?}",
+            db.engine
+        );
+        // The province counts its city; a region without reports shows nothing.
+        let province = ranking
+            .regions
+            .iter()
+            .find(|r| r.org_id == o.kalsel)
+            .expect("kalsel");
+        assert_eq!(province.incomplete_after, Some(25.0));
+        let samarinda = ranking
+            .regions
+            .iter()
+            .find(|r| r.org_id == o.samarinda)
+            .expect("smd");
+        assert_eq!(samarinda.incomplete_after, None);
+        // The sums agree with a rebuild, and the page says it.
+        app::figures::rebuild_rollups(db).await.expect("rebuild");
+        let again = app::figures::ranking(db, november, november, NOW + DAY)
+            .await
+            .expect("ranking");
+        assert_eq!(again, ranking);
+        let page = send(&app(&t), super::http::get("/statistik/peringkat")).await;
+        assert!(
+            page.body.contains("diarsipkan karena tidak lengkap"),
+            "{}",
+            page.body
+        );
+        t.finish().await;
+    }
+}

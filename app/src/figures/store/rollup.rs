@@ -31,6 +31,9 @@ fn contribution_sql(db: &Db) -> String {
          r.category_id as category_id, \
          cast(case when r.status = 'resolved' then 1 else 0 end as bigint) as finished, \
          cast(case when r.status = 'archived' then 1 else 0 end as bigint) as archived, \
+         cast(case when r.status = 'archived' and exists (select 1 from report_events e \
+              where e.report_id = r.id and e.to_status = 'archived' and e.reason = 'too_general') \
+              then 1 else 0 end as bigint) as incomplete, \
          cast(case when r.follow_up_secs is not null or r.status in ('in_progress', 'resolved') \
               then 1 else 0 end as bigint) as followed, \
          cast(case when r.rating is not null then 1 else 0 end as bigint) as rated, \
@@ -48,7 +51,7 @@ fn contribution_sql(db: &Db) -> String {
 pub const COUNTED: &str = "r.duplicate_of is null";
 
 const FIGURE_COLUMNS: &str = "month, owner_id, opd_id, category_id, finished, archived, \
-     followed, rated, rating, verify_secs, verify_ok, follow_up_secs, follow_up_ok, \
+     incomplete, followed, rated, rating, verify_secs, verify_ok, follow_up_secs, follow_up_ok, \
      resolve_secs, resolve_ok, channel";
 
 /// The three measured durations, with their names in `figure_cells` and `figure_durations`.
@@ -71,6 +74,8 @@ struct Contribution {
     category: i64,
     finished: i64,
     archived: i64,
+    /// Archived as too general: incomplete.
+    incomplete: i64,
     followed: i64,
     rated: i64,
     rating: i64,
@@ -94,6 +99,7 @@ impl Contribution {
             category: row.try_get("category_id")?,
             finished: row.try_get("finished")?,
             archived: row.try_get("archived")?,
+            incomplete: row.try_get("incomplete")?,
             followed: row.try_get("followed")?,
             rated: row.try_get("rated")?,
             rating: row.try_get("rating")?,
@@ -109,10 +115,11 @@ impl Contribution {
 
 /// The columns of `figure_cells` after its key, in the order [`Contribution::cell_deltas`]
 /// gives them.
-pub(super) const CELL_COUNTERS: [&str; 15] = [
+pub(super) const CELL_COUNTERS: [&str; 16] = [
     "received",
     "finished",
     "archived",
+    "incomplete",
     "followed",
     "rated",
     "rating_sum",
@@ -139,11 +146,12 @@ enum SumRow {
 
 impl Contribution {
     /// What this contribution adds to its cell, in the order of [`CELL_COUNTERS`].
-    fn cell_deltas(&self) -> [i64; 15] {
+    fn cell_deltas(&self) -> [i64; 16] {
         let mut d = [
             1,
             self.finished,
             self.archived,
+            self.incomplete,
             self.followed,
             self.rated,
             self.rating,
@@ -159,18 +167,18 @@ impl Contribution {
         ];
         for (i, (secs, ok)) in self.measures.iter().enumerate() {
             if let Some(secs) = secs {
-                d[6 + 3 * i] = 1;
-                d[7 + 3 * i] = *secs;
-                d[8 + 3 * i] = *ok;
+                d[7 + 3 * i] = 1;
+                d[8 + 3 * i] = *secs;
+                d[9 + 3 * i] = *ok;
             }
         }
         d
     }
 
     /// Every row of the sums this contribution adds to, with what it adds.
-    fn rows(&self) -> Vec<(SumRow, [i64; 15])> {
+    fn rows(&self) -> Vec<(SumRow, [i64; 16])> {
         let (month, owner, opd, category) = self.cell_key();
-        let mut by_channel = [0; 15];
+        let mut by_channel = [0; 16];
         (by_channel[0], by_channel[1]) = (1, self.finished);
         let mut rows = vec![
             (
@@ -184,7 +192,7 @@ impl Contribution {
         ];
         for (measure, (secs, _)) in MEASURES.iter().zip(self.measures) {
             let Some(secs) = secs else { continue };
-            let mut one = [0; 15];
+            let mut one = [0; 16];
             one[0] = 1;
             rows.push((
                 SumRow::Duration(0, owner, month, measure, tenths(secs)),
@@ -201,11 +209,11 @@ impl Contribution {
 /// The net change `old` → `new` makes to the sums, row by row, in one fixed order: rows that
 /// come out even are left alone, and two transactions on PostgreSQL lock the rows they share
 /// in the same order, so they cannot deadlock.
-fn changes(old: Option<&Contribution>, new: Option<&Contribution>) -> Vec<(SumRow, [i64; 15])> {
-    let mut net: std::collections::BTreeMap<SumRow, [i64; 15]> = Default::default();
+fn changes(old: Option<&Contribution>, new: Option<&Contribution>) -> Vec<(SumRow, [i64; 16])> {
+    let mut net: std::collections::BTreeMap<SumRow, [i64; 16]> = Default::default();
     for (c, sign) in [(old, -1), (new, 1)] {
         for (row, deltas) in c.map(Contribution::rows).unwrap_or_default() {
-            let entry = net.entry(row).or_insert([0; 15]);
+            let entry = net.entry(row).or_insert([0; 16]);
             for (e, d) in entry.iter_mut().zip(deltas) {
                 *e += sign * d;
             }
@@ -220,11 +228,11 @@ fn changes(old: Option<&Contribution>, new: Option<&Contribution>) -> Vec<(SumRo
 async fn add(
     tx: &mut Transaction<'_, Any>,
     row: &SumRow,
-    deltas: &[i64; 15],
+    deltas: &[i64; 16],
 ) -> Result<(), sqlx::Error> {
     match row {
         SumRow::Cell(month, owner, opd, category) => {
-            let placeholders: Vec<String> = (5..=19).map(|i| format!("${i}")).collect();
+            let placeholders: Vec<String> = (5..=20).map(|i| format!("${i}")).collect();
             let updates: Vec<String> = CELL_COUNTERS
                 .iter()
                 .map(|c| format!("{c} = figure_cells.{c} + excluded.{c}"))
@@ -360,9 +368,10 @@ pub async fn rebuild(db: &Db) -> Result<(), sqlx::Error> {
         .collect();
     sqlx::query(&format!(
         "insert into figure_cells (month, owner_id, opd_id, category_id, received, finished, \
-         archived, followed, rated, rating_sum, verify_n, verify_sum, verify_ok, follow_up_n, \
-         follow_up_sum, follow_up_ok, resolve_n, resolve_sum, resolve_ok) \
+         archived, incomplete, followed, rated, rating_sum, verify_n, verify_sum, verify_ok, \
+         follow_up_n, follow_up_sum, follow_up_ok, resolve_n, resolve_sum, resolve_ok) \
          select month, owner_id, opd_id, category_id, count(*), sum(finished), sum(archived), \
+         sum(incomplete), \
          sum(followed), sum(rated), sum(rating), {} from report_figures \
          group by month, owner_id, opd_id, category_id",
         sums.join(", ")
@@ -419,6 +428,7 @@ mod tests {
             category: 3,
             finished: status_finished,
             archived: 0,
+            incomplete: 0,
             followed: i64::from(opd != 0),
             rated: 0,
             rating: 0,
