@@ -395,17 +395,11 @@ async fn send(action: &str, data: &web_sys::FormData) -> Sent {
     }
 }
 
-/// The places the server suggests for `text` (one per line), those of the region of agency
-/// `region` first.
-async fn places_for(text: &str, region: &str) -> Option<Vec<String>> {
+/// The text the server answers a GET of `url` with; `None` on any failure.
+async fn fetch_text(url: &str) -> Option<String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let url = format!(
-        "/wilayah/saran?q={}&instansi={}",
-        js_sys::encode_uri_component(text),
-        js_sys::encode_uri_component(region)
-    );
-    let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+    let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(url))
         .await
         .ok()?
         .dyn_into()
@@ -413,10 +407,21 @@ async fn places_for(text: &str, region: &str) -> Option<Vec<String>> {
     if !response.ok() {
         return None;
     }
-    let body = JsFuture::from(response.text().ok()?)
+    JsFuture::from(response.text().ok()?)
         .await
         .ok()?
-        .as_string()?;
+        .as_string()
+}
+
+/// The places the server suggests for `text` (one per line), those of the region of agency
+/// `region` first.
+async fn places_for(text: &str, region: &str) -> Option<Vec<String>> {
+    let url = format!(
+        "/wilayah/saran?q={}&instansi={}",
+        js_sys::encode_uri_component(text),
+        js_sys::encode_uri_component(region)
+    );
+    let body = fetch_text(&url).await?;
     Some(body.lines().map(str::to_owned).collect())
 }
 
@@ -451,21 +456,7 @@ fn similar_query(form: &web_sys::HtmlFormElement) -> Option<String> {
 
 /// The server's section of similar reports for `query` (its inner HTML).
 async fn similar_for(query: &str) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let url = format!("/lapor/mirip?{query}");
-    let response: web_sys::Response = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let html = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
+    let html = fetch_text(&format!("/lapor/mirip?{query}")).await?;
     let doc = web_sys::DomParser::new()
         .ok()?
         .parse_from_string(&html, web_sys::SupportedType::TextHtml)
