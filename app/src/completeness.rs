@@ -223,16 +223,11 @@ fn names_time(text: &str) -> bool {
             .any(|t| t.contains('/') && t.chars().filter(char::is_ascii_digit).count() >= 2)
 }
 
-/// The distinct words of a text that say something (not [`crate::duplicates::STOPWORDS`],
-/// not numbers, longer than two letters).
+/// The distinct words of a text that say something ([`crate::duplicates::says_something`]).
 fn content_words(text: &str) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     for w in folded_words(text) {
-        if w.chars().count() > 2
-            && !w.chars().all(|c| c.is_ascii_digit())
-            && !crate::duplicates::STOPWORDS.contains(&w.as_str())
-            && !seen.contains(&w)
-        {
+        if crate::duplicates::says_something(&w) && !seen.contains(&w) {
             seen.push(w);
         }
     }

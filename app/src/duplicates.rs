@@ -78,6 +78,14 @@ pub struct Supported {
     pub reporters: i64,
 }
 
+/// Whether a folded word says something about a report: longer than two letters, not a
+/// number, not one of the [`STOPWORDS`].
+pub fn says_something(word: &str) -> bool {
+    word.chars().count() > 2
+        && !word.chars().all(|c| c.is_ascii_digit())
+        && !STOPWORDS.contains(&word)
+}
+
 /// The content words of a text as `(stem, word as written, folded)`: without [`STOPWORDS`],
 /// numbers or one- and two-letter words.
 #[cfg(feature = "ssr")]
@@ -86,8 +94,7 @@ pub fn content_words(text: &str) -> Vec<(String, String)> {
     crate::search::words(&folded)
         .into_iter()
         .map(|(s, e)| &folded[s..e])
-        .filter(|w| w.chars().count() > 2 && !w.chars().all(|c| c.is_ascii_digit()))
-        .filter(|w| !STOPWORDS.contains(w))
+        .filter(|w| says_something(w))
         .map(|w| (crate::search::stem(w), w.to_owned()))
         .filter(|(s, _)| s.chars().count() > 2 && !STOPWORDS.contains(&s.as_str()))
         .collect()

@@ -543,7 +543,7 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
     };
     let last_event_id = report.thread.iter().map(|e| e.id).max().unwrap_or(0);
     let similar = match scope(staff, 2) {
-        Some(scope) if actions_include_archive(&actions) => {
+        Some(scope) if actions.contains(&StaffAction::Archive) => {
             crate::duplicates::similar_in_scope(db, &scope, case.id).await?
         }
         _ => Vec::new(),
@@ -572,10 +572,6 @@ pub async fn open_case(db: &Db, staff: &Staff, tracking_id: &str, now: i64) -> A
         draft: None,
         similar,
     })
-}
-
-fn actions_include_archive(actions: &[StaffAction]) -> bool {
-    actions.contains(&StaffAction::Archive)
 }
 
 /// The original a report is marked a duplicate of: a report in the official's scope, not the
