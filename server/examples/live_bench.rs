@@ -12,6 +12,10 @@
 //! Streams open 256 at a time, from 16 loopback addresses; the burst factor lets that many
 //! come from so few addresses past the per-address limit of live streams.
 //! Arguments: server address, streams, messages, and (optional) the server's pid for memory.
+//!
+//! Several servers on one database: `127.0.0.1:3400,127.0.0.1:3401 … PID1,PID2`. The streams
+//! are spread over them in turn and the messages are posted through each in turn, so that
+//! every stream receives events that came in through another server.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -54,6 +58,14 @@ fn rss_kib(pid: &str) -> Option<u64> {
         .ok()
 }
 
+/// The servers' memory together.
+fn rss_of(pids: &[String]) -> Option<u64> {
+    if pids.is_empty() {
+        return None;
+    }
+    pids.iter().map(|p| rss_kib(p)).sum()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -65,13 +77,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let addr = args
+    let addrs: Vec<String> = args
         .get(1)
-        .cloned()
-        .unwrap_or_else(|| "127.0.0.1:3400".into());
+        .map(String::as_str)
+        .unwrap_or("127.0.0.1:3400")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let addr = addrs[0].clone();
     let streams: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let messages: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(10);
-    let pid = args.get(4).cloned();
+    let pids: Vec<String> = args
+        .get(4)
+        .map(|p| p.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
 
     // A report to watch, filed through the plain form; its private link carries the code.
     let key = format!("{:032x}", std::process::id() as u128 * 7_919 + 13);
@@ -109,17 +128,21 @@ async fn main() {
         .expect("code")
         .to_owned();
 
-    let before = pid.as_deref().and_then(rss_kib);
+    let before = rss_of(&pids);
     let sent_at: Arc<Mutex<Vec<Instant>>> = Arc::default();
     let delays: Arc<Mutex<Vec<Duration>>> = Arc::default();
     let (opened_tx, mut opened_rx) = tokio::sync::mpsc::channel::<bool>(streams.max(1));
     // At most this many streams being opened at once, as many pages arriving together: the
     // open rate is then the server's, not a flood of connection attempts the kernel drops.
     let opening = Arc::new(tokio::sync::Semaphore::new(OPENING_AT_ONCE));
-    let server: std::net::SocketAddr = addr.parse().expect("server address");
+    let servers: Vec<std::net::SocketAddr> = addrs
+        .iter()
+        .map(|a| a.parse().expect("server address"))
+        .collect();
     let started = Instant::now();
     for i in 0..streams {
-        let (addr, tracking, code) = (addr.clone(), tracking.clone(), code.clone());
+        let server = servers[i % servers.len()];
+        let (addr, tracking, code) = (server.to_string(), tracking.clone(), code.clone());
         let (sent_at, delays, opened) = (sent_at.clone(), delays.clone(), opened_tx.clone());
         let opening = opening.clone();
         tokio::spawn(async move {
@@ -172,7 +195,7 @@ async fn main() {
     }
     let open_time = started.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = pid.as_deref().and_then(rss_kib);
+    let after = rss_of(&pids);
 
     for i in 0..messages {
         let body = serde_urlencoded::to_string([
@@ -182,7 +205,7 @@ async fn main() {
         .expect("form");
         sent_at.lock().await.push(Instant::now());
         request(
-            &addr,
+            &addrs[i % addrs.len()],
             &format!("POST /laporan/{tracking}/pesan HTTP/1.1"),
             &body,
         )

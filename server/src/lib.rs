@@ -3,6 +3,7 @@
 //! [`router`] is what `main` serves and what the HTTP tests drive with `oneshot`.
 
 pub mod cli;
+pub mod connections;
 pub mod forms;
 pub mod gateway;
 pub mod http_layers;
@@ -30,6 +31,7 @@ use axum::extract::State;
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
+use connections::LIVE_PATH;
 use http::Method;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
@@ -309,9 +311,6 @@ pub fn router_with(state: AppState, limiters: std::sync::Arc<limits::Limiters>) 
         .layer(http_layers::access::set_id())
         .with_state(state)
 }
-
-/// The live event stream's path.
-const LIVE_PATH: &str = "/langsung";
 
 /// The layers every request passes, innermost first: abuse limits, the busy guard, the
 /// session, cross-site refusal, static caching, safe JSON, private pages' headers and the

@@ -5,6 +5,7 @@
 
 use anyhow::Context;
 use app::i18n::TimeZone;
+use axum::serve::ListenerExt;
 use clap::Parser;
 use server::{Settings, build_state};
 use tracing_subscriber::EnvFilter;
@@ -285,9 +286,15 @@ async fn main() -> anyhow::Result<()> {
     };
     let listener = listen(addr).with_context(|| format!("listen on {addr}"))?;
     tracing::info!("lapor listening on http://{addr}");
+    // Live streams are held by lapor's own lean handler, every other request by hyper.
+    let accepting = shutdown.clone();
+    let connections = server::connections::split(listener, app.clone(), async move {
+        accepting.wait().await;
+    })?;
     let stopping = shutdown.clone();
     let serve = axum::serve(
-        listener,
+        // (`tap_io` only to have the client's address as axum's `ConnectInfo`.)
+        connections.tap_io(|_| {}),
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {

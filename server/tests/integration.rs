@@ -14,6 +14,7 @@ mod integration {
     pub mod change;
     pub mod completeness;
     pub mod connectedness;
+    pub mod connections;
     pub mod deadlines;
     pub mod desk;
     pub mod duplicates;
