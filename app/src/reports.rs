@@ -556,6 +556,10 @@ pub struct PublicPage {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// A search that found more than it ranks ([`crate::search::CANDIDATES`]): `total` is
+    /// the newest of them.
+    #[serde(default)]
+    pub capped: bool,
 }
 
 pub const PAGE_SIZE: i64 = 20;

@@ -10,6 +10,12 @@
 //! conditions as the listings it filters (published and not confidential for the public, the
 //! official's scope), never by the index.
 //!
+//! A search considers the newest [`CANDIDATES`] reports that match and the listing's
+//! conditions allow, and ranks those by relevance: both engines then read the matches newest
+//! first and stop there, instead of ranking and counting every match of a word half the
+//! reports use (at 1,000,000 reports that took seconds). A search that finds more says so and
+//! asks for another word; fewer matches are all ranked.
+//!
 //! Highlighting is done here, from the same stems, over the text the viewer may read.
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +26,8 @@ pub const MAX_TERMS: usize = 8;
 pub const MAX_QUERY: usize = 200;
 /// How long an excerpt around the first match is, in characters.
 pub const EXCERPT: usize = 200;
+/// The newest matches a search ranks; a search that finds more shows these.
+pub const CANDIDATES: i64 = 1_000;
 
 /// A piece of text to show: marked when it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,10 @@
 //! cargo run --release -p server --example search_bench -- postgres://postgres@127.0.0.1/search 100000
 //! ```
 //! Arguments: database URL (created fresh), number of reports (default 1,000,000), runs per
-//! query (default 20).
+//! query (default 20), and `keep` to search a database an earlier run filled (as it is).
+//!
+//! Who searches: the public, the public within one category, Kota Banjarmasin's coordinator
+//! (a city's scope, about 1/9 of the reports) and the admin of one of its OPDs (a small scope).
 
 use app::db::{Db, Engine};
 use app::reports::ListFilter;
@@ -200,6 +203,43 @@ async fn fill(db: &Db, n: usize, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An official of the organisation `code` (made on the first run, found on the next).
+async fn bench_official(
+    store: &app::change::Store,
+    code: &str,
+    role: app::lifecycle::Role,
+    now: i64,
+) -> anyhow::Result<app::staff::Staff> {
+    let email = format!("{code}.bench@lapor.example");
+    let known: Option<i64> = sqlx::query_scalar("select id from accounts where email = $1")
+        .bind(&email)
+        .fetch_optional(&store.pool)
+        .await?;
+    let id = match known {
+        Some(id) => id,
+        None => {
+            let org: i64 = sqlx::query_scalar("select id from organizations where code = $1")
+                .bind(code)
+                .fetch_one(&store.pool)
+                .await?;
+            app::admin::create_staff(
+                store,
+                &app::admin::StaffInput {
+                    email,
+                    name: "Bench".into(),
+                    role: role.code().into(),
+                    org_id: org.to_string(),
+                    password: "bench-password-2026".into(),
+                },
+                now,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    Ok(app::staff::load(store, id).await?.expect("staff"))
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -233,16 +273,22 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let runs: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
-    let store = fresh(url).await?;
+    let keep = args.get(4).is_some_and(|a| a == "keep");
     let now = app::db::now();
-    app::demo::ensure_default_categories(&store).await?;
-    app::demo::load(&store, "bench-secret", now, &store.time_zone.date_at(now)).await?;
-    let started = Instant::now();
-    fill(&store, n, now).await?;
-    println!(
-        "filled {n} reports in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    let store = if keep {
+        app::change::Store::connect(url).await?
+    } else {
+        let store = fresh(url).await?;
+        app::demo::ensure_default_categories(&store).await?;
+        app::demo::load(&store, "bench-secret", now, &store.time_zone.date_at(now)).await?;
+        let started = Instant::now();
+        fill(&store, n, now).await?;
+        println!(
+            "filled {n} reports in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        store
+    };
     let started = Instant::now();
     let indexed = app::search::index_missing(&store).await?;
     let secs = started.elapsed().as_secs_f64();
@@ -254,25 +300,22 @@ async fn main() -> anyhow::Result<()> {
         "index size: {:.1} MB",
         index_size(&store).await? as f64 / 1e6
     );
-    let city: i64 = sqlx::query_scalar("select id from organizations where code = 'banjarmasin'")
-        .fetch_one(&store.pool)
-        .await?;
-    let id = app::admin::create_staff(
+    let city = bench_official(
         &store,
-        &app::admin::StaffInput {
-            email: "induk.bench@lapor.example".into(),
-            name: "Bench".into(),
-            role: app::lifecycle::Role::Coordinator.code().into(),
-            org_id: city.to_string(),
-            password: "bench-password-2026".into(),
-        },
+        "banjarmasin",
+        app::lifecycle::Role::Coordinator,
         now,
     )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let staff = app::staff::load(&store, id).await?.expect("staff");
+    .await?;
+    let opd = bench_official(
+        &store,
+        "banjarmasin-pupr",
+        app::lifecycle::Role::OpdAdmin,
+        now,
+    )
+    .await?;
     println!(
-        "{:<44} {:>9} {:>9} {:>9}",
+        "{:<52} {:>9} {:>9} {:>9}",
         "query", "found", "p50 ms", "p99 ms"
     );
     for q in [
@@ -282,26 +325,37 @@ async fn main() -> anyhow::Result<()> {
         "pungutan pedagang",
         "wanprestasi",
     ] {
-        for who in ["public", "city official"] {
+        for who in [
+            "public",
+            "public, one category",
+            "city official",
+            "OPD official",
+        ] {
             let filter = ListFilter {
                 q: q.into(),
+                kategori: if who == "public, one category" {
+                    "3".into()
+                } else {
+                    String::new()
+                },
                 ..Default::default()
             };
             let mut times = Vec::with_capacity(runs);
-            let mut found = 0;
+            let mut found = String::new();
             for _ in 0..runs {
                 let t = Instant::now();
                 let page = match who {
-                    "public" => app::reports::list_public(&store, &filter).await,
-                    _ => app::casework::search_reports(&store, &staff, &filter).await,
+                    "city official" => app::casework::search_reports(&store, &city, &filter).await,
+                    "OPD official" => app::casework::search_reports(&store, &opd, &filter).await,
+                    _ => app::reports::list_public(&store, &filter).await,
                 }
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
                 times.push(t.elapsed().as_secs_f64() * 1e3);
-                found = page.total;
+                found = format!("{}{}", page.total, if page.capped { "+" } else { "" });
             }
             times.sort_by(f64::total_cmp);
             println!(
-                "{:<44} {:>9} {:>9.1} {:>9.1}",
+                "{:<52} {:>9} {:>9.1} {:>9.1}",
                 format!("{who}: {q}"),
                 found,
                 percentile(&times, 0.5),

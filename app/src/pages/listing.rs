@@ -91,7 +91,11 @@ pub fn Results(
             </select>
             <button type="submit">{tr!(loc, "list.filter")}</button>
         </form>
-        <p class="count" data-testid="count">{tr!(loc, "list.count", count = page.total)}</p>
+        <p class="count" data-testid="count">{if page.capped {
+            tr!(loc, "list.count_capped", count = page.total)
+        } else {
+            tr!(loc, "list.count", count = page.total)
+        }}</p>
         {if page.items.is_empty() {
             view! { <p class="empty">{tr!(loc, "list.empty")}</p> }.into_any()
         } else {

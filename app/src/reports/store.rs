@@ -686,11 +686,12 @@ impl Listing {
                 self.binds
                     .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
                 let n = self.binds.len();
+                let conditions = self.conditions.join(" and ");
                 self.conditions.push("r.id = found.sid".to_owned());
                 (
                     format!(
                         "{} cross join ",
-                        crate::search::found_source(db.engine, audience, n - 1, n)
+                        crate::search::found_source(db.engine, audience, n - 1, n, &conditions)
                     ),
                     "found.score desc, r.received_at desc, r.id desc",
                 )
@@ -740,6 +741,7 @@ impl Listing {
             page,
             pages,
             total,
+            capped: query.is_some() && total >= crate::search::CANDIDATES,
         })
     }
 }

@@ -158,33 +158,52 @@ pub enum Audience {
 
 /// The reports a search finds, as a table `(sid, score)` to select from (a higher score ranks
 /// first), taking the text at parameter `$text` and the tracking ID (or an empty string) at
-/// `$tracking`. A listing puts it first and cross-joins its reports to it, so that SQLite
-/// walks the (few) reports found rather than every report the listing's conditions allow.
-pub fn found_source(engine: Engine, audience: Audience, text: usize, tracking: usize) -> String {
-    let matches = match (engine, audience) {
-        (Engine::Sqlite, Audience::Staff) => format!(
-            "select rowid as sid, -bm25(report_search, 10.0, 4.0, 2.0, 1.0, 0.0, 0.0) as score \
-             from report_search where report_search match ${text}"
-        ),
-        (Engine::Sqlite, Audience::Public) => format!(
-            "select rowid as sid, -bm25(report_search, 0.0, 0.0, 0.0, 0.0, 10.0, 4.0) as score \
-             from report_search where report_search match ${text}"
-        ),
-        (Engine::Postgres, audience) => {
+/// `$tracking`: the newest [`CANDIDATES`] matches that meet `conditions` (on `reports r`), and
+/// the report with that tracking ID if it meets them. Each engine reads the matches newest
+/// first and stops there (SQLite: FTS5 walks its index by rowid, first in the join; PostgreSQL:
+/// the index by `report_id`, unless the text index finds fewer matches sooner); a listing puts
+/// the table first and joins its reports to it.
+pub fn found_source(
+    engine: Engine,
+    audience: Audience,
+    text: usize,
+    tracking: usize,
+    conditions: &str,
+) -> String {
+    let conditions = if conditions.trim().is_empty() {
+        "1 = 1"
+    } else {
+        conditions
+    };
+    let newest = match engine {
+        Engine::Sqlite => {
+            let weights = match audience {
+                Audience::Staff => "10.0, 4.0, 2.0, 1.0, 0.0, 0.0",
+                Audience::Public => "0.0, 0.0, 0.0, 0.0, 10.0, 4.0",
+            };
+            format!(
+                "select r.id as sid, -bm25(report_search, {weights}) as score from report_search \
+                 cross join reports r on r.id = report_search.rowid where report_search match \
+                 ${text} and {conditions} order by report_search.rowid desc limit {CANDIDATES}"
+            )
+        }
+        Engine::Postgres => {
             let column = match audience {
                 Audience::Staff => "staff",
                 Audience::Public => "public",
             };
             format!(
-                "select report_id as sid, ts_rank_cd({column}, \
-                 plainto_tsquery('indonesian', ${text})) as score from report_search \
-                 where {column} @@ plainto_tsquery('indonesian', ${text})"
+                "select r.id as sid, ts_rank_cd(s.{column}, plainto_tsquery('indonesian', \
+                 ${text})) as score from report_search s join reports r on r.id = s.report_id \
+                 where s.{column} @@ plainto_tsquery('indonesian', ${text}) and {conditions} \
+                 order by s.report_id desc limit {CANDIDATES}"
             )
         }
     };
     format!(
-        "(select sid, max(score) as score from ({matches} union all \
-         select id, 1000000.0 from reports where tracking_id = ${tracking}) m group by sid) found"
+        "(select sid, max(score) as score from (select * from ({newest}) newest union all \
+         select r.id, 1000000.0 from reports r where r.tracking_id = ${tracking} and \
+         {conditions}) m group by sid) found"
     )
 }
 

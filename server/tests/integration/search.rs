@@ -273,3 +273,72 @@ async fn words_find_reports_by_their_stems_ranked_marked_and_within_every_rule()
         t.finish().await;
     }
 }
+
+/// Inserts `n` published reports about a blocked drain, to `opd` of `owner`, received at
+/// `from`, `from + 1`…: as many as a province has in years, quickly (then indexed the way a
+/// server does at start).
+async fn drains(db: &app::db::Db, n: usize, owner: i64, opd: i64, from: i64, prefix: &str) {
+    for i in 0..n {
+        let at = from + i as i64;
+        sqlx::query(
+            "insert into reports (tracking_id, access_hash, kind, title, body, category_id, \
+             location, target_org_id, anonymous, confidential, channel, status, received_at, \
+             created_at, updated_at, status_changed_at, owner_org_id, opd_id, published_at) \
+             values ($1, 'x', 'pengaduan', $2, $3, 1, '', $4, 0, 0, 'web', 'in_progress', $5, \
+             $5, $5, $5, $6, $4, $5)",
+        )
+        .bind(format!("{prefix}{i:06}"))
+        .bind(format!("Drainase tersumbat nomor {i}"))
+        .bind("Saluran drainase tersumbat sampah sehingga air meluap ke jalan.")
+        .bind(opd)
+        .bind(at)
+        .bind(owner)
+        .execute(&db.pool)
+        .await
+        .expect("insert");
+    }
+}
+
+#[tokio::test]
+async fn a_search_that_finds_more_than_it_ranks_says_so_and_cuts_after_scope_and_filters() {
+    use app::search::CANDIDATES;
+    for t in engines().await {
+        let db = &t.db;
+        let o = orgs(db).await;
+        let many = CANDIDATES as usize + 30;
+        // The oldest 40 in Banjarmasin, then more than a search ranks in Samarinda.
+        drains(db, 40, o.banjarmasin, o.pupr, NOW - 100_000, "B").await;
+        drains(db, many, o.samarinda, o.samarinda_pupr, NOW - 50_000, "S").await;
+        app::search::index_missing(db).await.expect("indexed");
+
+        let page = list_public(db, &public("drainase tersumbat"))
+            .await
+            .expect("list");
+        assert_eq!(page.total, CANDIDATES);
+        assert!(page.capped);
+        assert_eq!(page.pages, CANDIDATES / app::reports::PAGE_SIZE);
+        let listing = send(&app(&t), get("/laporan?q=drainase")).await;
+        assert!(
+            listing
+                .body
+                .contains(&format!("Setidaknya {CANDIDATES} laporan cocok")),
+            "the page says the search found more than it shows"
+        );
+
+        // The scope is applied before the cut: Banjarmasin's official finds all of theirs,
+        // although a thousand newer reports elsewhere match too.
+        let who = official(db, Role::Coordinator, Some(o.banjarmasin)).await;
+        let page = app::casework::search_reports(db, &who, &public("drainase"))
+            .await
+            .expect("search");
+        assert_eq!((page.total, page.capped), (40, false));
+        // So are the listing's filters.
+        let filter = ListFilter {
+            instansi: o.pupr.to_string(),
+            ..public("drainase")
+        };
+        let page = list_public(db, &filter).await.expect("list");
+        assert_eq!((page.total, page.capped), (40, false));
+        t.finish().await;
+    }
+}
