@@ -16,23 +16,60 @@
 //! Several servers on one database: `127.0.0.1:3400,127.0.0.1:3401 … PID1,PID2`. The streams
 //! are spread over them in turn and the messages are posted through each in turn, so that
 //! every stream receives events that came in through another server.
+//!
+//! A fifth argument `reconnect` makes every stream behave as a browser's `EventSource`: when
+//! its server closes it (a restart), it opens again on the next server with `Last-Event-ID`
+//! and carries on; messages a stopped server did not take are sent through the next one, with
+//! the same one-time key (`kunci`). Restart the servers one by one while it runs: the count
+//! of deliveries shows whether any event was lost.
 
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::sync::Mutex;
 
 async fn request(addr: &str, head: &str, body: &str) -> String {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
+    try_request(addr, head, body).await.expect("an answer")
+}
+
+/// The answer to one request, `None` when the server could not be reached or did not answer.
+async fn try_request(addr: &str, head: &str, body: &str) -> Option<String> {
+    let mut s = TcpStream::connect(addr).await.ok()?;
     let req = format!(
         "{head}\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    s.write_all(req.as_bytes()).await.expect("send");
+    s.write_all(req.as_bytes()).await.ok()?;
     let mut answer = String::new();
-    s.read_to_string(&mut answer).await.expect("read");
-    answer
+    s.read_to_string(&mut answer).await.ok()?;
+    (!answer.is_empty()).then_some(answer)
+}
+
+/// Opens a stream on `server` from the `i`-th stream's loopback address, resuming after `last`;
+/// `None` unless it was accepted (200).
+async fn open_stream(
+    i: usize,
+    server: std::net::SocketAddr,
+    path: &str,
+    last: i64,
+) -> Option<tokio::io::Lines<BufReader<TcpStream>>> {
+    let mut s = connect_from(i, server).await.ok()?;
+    let resume = if last > 0 {
+        format!("Last-Event-ID: {last}\r\n")
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {server}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+    );
+    s.write_all(head.as_bytes()).await.ok()?;
+    let mut lines = BufReader::new(s).lines();
+    match lines.next_line().await {
+        Ok(Some(status)) if status.contains(" 200 ") => Some(lines),
+        _ => None,
+    }
 }
 
 /// Streams being opened at the same moment.
@@ -87,6 +124,8 @@ async fn main() {
     let addr = addrs[0].clone();
     let streams: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let messages: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let reconnect = args.get(5).is_some_and(|a| a == "reconnect");
+    let reconnected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let pids: Vec<String> = args
         .get(4)
         .map(|p| p.split(',').map(str::to_owned).collect())
@@ -104,6 +143,8 @@ async fn main() {
         ),
         ("category_id", "1"),
         ("anonymous", "on"),
+        // Filed as it is (the form's advice on similar reports and missing details was seen).
+        ("mirip", "1"),
     ])
     .expect("form");
     let answer = request(&addr, "POST /lapor HTTP/1.1", &form).await;
@@ -129,58 +170,69 @@ async fn main() {
         .to_owned();
 
     let before = rss_of(&pids);
-    let sent_at: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    // When each message was sent (µs after `epoch`; 0: not yet), and every delay measured:
+    // cheap to read from thousands of streams at once, so the client's own locking is not
+    // what is measured.
+    let epoch = Instant::now();
+    let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..messages).map(|_| AtomicU64::new(0)).collect());
     let delays: Arc<Mutex<Vec<Duration>>> = Arc::default();
     let (opened_tx, mut opened_rx) = tokio::sync::mpsc::channel::<bool>(streams.max(1));
     // At most this many streams being opened at once, as many pages arriving together: the
     // open rate is then the server's, not a flood of connection attempts the kernel drops.
     let opening = Arc::new(tokio::sync::Semaphore::new(OPENING_AT_ONCE));
-    let servers: Vec<std::net::SocketAddr> = addrs
-        .iter()
-        .map(|a| a.parse().expect("server address"))
-        .collect();
+    let servers: Arc<Vec<std::net::SocketAddr>> = Arc::new(
+        addrs
+            .iter()
+            .map(|a| a.parse().expect("server address"))
+            .collect(),
+    );
     let started = Instant::now();
     for i in 0..streams {
-        let server = servers[i % servers.len()];
-        let (addr, tracking, code) = (server.to_string(), tracking.clone(), code.clone());
+        let path = format!("/langsung?laporan={tracking}&kode={code}");
+        let servers = servers.clone();
         let (sent_at, delays, opened) = (sent_at.clone(), delays.clone(), opened_tx.clone());
-        let opening = opening.clone();
+        let (opening, reconnected) = (opening.clone(), reconnected.clone());
         tokio::spawn(async move {
             let Ok(slot) = opening.acquire_owned().await else {
                 return;
             };
-            let Ok(mut s) = connect_from(i, server).await else {
+            let Some(mut lines) = open_stream(i, servers[i % servers.len()], &path, 0).await else {
                 let _ = opened.send(false).await;
                 return;
             };
-            let head = format!(
-                "GET /langsung?laporan={tracking}&kode={code} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-            );
-            if s.write_all(head.as_bytes()).await.is_err() {
-                let _ = opened.send(false).await;
-                return;
-            }
-            let mut lines = BufReader::new(s).lines();
-            match lines.next_line().await {
-                Ok(Some(status)) if status.contains(" 200 ") => {
-                    drop(slot);
-                    let _ = opened.send(true).await;
-                }
-                _ => {
-                    let _ = opened.send(false).await;
-                    return;
-                }
-            }
-            let mut seen = 0;
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.starts_with("data:") {
-                    let arrived = Instant::now();
-                    let at = sent_at.lock().await.get(seen).copied();
-                    seen += 1;
-                    if let Some(at) = at {
-                        delays.lock().await.push(arrived - at);
+            drop(slot);
+            let _ = opened.send(true).await;
+            let (mut seen, mut last, mut attempt) = (0, 0_i64, i);
+            loop {
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(id) = line.strip_prefix("id: ") {
+                        last = id.trim().parse().unwrap_or(last);
+                    } else if line.starts_with("data:") {
+                        let arrived = Instant::now();
+                        let at = sent_at
+                            .get(seen)
+                            .map(|a| a.load(Ordering::Acquire))
+                            .filter(|&us| us > 0)
+                            .map(|us| epoch + Duration::from_micros(us));
+                        seen += 1;
+                        if let Some(at) = at {
+                            delays.lock().expect("delays").push(arrived - at);
+                        }
                     }
                 }
+                if !reconnect {
+                    return;
+                }
+                // As a browser does: again, on the next server, from the last event seen.
+                lines = loop {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    let server = servers[attempt % servers.len()];
+                    if let Some(l) = open_stream(i, server, &path, last).await {
+                        break l;
+                    }
+                };
+                reconnected.fetch_add(1, Ordering::Relaxed);
             }
         });
     }
@@ -197,23 +249,36 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss_of(&pids);
 
+    let mut unsent = 0;
     for i in 0..messages {
+        let kunci = format!("{:032x}", (std::process::id() as u128) << 64 | i as u128);
         let body = serde_urlencoded::to_string([
             ("kode", code.as_str()),
             ("body", &format!("Pesan tolok ukur nomor {i}")),
+            ("kunci", &kunci),
         ])
         .expect("form");
-        sent_at.lock().await.push(Instant::now());
-        request(
-            &addrs[i % addrs.len()],
-            &format!("POST /laporan/{tracking}/pesan HTTP/1.1"),
-            &body,
-        )
-        .await;
+        sent_at[i].store(epoch.elapsed().as_micros().max(1) as u64, Ordering::Release);
+        // Through each server in turn; one that is restarting is skipped for the next.
+        let mut taken = false;
+        for attempt in 0..40 {
+            let answer = try_request(
+                &addrs[(i + attempt) % addrs.len()],
+                &format!("POST /laporan/{tracking}/pesan HTTP/1.1"),
+                &body,
+            )
+            .await;
+            if answer.is_some_and(|a| a.starts_with("HTTP/1.1 303")) {
+                taken = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        unsent += usize::from(!taken);
         tokio::time::sleep(Duration::from_millis(1000)).await;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let mut all = delays.lock().await.clone();
+    let mut all = delays.lock().expect("delays").clone();
     all.sort();
     let expected = held * messages;
     println!(
@@ -224,6 +289,12 @@ async fn main() {
     if let (Some(b), Some(a)) = (before, after) {
         let per = (a.saturating_sub(b) as f64 * 1024.0) / held.max(1) as f64;
         println!("server RSS {b} KiB -> {a} KiB: {per:.0} bytes per stream");
+    }
+    if reconnect {
+        println!(
+            "streams reopened after their server stopped: {}; messages no server took: {unsent}",
+            reconnected.load(Ordering::Relaxed)
+        );
     }
     println!(
         "deliveries {} of {expected}; delay p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",

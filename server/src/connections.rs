@@ -31,7 +31,8 @@ use tower::ServiceExt;
 pub const LIVE_PATH: &str = "/langsung";
 /// The longest request head read here; a longer one goes to hyper (which answers it).
 const HEAD_MAX: usize = 8 * 1024;
-/// How long a new connection may take to send its first request head.
+/// How long a new connection may take to send its first request head (in all: a client
+/// sending a byte now and then is not waited for longer).
 const HEAD_WAIT: Duration = Duration::from_secs(30);
 /// Connections waiting to be taken by hyper.
 const QUEUE: usize = 1_024;
@@ -120,8 +121,9 @@ const LIVE_START: &[u8] = b"GET /langsung";
 /// hands them on; otherwise reads the whole head and parses it.
 async fn first_request(mut tcp: TcpStream) -> First {
     let mut buf = Vec::with_capacity(512);
+    let deadline = tokio::time::Instant::now() + HEAD_WAIT;
     loop {
-        match tokio::time::timeout(HEAD_WAIT, tcp.read_buf(&mut buf)).await {
+        match tokio::time::timeout_at(deadline, tcp.read_buf(&mut buf)).await {
             Ok(Ok(n)) if n > 0 => {}
             _ if buf.is_empty() => return First::Gone,
             // The client stopped half-way: hyper answers what it sent.

@@ -670,78 +670,144 @@ impl Listing {
     /// relevance, the words marked), else newest first. `columns` are the summary's, `full`
     /// the body the words are marked in.
     pub async fn page(
-        mut self,
+        self,
         db: &Db,
         columns: &str,
         full: &str,
         audience: crate::search::Audience,
         filter: &ListFilter,
     ) -> AppResult<PublicPage> {
-        let query = crate::search::Query::parse(&filter.q);
-        let (found, order) = match &query {
-            Some(q) => {
-                self.binds.push(Bind::Text(crate::search::bound_text(
-                    db.engine, audience, q,
-                )));
-                self.binds
-                    .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
-                let n = self.binds.len();
-                let conditions = self.conditions.join(" and ");
-                self.conditions.push("r.id = found.sid".to_owned());
-                (
-                    format!(
-                        "{} cross join ",
-                        crate::search::found_source(db.engine, audience, n - 1, n, &conditions)
-                    ),
-                    "found.score desc, r.received_at desc, r.id desc",
-                )
-            }
-            None => (String::new(), "r.received_at desc, r.id desc"),
-        };
+        match crate::search::Query::parse(&filter.q) {
+            Some(q) => self.searched(db, columns, full, audience, filter, &q).await,
+            None => self.newest(db, columns, filter).await,
+        }
+    }
+
+    /// Binds the first `count` values to `sql` (a statement that uses more or fewer is refused
+    /// by both engines).
+    fn bound<'q>(
+        &'q self,
+        sql: &'q str,
+        count: usize,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        self.binds
+            .iter()
+            .take(count)
+            .fold(sqlx::query(sql), |q, b| match b {
+                Bind::Int(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.as_str()),
+            })
+    }
+
+    /// Newest first, counted.
+    async fn newest(self, db: &Db, columns: &str, filter: &ListFilter) -> AppResult<PublicPage> {
         let with = &self.with;
         let filter_sql = self.conditions.join(" and ");
-        let count_sql = format!("{with}select count(*) from {found}reports r where {filter_sql}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &self.binds {
-            count = match b {
-                Bind::Int(v) => count.bind(*v),
-                Bind::Text(v) => count.bind(v.clone()),
-            };
-        }
-        let total = count.fetch_one(&db.pool).await?;
+        let count_sql = format!("{with}select count(*) from reports r where {filter_sql}");
+        let total: i64 = self
+            .bound(&count_sql, self.binds.len())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = filter.page().min(pages);
         let list_sql = format!(
-            "{with}select {columns}, {full} as full_body from {found}{joins} where {filter_sql} \
-             order by {order} limit {PAGE_SIZE} offset {}",
+            "{with}select {columns} {joins} where {filter_sql} order by r.received_at desc, \
+             r.id desc limit {PAGE_SIZE} offset {}",
             (page - 1) * PAGE_SIZE,
-            joins = summary_joins().trim_start_matches("from ")
+            joins = summary_joins()
         );
-        let mut list = sqlx::query(&list_sql);
-        for b in &self.binds {
-            list = match b {
-                Bind::Int(v) => list.bind(*v),
-                Bind::Text(v) => list.bind(v.clone()),
-            };
-        }
-        let rows = list.fetch_all(&db.pool).await?;
+        let rows = self
+            .bound(&list_sql, self.binds.len())
+            .fetch_all(&db.pool)
+            .await?;
         let items = rows
             .iter()
-            .map(|r| {
-                let mut s = summary(r, db.time_zone)?;
-                if let Some(q) = &query {
-                    let body: String = r.try_get("full_body")?;
-                    s.marked = Some(q.marked(&s.title, &body));
-                }
-                Ok(s)
-            })
+            .map(|r| summary(r, db.time_zone))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         Ok(PublicPage {
             items,
             page,
             pages,
             total,
-            capped: query.is_some() && total >= crate::search::CANDIDATES,
+            capped: false,
+        })
+    }
+
+    /// The reports `q` finds (the newest [`crate::search::CANDIDATES`] matches the conditions
+    /// allow, walked once), ranked by relevance; then the page's summaries, words marked.
+    async fn searched(
+        mut self,
+        db: &Db,
+        columns: &str,
+        full: &str,
+        audience: crate::search::Audience,
+        filter: &ListFilter,
+        q: &crate::search::Query,
+    ) -> AppResult<PublicPage> {
+        let conditions = self.conditions.join(" and ");
+        self.binds.push(Bind::Text(crate::search::bound_text(
+            db.engine, audience, q,
+        )));
+        self.binds
+            .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
+        let n = self.binds.len();
+        let found = crate::search::found_source(db.engine, audience, n - 1, n, &conditions);
+        // (`cross join`: SQLite then reads the few reports found, not every report.)
+        let with = &self.with;
+        let ranked_sql = format!(
+            "{with}select r.id from {found} cross join reports r where r.id = found.sid \
+             order by found.score desc, r.received_at desc, r.id desc"
+        );
+        let ranked: Vec<i64> = self
+            .bound(&ranked_sql, n)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        let total = ranked.len() as i64;
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let page = filter.page().min(pages);
+        let shown: Vec<i64> = ranked
+            .iter()
+            .skip(((page - 1) * PAGE_SIZE) as usize)
+            .take(PAGE_SIZE as usize)
+            .copied()
+            .collect();
+        let mut items = Vec::with_capacity(shown.len());
+        if !shown.is_empty() {
+            // The ids are the database's own integers, written into the statement as numbers,
+            // found under the listing's conditions (asking them again here made SQLite walk
+            // an index of every published report instead of reading twenty).
+            let ids = shown
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let list_sql = format!(
+                "select r.id as shown_id, {columns}, {full} as full_body {joins} \
+                 where r.id in ({ids})",
+                joins = summary_joins(),
+            );
+            let mut rows = sqlx::query(&list_sql).fetch_all(&db.pool).await?;
+            rows.sort_by_key(|r| {
+                let id = r.try_get::<i64, _>("shown_id").unwrap_or_default();
+                shown.iter().position(|s| *s == id)
+            });
+            for r in &rows {
+                let mut s = summary(r, db.time_zone)?;
+                let body: String = r.try_get("full_body")?;
+                s.marked = Some(q.marked(&s.title, &body));
+                items.push(s);
+            }
+        }
+        Ok(PublicPage {
+            items,
+            page,
+            pages,
+            total,
+            capped: total >= crate::search::CANDIDATES,
         })
     }
 }

@@ -120,24 +120,30 @@ pub async fn index(engine: Engine, conn: &mut AnyConnection, id: i64) -> Result<
 }
 
 /// Indexes every report the index does not hold yet (after the migration that made it, or a
-/// restore), a batch per transaction; returns how many.
+/// restore), a batch per transaction; returns how many. Each batch looks only past the last
+/// (at 1,000,000 reports, searching again from the first report for every batch of 500 took
+/// longer than the indexing).
 pub async fn index_missing(db: &Db) -> Result<u64, sqlx::Error> {
     let missing = match db.engine {
         Engine::Sqlite => {
-            "select id from reports where id not in (select rowid from report_search) \
-             order by id limit 500"
+            "select r.id from reports r where r.id > $1 and not exists (select 1 from \
+             report_search s where s.rowid = r.id) order by r.id limit 500"
         }
         Engine::Postgres => {
-            "select id from reports r where not exists (select 1 from report_search s \
-             where s.report_id = r.id) order by id limit 500"
+            "select r.id from reports r where r.id > $1 and not exists (select 1 from \
+             report_search s where s.report_id = r.id) order by r.id limit 500"
         }
     };
-    let mut done = 0;
+    let (mut done, mut after) = (0, 0_i64);
     loop {
-        let ids: Vec<i64> = sqlx::query_scalar(missing).fetch_all(&db.pool).await?;
-        if ids.is_empty() {
+        let ids: Vec<i64> = sqlx::query_scalar(missing)
+            .bind(after)
+            .fetch_all(&db.pool)
+            .await?;
+        let Some(&last) = ids.last() else {
             return Ok(done);
-        }
+        };
+        after = last;
         let mut tx = db.pool.begin().await?;
         for id in &ids {
             index(db.engine, &mut tx, *id).await?;
