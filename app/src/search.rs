@@ -27,7 +27,7 @@ pub const MAX_QUERY: usize = 200;
 /// How long an excerpt around the first match is, in characters.
 pub const EXCERPT: usize = 200;
 /// The newest matches a search ranks; a search that finds more shows these.
-pub const CANDIDATES: i64 = 1_000;
+pub const CANDIDATES: i64 = 500;
 
 /// A piece of text to show: marked when it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

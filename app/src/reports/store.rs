@@ -752,7 +752,9 @@ impl Listing {
         self.binds
             .push(Bind::Text(q.tracking_id.clone().unwrap_or_default()));
         let n = self.binds.len();
-        let found = crate::search::found_source(db.engine, audience, n - 1, n, &conditions);
+        let reading = crate::search::reading(db, audience, q).await;
+        let found =
+            crate::search::found_source(db.engine, audience, n - 1, n, &conditions, reading);
         // (`cross join`: SQLite then reads the few reports found, not every report.)
         let with = &self.with;
         let ranked_sql = format!(

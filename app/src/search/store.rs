@@ -4,6 +4,7 @@
 use super::*;
 use crate::db::{Db, Engine};
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 /// A report's two documents, as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,6 +176,7 @@ pub fn found_source(
     text: usize,
     tracking: usize,
     conditions: &str,
+    reading: Reading,
 ) -> String {
     let conditions = if conditions.trim().is_empty() {
         "1 = 1"
@@ -198,9 +200,18 @@ pub fn found_source(
                 Audience::Staff => "staff",
                 Audience::Public => "public",
             };
+            // Few matches: all of them from the text index first (`offset 0` keeps the
+            // planner from walking the reports for them), then the newest.
+            let matches = match reading {
+                Reading::Walk => "report_search".to_owned(),
+                Reading::Index => format!(
+                    "(select report_id, {column} from report_search where {column} @@ \
+                     plainto_tsquery('indonesian', ${text}) offset 0)"
+                ),
+            };
             format!(
                 "select r.id as sid, ts_rank_cd(s.{column}, plainto_tsquery('indonesian', \
-                 ${text})) as score from report_search s join reports r on r.id = s.report_id \
+                 ${text})) as score from {matches} s join reports r on r.id = s.report_id \
                  where s.{column} @@ plainto_tsquery('indonesian', ${text}) and {conditions} \
                  order by s.report_id desc limit {CANDIDATES}"
             )
@@ -213,11 +224,120 @@ pub fn found_source(
     )
 }
 
+/// How PostgreSQL reads the matches of a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The reports newest first, each checked against the query, until enough are found: for
+    /// words many reports use (a few thousand rows read at most).
+    Walk,
+    /// Every match from the text index (GIN), then the newest: for rarer words, which a walk
+    /// would look for through the whole table.
+    Index,
+}
+
+/// Below this share of the reports (the query's words together, by PostgreSQL's own
+/// statistics of the index) the matches are read from the text index rather than walked.
+pub const WALK_FROM: f64 = 0.05;
+
+/// How to read the matches of `q` in `audience`'s documents. The planner's own choice
+/// between the two depends on the `LIMIT` and on its guess for a word it has no statistics
+/// for, and it walked a million reports for a word none had (0.6 s); the choice is made here
+/// from the same statistics: the share of documents holding each stem
+/// (`pg_stats.most_common_elems`, read again every ten minutes), multiplied over the stems.
+/// A stem not among them is rare. SQLite's FTS5 reads its own index in order either way.
+pub async fn reading(db: &Db, audience: Audience, q: &Query) -> Reading {
+    if db.engine == Engine::Sqlite {
+        return Reading::Walk;
+    }
+    let shares = common_stems(db, audience).await;
+    let together: f64 = q
+        .stems
+        .iter()
+        .map(|stem| shares.get(stem).copied().unwrap_or(0.0))
+        .product();
+    if together >= WALK_FROM {
+        Reading::Walk
+    } else {
+        Reading::Index
+    }
+}
+
+/// The share of documents holding each of the most common stems of `audience`'s column.
+async fn common_stems(db: &Db, audience: Audience) -> std::sync::Arc<HashMap<String, f64>> {
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    type Known = HashMap<&'static str, (Instant, Arc<HashMap<String, f64>>)>;
+    static KNOWN: Mutex<Option<Known>> = Mutex::new(None);
+    let column = match audience {
+        Audience::Staff => "staff",
+        Audience::Public => "public",
+    };
+    if let Some((at, shares)) = KNOWN
+        .lock()
+        .ok()
+        .and_then(|k| k.as_ref().and_then(|k| k.get(column).cloned()))
+        && at.elapsed() < Duration::from_secs(600)
+    {
+        return shares;
+    }
+    let row: Option<(String, String)> = sqlx::query_as(
+        "select most_common_elems::text, most_common_elem_freqs::text from pg_stats \
+         where tablename = 'report_search' and attname = $1",
+    )
+    .bind(column)
+    .fetch_optional(&db.pool)
+    .await
+    .ok()
+    .flatten();
+    let shares = Arc::new(row.map(|(e, f)| stem_shares(&e, &f)).unwrap_or_default());
+    if let Ok(mut known) = KNOWN.lock() {
+        known
+            .get_or_insert_with(HashMap::new)
+            .insert(column, (Instant::now(), shares.clone()));
+    }
+    shares
+}
+
+/// `pg_stats`' arrays as text (`{a,b}`, `{0.5,0.25,…}`: the frequencies of the elements in
+/// order, then three more numbers) as a share per stem.
+pub fn stem_shares(elems: &str, freqs: &str) -> HashMap<String, f64> {
+    let items = |t: &str| -> Vec<String> {
+        t.trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .split(',')
+            .map(|i| i.trim().trim_matches('"').to_owned())
+            .filter(|i| !i.is_empty())
+            .collect()
+    };
+    let freqs: Vec<f64> = items(freqs).iter().filter_map(|f| f.parse().ok()).collect();
+    items(elems).into_iter().zip(freqs).collect()
+}
+
 /// The text to bind at `$text` for [`found_source`].
 pub fn bound_text(engine: Engine, audience: Audience, q: &Query) -> String {
     match (engine, audience) {
         (Engine::Sqlite, Audience::Staff) => q.fts5("title body thread notes"),
         (Engine::Sqlite, Audience::Public) => q.fts5("public_title public_body"),
         (Engine::Postgres, _) => q.plain(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_statistics_read_as_shares() {
+        let shares = stem_shares("{jalan,rusak,\"di\"}", "{0.1,0.25,1,0.05,1,0}");
+        assert_eq!(shares.get("jalan"), Some(&0.1));
+        assert_eq!(shares.get("rusak"), Some(&0.25));
+        assert_eq!(shares.get("di"), Some(&1.0));
+        assert_eq!(
+            shares.len(),
+            3,
+            "the three numbers after the elements are not stems"
+        );
+        assert!(stem_shares("", "").is_empty());
     }
 }

@@ -339,6 +339,35 @@ async fn a_search_that_finds_more_than_it_ranks_says_so_and_cuts_after_scope_and
         };
         let page = list_public(db, &filter).await.expect("list");
         assert_eq!((page.total, page.capped), (40, false));
+
+        // PostgreSQL's two ways of reading the matches find the same reports.
+        let q = app::search::Query::parse("drainase tersumbat").expect("query");
+        let mut found = Vec::new();
+        for reading in [app::search::Reading::Walk, app::search::Reading::Index] {
+            let source = app::search::found_source(
+                db.engine,
+                app::search::Audience::Public,
+                2,
+                3,
+                "r.confidential = $1 and r.published_at is not null",
+                reading,
+            );
+            let ids: Vec<i64> =
+                sqlx::query_scalar(&format!("select sid from {source} order by sid"))
+                    .bind(0_i64)
+                    .bind(app::search::bound_text(
+                        db.engine,
+                        app::search::Audience::Public,
+                        &q,
+                    ))
+                    .bind("")
+                    .fetch_all(&db.pool)
+                    .await
+                    .expect("found");
+            assert_eq!(ids.len(), CANDIDATES as usize);
+            found.push(ids);
+        }
+        assert_eq!(found[0], found[1]);
         t.finish().await;
     }
 }
